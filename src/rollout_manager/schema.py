@@ -1,0 +1,32 @@
+"""The published JSON Schema of `RolloutPlan`."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+from .model import RolloutPlan
+
+SCHEMA_ID = "urn:rollout-manager:schema:rollout-plan:1"
+SCHEMA_FILE = "rollout-plan.schema.json"
+
+
+def plan_json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of `RolloutPlan`, generated from the model."""
+    schema = RolloutPlan.model_json_schema()
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        **schema,
+    }
+
+
+def published_schema_text() -> str:
+    """The committed copy of the schema, as shipped in the package."""
+    return (resources.files("rollout_manager") / SCHEMA_FILE).read_text(encoding="utf-8")
+
+
+def schema_text() -> str:
+    """The schema as it should be committed: stable key order, trailing newline."""
+    return json.dumps(plan_json_schema(), indent=2, ensure_ascii=False) + "\n"

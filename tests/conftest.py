@@ -1,0 +1,47 @@
+"""Shared fixtures: the seed scenario in a scratch folder, and the CLI as a user runs it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SEED_DIR = REPO / "scenarios" / "progressive-rollout"
+ROLLOUT = Path(sys.executable).with_name("rollout")
+
+RunCli = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def seed_dir(tmp_path: Path) -> Path:
+    """A private copy of the seed scenario's two context documents."""
+    folder = tmp_path / "payment-rollout"
+    folder.mkdir()
+    for name in ("feature-description.md", "baseline-metrics.md"):
+        shutil.copy(SEED_DIR / name, folder / name)
+    return folder
+
+
+@pytest.fixture
+def run_cli() -> RunCli:
+    """Run the installed `rollout` command in a subprocess, without an API key."""
+
+    def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+        env = {k: v for k, v in os.environ.items() if k != "ANTHROPIC_API_KEY"}
+        return subprocess.run(
+            [str(ROLLOUT), *map(str, args)],
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    return run
