@@ -14,8 +14,12 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import InputError
+
+if TYPE_CHECKING:
+    from .model import RolloutPlan
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -63,7 +67,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _plan(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _plan(args: argparse.Namespace) -> RolloutPlan:
     from .plan import plan_folder
 
     start = _parse_start(args.start) if args.start else None

@@ -57,9 +57,7 @@ def _agent_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_agent_commands(
-    sub: Any, common: Callable[[argparse.ArgumentParser], None]
-) -> None:
+def add_agent_commands(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> None:
     """Register `ask`, `chat`, `mcp` and `scenario` on the `rollout` parser."""
     ask = sub.add_parser("ask", help="ask in plain language (Claude with a key, else offline)")
     common(ask)

@@ -333,7 +333,7 @@ class Stage(_Model):
     audience: str
     """Who gets the new path, e.g. `Internal employees`."""
     purpose: Purpose
-    """What the stage is for: smoke test, rollback-threshold detection, parity check, full rollout."""
+    """Smoke test, rollback-threshold detection, parity check or full rollout."""
     purpose_text: str = ""
     """The purpose in words with its target."""
     start: datetime
@@ -478,7 +478,9 @@ class GateChecklist(_Model):
     """What to check before leaving a stage."""
 
     stage: int
-    """Stage number the checklist closes."""
+    """Stage number the checklist closes (0: before stage 1)."""
+    title: str = ""
+    """What the gate decides, e.g. `Leave stage 2`."""
     items: list[str]
     """Checklist items, each a yes/no question or action."""
 

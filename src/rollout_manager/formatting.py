@@ -1,0 +1,72 @@
+"""Numbers as people write them: `0.8%`, `979 ms`, `1.8 s`, `$1,000,000`, `15,000`.
+
+Used by the planner for sentences (descriptions, messages) and by the
+templates as Jinja filters, so a number reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
+
+
+def _trim(number: float, decimals: int) -> str:
+    text = f"{number:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def pct(rate: float | None, decimals: int = 2) -> str:
+    """A fraction as a percentage: 0.008 -> `0.8%`, 0.0125 -> `1.25%`."""
+    if rate is None:
+        return "not set"
+    return f"{_trim(rate * 100, decimals)}%"
+
+
+def points(rate: float) -> str:
+    """A difference of rates in percentage points: 0.002 -> `0.2 points`."""
+    return f"{_trim(rate * 100, 2)} points"
+
+
+def ms(value: float | None) -> str:
+    """A latency: milliseconds below one second, seconds above (`979 ms`, `1.78 s`)."""
+    if value is None:
+        return "not set"
+    if value < 1000:
+        return f"{_trim(value, 0 if value >= 100 else 1)} ms"
+    return f"{_trim(value / 1000, 2)} s"
+
+
+def money(amount: float | None, currency: str = "USD") -> str:
+    """An amount with thousands separators and its symbol: `$1,000,000`."""
+    if amount is None:
+        return "not set"
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    text = _trim(amount, 0 if abs(amount) >= 100 else 2)
+    return f"{symbol}{text}" if symbol else f"{text} {currency}"
+
+
+def count(number: float | None) -> str:
+    """A count with thousands separators: 15000 -> `15,000`."""
+    if number is None:
+        return "not set"
+    return f"{round(number):,}"
+
+
+def hours(value: float) -> str:
+    """A duration: `24 h`, `3 days`, `7 days`, `1.5 days`."""
+    if value < 48:
+        return f"{_trim(value, 1)} h"
+    return f"{_trim(value / 24, 1)} days"
+
+
+def when(moment: datetime) -> str:
+    """A local time as `Tue 2026-12-01 09:00 EST` (the moment's own zone)."""
+    return moment.strftime("%a %Y-%m-%d %H:%M %Z").strip()
+
+
+def day(moment: datetime) -> str:
+    """A local date as `Tue 2026-12-01`."""
+    return moment.strftime("%a %Y-%m-%d")

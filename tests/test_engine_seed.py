@@ -1,0 +1,177 @@
+"""The planning engine on the seed scenario: the acceptance numbers of the planning issue.
+
+Expected values are worked out by hand from the seed documents (baseline error
+0.8%, P95 890 ms, 15,000 transactions a day) and the policy's tolerances, and
+from the oracles in shared/reference/statistics.md; none is copied from output.
+"""
+
+from __future__ import annotations
+
+import time as clock
+from datetime import date, datetime, time
+from itertools import pairwise
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from rollout_manager.context import read_context
+from rollout_manager.model import RolloutPlan, Stage
+from rollout_manager.plan import build_plan, plan_folder
+from rollout_manager.policy import default_policy
+
+NEW_YORK = ZoneInfo("America/New_York")
+BLACK_FRIDAY = date(2026, 11, 27)
+
+
+@pytest.fixture(scope="module")
+def plan() -> RolloutPlan:
+    seed = Path(__file__).resolve().parent.parent / "scenarios" / "progressive-rollout"
+    return plan_folder(seed, today=BLACK_FRIDAY)
+
+
+def _threshold(items: list, metric: str):  # type: ignore[no-untyped-def,type-arg]
+    return next(item for item in items if item.metric == metric)
+
+
+def test_risk_is_high_with_the_four_named_factors_high(plan: RolloutPlan) -> None:
+    factors = {f.name: f.level.value for f in plan.risk.factors}
+    assert plan.risk.overall.value == "HIGH"
+    assert plan.risk.strategy == "canary"
+    for name in ("user_impact", "revenue_impact", "system_criticality", "reversibility"):
+        assert factors[name] == "HIGH", name
+    assert {"change_complexity", "timing"} <= set(factors)
+    assert all(f.rationale for f in plan.risk.factors)
+    reversibility = next(f for f in plan.risk.factors if f.name == "reversibility")
+    assert any("toggle" in ev.text for ev in reversibility.evidence)
+
+
+def test_ladder_is_canary_starting_internal_and_ending_at_100(plan: RolloutPlan) -> None:
+    traffic = [s.traffic_percent for s in plan.stages]
+    assert len(traffic) >= 5
+    assert traffic[0] <= 1
+    assert traffic == sorted(set(traffic)) and traffic[-1] == 100
+    assert traffic == [1, 5, 10, 25, 50, 100]
+    assert "internal" in plan.stages[0].audience.lower()
+    assert "$67" in plan.stages[1].audience  # low-value cohort under the average
+
+
+def test_success_and_rollback_thresholds(plan: RolloutPlan) -> None:
+    success, auto = plan.criteria.success, plan.criteria.auto_rollback
+    assert _threshold(success, "error_rate").op == "<="
+    assert _threshold(success, "error_rate").value == pytest.approx(0.010)  # 0.8% + 0.2 points
+    assert _threshold(success, "p95_latency_ms").value == pytest.approx(979)  # 890 ms + 10%
+    assert _threshold(auto, "error_rate").op == ">"
+    assert _threshold(auto, "error_rate").value == pytest.approx(0.016)  # 2 x 0.8%
+    assert _threshold(auto, "p95_latency_ms").value == pytest.approx(1780)  # 2 x 890 ms
+    assert _threshold(auto, "revenue_vs_control").value == pytest.approx(-0.05)
+    assert _threshold(auto, "data_integrity_errors").value == 0
+    manual = " ".join(t.description.lower() for t in plan.criteria.manual_rollback)
+    assert "charges" in manual and "security" in manual and "regulatory" in manual
+
+
+def test_alerts_warn_at_success_and_page_at_rollback(plan: RolloutPlan) -> None:
+    alerts = plan.monitoring.alerts
+    warn = [a for a in alerts if a.severity == "WARNING" and a.metric == "error_rate"]
+    crit = [a for a in alerts if a.severity == "CRITICAL" and a.metric == "error_rate"]
+    assert warn[0].op == ">" and warn[0].value == pytest.approx(0.010)
+    assert crit[0].op == ">" and crit[0].value == pytest.approx(0.016)
+    revenue = [a for a in alerts if a.metric == "revenue_vs_control"]
+    assert revenue[0].severity == "CRITICAL" and revenue[0].value == pytest.approx(-0.05)
+    kinds = {m.kind for m in plan.monitoring.metrics}
+    assert kinds == {"technical", "business"}
+    assert plan.monitoring.on_call.stages == [1, 2, 3]
+
+
+def test_stage_one_is_a_smoke_test_that_says_what_it_cannot_see(plan: RolloutPlan) -> None:
+    first = plan.stages[0]
+    assert first.purpose == "smoke_test"
+    assert first.duration_hours == 24
+    assert first.expected_transactions == 150  # 1% of 15,000 for one day
+    # statistics.md: at n=150 a 5x regression (4%) is caught 85% of the time, so the
+    # rate caught with 80% power lies a little below 4%.
+    assert first.detectable_error_rate is not None
+    assert 0.03 < first.detectable_error_rate < 0.04
+    assert first.power_at_rollback_threshold == pytest.approx(0.22, abs=0.01)
+    assert any("Stage 1" in w and "1.6%" in w and "22%" in w for w in plan.warnings)
+
+
+def test_stage_two_sees_the_rollback_threshold(plan: RolloutPlan) -> None:
+    second = plan.stages[1]
+    assert second.purpose == "rollback_threshold"
+    # 993 transactions (statistics.md) at 750 a day: 1.3 days, rounded up to 2 whole days.
+    assert second.required_transactions == pytest.approx(993, abs=2)
+    assert second.duration_hours == 48
+    assert second.expected_transactions == 1500
+    assert second.power_at_rollback_threshold is not None
+    assert second.power_at_rollback_threshold >= 0.8
+
+
+def test_sprt_table_matches_the_oracle(plan: RolloutPlan) -> None:
+    rows = {b.transactions: b for b in plan.stages[1].sequential_boundaries}
+    assert (rows[1000].rollback_at_errors, rows[1000].accept_at_errors) == (16, 9)
+    assert plan.stages[-1].sequential_boundaries == []
+
+
+def test_default_start_skips_black_friday_weekend(plan: RolloutPlan) -> None:
+    start = plan.stages[0].start.astimezone(NEW_YORK)
+    # Thanksgiving 2026-11-26; Fri 27 to Mon 30 (Cyber Monday) are frozen.
+    assert start == datetime(2026, 12, 1, 9, 0, tzinfo=NEW_YORK)
+    assert plan.schedule.timezone == "America/New_York"
+
+
+def _inside_peak(moment: datetime) -> bool:
+    local = moment.astimezone(NEW_YORK).time()
+    return time(11, 0) <= local < time(14, 0)
+
+
+def test_no_stage_boundary_inside_the_peak_window_or_a_weekend(plan: RolloutPlan) -> None:
+    stages: list[Stage] = plan.stages
+    for stage in stages:
+        for moment in (stage.start, stage.end):
+            assert not _inside_peak(moment), moment
+            assert moment.astimezone(NEW_YORK).weekday() < 5, moment
+    for earlier, later in pairwise(stages):
+        assert earlier.end == later.start
+
+
+def test_parity_needs_about_13k_and_a_later_stage_sees_it(plan: RolloutPlan) -> None:
+    parity = [s for s in plan.stages if s.purpose == "parity_check"]
+    assert parity
+    assert parity[0].required_transactions == pytest.approx(13256, abs=3)
+    assert all(s.expected_transactions >= s.required_transactions for s in parity)
+
+
+def test_checklists_and_rollback_procedure(plan: RolloutPlan) -> None:
+    stages_with_gate = {c.stage for c in plan.gate_checklist}
+    assert {s.number for s in plan.stages} <= stages_with_gate
+    steps = plan.rollback_procedure
+    assert [s.step for s in steps] == list(range(1, len(steps) + 1))
+    assert "payment_pipeline_v2" in steps[1].action and "OFF" in steps[1].action
+    text = " ".join(s.action.lower() for s in steps)
+    assert "webhook" in text and "reconcile" in text and "notification" in text
+    assert plan.expected_recovery_minutes is not None
+    assert plan.expected_recovery_minutes <= 15
+
+
+def test_communication_names_roles_with_dates(plan: RolloutPlan) -> None:
+    roles = {s.role for s in plan.communication.stakeholders}
+    assert {"Engineering", "Support", "Product", "Leadership", "Finance"} <= roles
+    assert all(s.dates for s in plan.communication.stakeholders)
+    names = [t.name for t in plan.communication.templates]
+    assert names == ["pre_rollout", "stage_advancement", "rollback", "completion"]
+    pre = plan.communication.templates[0]
+    assert "payment_pipeline_v2" in pre.body and "1.6%" in pre.body
+
+
+def test_build_plan_is_fast() -> None:
+    seed = Path(__file__).resolve().parent.parent / "scenarios" / "progressive-rollout"
+    context = read_context(seed)
+    policy = default_policy()
+    build_plan(context, policy, today=BLACK_FRIDAY)  # warm caches once
+    runs = []
+    for _ in range(5):
+        began = clock.perf_counter()
+        build_plan(context, policy, today=BLACK_FRIDAY)
+        runs.append(clock.perf_counter() - began)
+    assert sorted(runs)[2] < 0.05
