@@ -1,1 +1,25 @@
-"""x"""
+"""rollout-manager: plans safe, progressive feature rollouts.
+
+The public surface is small: read the context documents, load the policy,
+build the plan. Front doors (CLI, MCP server, agent) live in their own
+modules and are never imported from here.
+"""
+
+from .context import read_context
+from .errors import InputError
+from .model import RolloutContext, RolloutPlan
+from .plan import build_plan, plan_folder
+from .policy import Policy, default_policy, load_policy
+
+__all__ = [
+    "InputError",
+    "Policy",
+    "RolloutContext",
+    "RolloutPlan",
+    "build_plan",
+    "default_policy",
+    "load_policy",
+    "plan_folder",
+    "read_context",
+]
+__version__ = "0.1.0"

@@ -83,7 +83,9 @@ def _stakeholders(
 
 
 def _summary(thresholds: list[str]) -> str:
-    return "; ".join(thresholds) if thresholds else "the gate checklist holds"
+    if not thresholds:
+        return "the gate checklist holds"
+    return "; ".join(text[:1].lower() + text[1:] for text in thresholds)
 
 
 def _fill_values(

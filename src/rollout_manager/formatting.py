@@ -25,6 +25,21 @@ def pct(rate: float | None, decimals: int = 2) -> str:
     return f"{_trim(rate * 100, decimals)}%"
 
 
+def chance(probability: float) -> str:
+    """A probability as a whole percentage that never rounds to certainty: `22%`, `>99%`."""
+    if probability >= 0.995:
+        return ">99%"
+    if 0 < probability < 0.005:
+        return "<1%"
+    return f"{round(probability * 100)}%"
+
+
+def plural(number: float, noun: str) -> str:
+    """`1 transaction`, `68 transactions` (the number with thousands separators)."""
+    rounded = round(number)
+    return f"{rounded:,} {noun}" + ("" if rounded == 1 else "s")
+
+
 def points(rate: float) -> str:
     """A difference of rates in percentage points: 0.002 -> `0.2 points`."""
     return f"{_trim(rate * 100, 2)} points"
@@ -44,7 +59,7 @@ def money(amount: float | None, currency: str = "USD") -> str:
     if amount is None:
         return "not set"
     symbol = CURRENCY_SYMBOLS.get(currency)
-    text = _trim(amount, 0 if abs(amount) >= 100 else 2)
+    text = _trim(amount, 0 if abs(amount) >= 10 else 2)
     return f"{symbol}{text}" if symbol else f"{text} {currency}"
 
 

@@ -17,7 +17,7 @@ from .communication import business_days_before, plan_communication
 from .context import read_context
 from .criteria import define_criteria
 from .errors import InputError
-from .formatting import count, day, money, when
+from .formatting import day, money, plural, when
 from .model import (
     Baseline,
     FeatureSummary,
@@ -33,6 +33,9 @@ from .procedure import gate_checklists, irreversible_steps, rollback_procedure
 from .risk import assess_risk, event_name
 from .schedule import Freeze, GateCalendar, event_freezes, resolve_timezone
 from .stages import design_stages
+
+# Freezes this close to the rollout window are listed in the schedule.
+_NEAR = timedelta(days=14)
 
 _CONSEQUENCE = {
     "baseline.error_rate": "error-rate thresholds, alerts and stage sizing are not set",
@@ -169,7 +172,11 @@ def _schedule(
         timezone=cal.tz.key,
         start=stages[0].start,
         end=stages[-1].end,
-        freezes=[f.describe() for f in cal.freezes],
+        freezes=[
+            f.describe()
+            for f in cal.freezes
+            if f.end > stages[0].start - _NEAR and f.start < stages[-1].end + _NEAR
+        ],
         peak_windows=[_peak_text(p.value) for p in context.feature.peak_windows],
         gate_hours=f"{policy.calendar.gate_start:%H:%M}-{policy.calendar.gate_end:%H:%M} "
         f"{cal.tz.key}, {days}"
@@ -213,6 +220,27 @@ def _context_warnings(context: RolloutContext, cal: _Calendar) -> list[str]:
     return warnings
 
 
+_LEAD_BUSINESS_DAYS = 3
+
+
+def _lead_time_warnings(cal: _Calendar, stages: list[Stage], today: date) -> list[str]:
+    """Warn when sign-off and announcements would fall before the planning date."""
+    start = stages[0].start
+    if business_days_before(start, _LEAD_BUSINESS_DAYS, cal.gates).date() >= today:
+        return []
+    candidate = cal.gates.next_business_day_start(today)
+    for _ in range(60):
+        if business_days_before(candidate, _LEAD_BUSINESS_DAYS, cal.gates).date() >= today:
+            break
+        candidate = cal.gates.next_business_day_start(candidate.date())
+    return [
+        f"Lead time: starting {when(start)} leaves fewer than {_LEAD_BUSINESS_DAYS} business "
+        f"days after today ({day(datetime.combine(today, time(0)))}) for sign-off and "
+        f"announcements; the first start that leaves them is {when(candidate)} "
+        f"(--start {candidate.date().isoformat()})."
+    ]
+
+
 def _assumptions(context: RolloutContext, policy: Policy) -> list[str]:
     stats = policy.statistics
     lines = [
@@ -245,7 +273,7 @@ def _exposure(context: RolloutContext, stages: list[Stage], recovery: float, pol
             if base.avg_transaction_value
             else ""
         )
-        return f"about {count(max(n, 1))} transactions{value}"
+        return f"about {plural(max(n, 1), 'transaction')}{value}"
 
     return (
         f"A total failure is caught by a CRITICAL alert within "
@@ -281,7 +309,8 @@ def build_plan(
         policy: built-in rules plus the team's settings and adjustments.
         today: the planning date, used only for the default start.
     """
-    cal = _calendar(context, policy, today or date.today())
+    today = today or date.today()
+    cal = _calendar(context, policy, today)
     risk = assess_risk(context, policy, start=cal.start, freezes=cal.freezes)
     criteria = define_criteria(context, policy, risk)
     design = design_stages(context, policy, risk, criteria, calendar=cal.gates, start=cal.start)
@@ -311,7 +340,9 @@ def build_plan(
         rollback_procedure=procedure,
         expected_recovery_minutes=recovery,
         worst_case_exposure=_exposure(context, stages, recovery, policy),
-        warnings=_context_warnings(context, cal) + design.warnings,
+        warnings=_context_warnings(context, cal)
+        + _lead_time_warnings(cal, stages, today)
+        + design.warnings,
         assumptions=_assumptions(context, policy) + design.assumptions,
         next_steps=_next_steps(cal, stages, policy),
     )

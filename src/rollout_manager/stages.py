@@ -17,7 +17,7 @@ from itertools import pairwise
 
 from . import stats
 from .errors import InputError
-from .formatting import count, hours, money, pct, points, when
+from .formatting import chance, count, hours, money, pct, points, when
 from .model import Criteria, Purpose, RiskAssessment, RolloutContext, SequentialBoundary, Stage
 from .model import Threshold as _Threshold
 from .policy import LadderStep, Policy
@@ -222,7 +222,7 @@ def _notes(
     if seen.power is not None and inputs.rollback_rate is not None:
         notes.append(
             f"Chance to catch the {pct(inputs.rollback_rate)} rollback threshold: "
-            f"{pct(seen.power, 0)}."
+            f"{chance(seen.power)}."
         )
     if actual_h > required_h + 1:
         notes.append(
@@ -350,7 +350,7 @@ def _explain(design: StageDesign, inputs: _Inputs, policy: Policy, context: Roll
         owner = (
             f"; the {pct(inputs.rollback_rate)} decision rests on stage {sighted.number} "
             f"({count(sighted.expected_transactions)} transactions, "
-            f"{pct(sighted.power_at_rollback_threshold or 0, 0)} power)"
+            f"{chance(sighted.power_at_rollback_threshold or 0)} power)"
             if sighted is not None
             else ""
         )
@@ -363,7 +363,7 @@ def _explain(design: StageDesign, inputs: _Inputs, policy: Policy, context: Roll
             f"Stage {stage.number} ({stage.traffic_percent:g}%, about "
             f"{count(stage.expected_transactions)} transactions) cannot reliably see the "
             f"{pct(inputs.rollback_rate)} rollback threshold: "
-            f"{pct(stage.power_at_rollback_threshold or 0, 0)} chance to catch a "
+            f"{chance(stage.power_at_rollback_threshold or 0)} chance to catch a "
             f"{policy.tolerances.rollback_error_multiplier:g}x regression{detect}{owner}."
         )
     _explain_parity(design, inputs, policy)
