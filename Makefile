@@ -5,7 +5,14 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SEED   := scenarios/progressive-rollout
 
-.PHONY: demo test lint typecheck pytest golden clean
+.PHONY: demo test lint typecheck pytest golden clean validator validate-plugin
+
+# The official plugin validator is the Claude Code CLI, kept in the ignored folder .tools/.
+# Pinned: `--profile` needs a 2.1.3xx release, and on Node 20 an unpinned install resolves
+# to an old one (newer releases declare node >= 22; the native binary runs on 20 anyway).
+CLAUDE_CODE_VERSION ?= 2.1.332
+TOOLS        := .tools
+CLAUDE_STAMP := $(TOOLS)/.claude-code-$(CLAUDE_CODE_VERSION)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +25,16 @@ $(STAMP): pyproject.toml | $(BIN)/python
 demo: $(STAMP)
 	$(BIN)/rollout plan --context $(SEED) -o rollout-plan.md
 
-test: $(STAMP) lint typecheck pytest
+test: $(STAMP) validate-plugin lint typecheck pytest
+
+$(CLAUDE_STAMP):
+	npm install --prefix $(TOOLS) --no-audit --no-fund @anthropic-ai/claude-code@$(CLAUDE_CODE_VERSION)
+	touch $@
+
+validator: $(CLAUDE_STAMP)
+
+validate-plugin: $(CLAUDE_STAMP)
+	PATH="$(CURDIR)/$(TOOLS)/node_modules/.bin:$$PATH" claude plugin validate --strict --profile directory .
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
@@ -30,8 +46,9 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest -q
 
-# Regenerate the golden plan of every scenario; review the diff before committing.
+# Regenerate the published schema and every scenario's golden plan; review the diff.
 golden: $(STAMP)
+	$(BIN)/python -m rollout_manager.schema
 	$(BIN)/python -m rollout_manager.golden
 
 clean:

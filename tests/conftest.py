@@ -45,3 +45,20 @@ def run_cli() -> RunCli:
         )
 
     return run
+
+
+WriteContext = Callable[[str, str], Path]
+
+
+@pytest.fixture
+def write_context(tmp_path: Path) -> WriteContext:
+    """Write a context folder from the text of its two documents; returns the folder."""
+
+    def write(feature: str, baseline: str) -> Path:
+        folder = tmp_path / "context"
+        folder.mkdir(exist_ok=True)
+        (folder / "feature-description.md").write_text(feature, encoding="utf-8")
+        (folder / "baseline-metrics.md").write_text(baseline, encoding="utf-8")
+        return folder
+
+    return write

@@ -30,7 +30,9 @@ def error_success(context: RolloutContext, policy: Policy) -> Threshold:
             op="<=",
             value=None,
             unit="fraction",
-            description="Error rate <= baseline + " + points(tol),
+            description="Error rate <= baseline + "
+            + points(tol)
+            + " (not set: baseline error rate missing)",
             derivation="not set: baseline error rate missing",
         )
     value = _round_rate(base.value + tol)
@@ -54,7 +56,8 @@ def p95_success(context: RolloutContext, policy: Policy) -> Threshold:
             op="<=",
             value=None,
             unit="ms",
-            description=f"P95 latency <= baseline + {pct(tol)}",
+            description=f"P95 latency <= baseline + {pct(tol)}"
+            + " (not set: baseline P95 missing)",
             derivation="not set: baseline P95 missing",
         )
     value = _round_ms(base.value * (1 + tol))
@@ -78,7 +81,8 @@ def error_rollback(context: RolloutContext, policy: Policy) -> Threshold:
             op=">",
             value=None,
             unit="fraction",
-            description=f"Error rate > {mult:g}x baseline",
+            description=f"Error rate > {mult:g}x baseline"
+            + " (not set: baseline error rate missing)",
             derivation="not set: baseline error rate missing",
         )
     value = _round_rate(base.value * mult)
@@ -102,7 +106,7 @@ def p95_rollback(context: RolloutContext, policy: Policy) -> Threshold:
             op=">",
             value=None,
             unit="ms",
-            description=f"P95 latency > {mult:g}x baseline",
+            description=f"P95 latency > {mult:g}x baseline" + " (not set: baseline P95 missing)",
             derivation="not set: baseline P95 missing",
         )
     value = _round_ms(base.value * mult)

@@ -85,3 +85,19 @@ def when(moment: datetime) -> str:
 def day(moment: datetime) -> str:
     """A local date as `Tue 2026-12-01`."""
     return moment.strftime("%a %Y-%m-%d")
+
+
+def minutes(value: float | None) -> str:
+    """A duration given in minutes: `8 min`, `0.5 min`; from two hours on, `4.1 h`."""
+    if value is None:
+        return "not set"
+    if value >= 120:
+        return f"{_trim(value / 60, 1)} h"
+    return f"{_trim(value, 1)} min"
+
+
+def number(value: float | None, decimals: int = 1) -> str:
+    """A plain quantity with thousands separators and no trailing zeros: `10.4`, `1,200`."""
+    if value is None:
+        return "not set"
+    return _trim(value, decimals)

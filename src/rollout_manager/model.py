@@ -382,6 +382,10 @@ class MonitoredMetric(_Model):
     """Dimensions, e.g. `variant`, `error_type`."""
     baseline: float | None = None
     """Baseline value in the metric's unit, where known."""
+    unit: str = ""
+    """`fraction`, `ms`, `per_minute`, `count` or `ratio`."""
+    derivation: str = ""
+    """Where the baseline comes from, e.g. `15,000 a day / 1,440 minutes`."""
 
 
 class Dashboard(_Model):
@@ -406,6 +410,10 @@ class Alert(_Model):
     """Comparison operator."""
     value: float | None
     """Threshold in the metric's unit; null when its baseline is missing."""
+    unit: str = ""
+    """`fraction`, `ms`, `count`, `ratio` or the currency code."""
+    derivation: str = ""
+    """Formula or rule the threshold comes from (the criterion it mirrors)."""
     for_minutes: int = 5
     """How long the condition must hold before firing."""
     action: str = ""
@@ -516,6 +524,27 @@ class Schedule(_Model):
     """Local hours and days in which gates may happen."""
 
 
+class StatisticsSettings(_Model):
+    """The test settings every stage's numbers were computed with."""
+
+    alpha: float
+    """One-sided false-alarm rate of the gate tests."""
+    power: float
+    """Chance to detect the regression a stage is sized for."""
+    baseline_error_rate: float | None
+    """p0: the baseline error rate the tests compare against."""
+    rollback_error_rate: float | None
+    """p1 of the sequential test: the automatic rollback threshold."""
+    smoke_error_rate: float | None
+    """The gross failure a smoke test must catch."""
+    parity_error_rate: float | None
+    """The success limit a parity check must confirm."""
+    revenue_cv: float
+    """Assumed coefficient of variation of revenue per transaction."""
+    revenue_transactions: int | None
+    """Transactions per arm to see the revenue-drop trigger; null if revenue is not at stake."""
+
+
 class RolloutPlan(_Model):
     """A complete rollout plan, ready for sign-off."""
 
@@ -531,6 +560,8 @@ class RolloutPlan(_Model):
     """Calendar."""
     stages: list[Stage]
     """Traffic ramp, strictly increasing, ending at 100%."""
+    statistics: StatisticsSettings
+    """The test settings behind every stage's detection numbers."""
     criteria: Criteria
     """Success and rollback criteria."""
     monitoring: Monitoring
@@ -543,6 +574,9 @@ class RolloutPlan(_Model):
     """Numbered rollback steps."""
     expected_recovery_minutes: float | None = None
     """Expected time from the decision to roll back to full recovery."""
+    irreversible_recovery_minutes: float | None = None
+    """Expected recovery once an irreversible step has run (restore from backup); null when
+    the plan has no such step or the documents give no restore time."""
     worst_case_exposure: str = ""
     """What a bad stage can cost before rollback, in words with numbers."""
     warnings: list[str] = Field(default_factory=list)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from .formatting import ms, pct
+from typing import Any
+
+from .formatting import count, ms, pct
 from .model import (
     Alert,
     ChangeType,
     Criteria,
     Dashboard,
+    Fact,
     MonitoredMetric,
     Monitoring,
     OnCall,
@@ -26,55 +29,35 @@ _ALERT_NAMES = {
 }
 
 
-def _value(fact: object) -> float | None:
-    return getattr(fact, "value", None)
+def _from(fact: Fact[float] | None, unit: str) -> dict[str, Any]:
+    """Baseline value, unit and the document line it was read from."""
+    if fact is None:
+        return {"baseline": None, "unit": unit, "derivation": "not stated in the documents"}
+    where = ", ".join(f"{ev.file}:{ev.line}" for ev in fact.evidence[:1])
+    return {"baseline": fact.value, "unit": unit, "derivation": where}
 
 
-def _metrics(context: RolloutContext) -> list[MonitoredMetric]:
+def _technical(context: RolloutContext) -> list[MonitoredMetric]:
     base = context.baseline
+    rows: list[tuple[str, str, list[str], Fact[float] | None, str]] = [
+        ("success_rate", "Transaction success rate", ["variant"], base.success_rate, "fraction"),
+        (
+            "error_rate",
+            "Error rate, with the breakdown by error type",
+            ["variant", "error_type"],
+            base.error_rate,
+            "fraction",
+        ),
+        ("p50_latency_ms", "Median latency", ["variant"], base.p50_latency_ms, "ms"),
+        ("p95_latency_ms", "95th percentile latency", ["variant"], base.p95_latency_ms, "ms"),
+        ("p99_latency_ms", "99th percentile latency", ["variant"], base.p99_latency_ms, "ms"),
+        ("timeout_rate", "Timeout rate", ["variant"], base.timeout_rate, "fraction"),
+    ]
     metrics = [
         MonitoredMetric(
-            name="success_rate",
-            kind="technical",
-            description="Transaction success rate",
-            split_by=["variant"],
-            baseline=_value(base.success_rate),
-        ),
-        MonitoredMetric(
-            name="error_rate",
-            kind="technical",
-            description="Error rate, with the breakdown by error type",
-            split_by=["variant", "error_type"],
-            baseline=_value(base.error_rate),
-        ),
-        MonitoredMetric(
-            name="p50_latency_ms",
-            kind="technical",
-            description="Median latency",
-            split_by=["variant"],
-            baseline=_value(base.p50_latency_ms),
-        ),
-        MonitoredMetric(
-            name="p95_latency_ms",
-            kind="technical",
-            description="95th percentile latency",
-            split_by=["variant"],
-            baseline=_value(base.p95_latency_ms),
-        ),
-        MonitoredMetric(
-            name="p99_latency_ms",
-            kind="technical",
-            description="99th percentile latency",
-            split_by=["variant"],
-            baseline=_value(base.p99_latency_ms),
-        ),
-        MonitoredMetric(
-            name="timeout_rate",
-            kind="technical",
-            description="Timeout rate",
-            split_by=["variant"],
-            baseline=_value(base.timeout_rate),
-        ),
+            name=name, kind="technical", description=text, split_by=split, **_from(fact, unit)
+        )
+        for name, text, split, fact, unit in rows
     ]
     if any(f.value is ChangeType.WEBHOOKS for f in context.feature.change_types):
         metrics.append(
@@ -83,31 +66,48 @@ def _metrics(context: RolloutContext) -> list[MonitoredMetric]:
                 kind="technical",
                 description="Webhook events received but not yet processed, and failures",
                 split_by=["event_type"],
+                unit="count",
+                derivation="new metric: no baseline",
             )
         )
-    metrics += [
+    return metrics
+
+
+def _business(context: RolloutContext, criteria: Criteria) -> list[MonitoredMetric]:
+    daily = context.baseline.daily_transactions or context.feature.daily_volume
+    revenue_at_stake = any(c.metric == "revenue_vs_control" for c in criteria.auto_rollback)
+    revenue = [
         MonitoredMetric(
             name="revenue_vs_control",
             kind="business",
             description="Revenue per transaction, treatment vs control",
             split_by=["variant"],
             baseline=0.0,
-        ),
+            unit="ratio",
+            derivation="parity: the treatment should match its control",
+        )
+    ]
+    return (revenue if revenue_at_stake else []) + [
         MonitoredMetric(
             name="transactions_per_minute",
             kind="business",
             description="Transaction volume; a drop in the new path signals lost checkouts",
             split_by=["variant"],
-            baseline=(base.daily_transactions.value / 1440 if base.daily_transactions else None),
+            baseline=round(daily.value / 1440, 2) if daily else None,
+            unit="per_minute",
+            derivation=f"{count(daily.value)} a day / 1,440 minutes"
+            if daily
+            else "not stated in the documents",
         ),
         MonitoredMetric(
             name="support_tickets",
             kind="business",
             description="Customer support tickets about the changed flow",
             split_by=["variant", "category"],
+            unit="count",
+            derivation="compare with control: no baseline in the documents",
         ),
     ]
-    return metrics
 
 
 def _dashboards(context: RolloutContext) -> list[Dashboard]:
@@ -163,6 +163,8 @@ def _alert(threshold: Threshold, severity: Severity, minutes: int, action: str) 
         metric=threshold.metric,
         op=threshold.op,
         value=value,
+        unit=threshold.unit,
+        derivation=threshold.derivation,
         for_minutes=minutes,
         action=action,
         description=f"{threshold.metric} {threshold.op} {rendered} for {minutes} min",
@@ -191,7 +193,7 @@ def plan_monitoring(
     """Metrics by variant, dashboards, WARNING/CRITICAL alerts and on-call cover."""
     through = min(policy.on_call.through_stage, len(stages))
     return Monitoring(
-        metrics=_metrics(context),
+        metrics=_technical(context) + _business(context, criteria),
         dashboards=_dashboards(context),
         alerts=_alerts(criteria, policy),
         on_call=OnCall(

@@ -20,6 +20,7 @@ from .errors import InputError
 from .formatting import day, money, plural, when
 from .model import (
     Baseline,
+    Communication,
     FeatureSummary,
     PeakWindow,
     RolloutContext,
@@ -261,40 +262,49 @@ def _exposure(context: RolloutContext, stages: list[Stage], recovery: float, pol
     daily_fact = base.daily_transactions or context.feature.daily_volume
     if daily_fact is None:
         return "Unknown: the documents do not state daily volume."
-    per_minute = daily_fact.value / 1440
     minutes = policy.alerts.critical_for_minutes + recovery
-    canary = [s for s in stages if s.traffic_percent < 100] or stages
-    largest, first = canary[-1], stages[0]
 
     def affected(stage: Stage) -> str:
-        n = per_minute * stage.traffic_percent / 100 * minutes
+        n = daily_fact.value / 1440 * stage.traffic_percent / 100 * minutes
         value = (
             f" (about {money(n * base.avg_transaction_value.value, base.currency)})"
             if base.avg_transaction_value
             else ""
         )
-        return f"about {plural(max(n, 1), 'transaction')}{value}"
+        return f"about {plural(max(n, 1), 'transaction')}{value} at stage {stage.number} " + (
+            f"({stage.traffic_percent:g}%)"
+        )
 
+    canary = [s for s in stages if s.traffic_percent < 100] or stages
+    exposures = [affected(stages[0])]
+    if canary[-1] is not stages[0]:
+        exposures.append(affected(canary[-1]))
     return (
         f"A total failure is caught by a CRITICAL alert within "
         f"{policy.alerts.critical_for_minutes} min and rolled back in about {recovery:g} min: "
-        f"{affected(first)} at stage 1 ({first.traffic_percent:g}%), "
-        f"{affected(largest)} at stage {largest.number} ({largest.traffic_percent:g}%)."
+        + ", ".join(exposures)
+        + "."
     )
 
 
-def _next_steps(cal: _Calendar, stages: list[Stage], policy: Policy) -> list[str]:
+def _next_steps(
+    cal: _Calendar, stages: list[Stage], policy: Policy, communication: Communication
+) -> list[str]:
     start = stages[0].start
-    sign_by = business_days_before(start, 3, cal.gates)
+    sign_by = business_days_before(start, _LEAD_BUSINESS_DAYS, cal.gates)
     notify = business_days_before(start, 2, cal.gates)
     on_call = min(policy.on_call.through_stage, len(stages))
+    roles = [s.role for s in communication.stakeholders]
+    briefings = ", ".join(
+        f"{s.role} on {day(s.dates[0])}" for s in communication.stakeholders if s.dates
+    )
     return [
-        f"Sign-off by Engineering, Product and Leadership by {day(sign_by)}.",
+        f"Sign-off by {', '.join(roles)} by {day(sign_by)}.",
         f"Build the dashboards and alerts of the monitoring plan; test-fire each alert by "
         f"{day(notify)}.",
         f"Book on-call cover for stages 1-{on_call}: "
         f"{day(start)} to {day(stages[on_call - 1].end)}.",
-        f"Send the pre-rollout announcement on {day(notify)}; brief Support the day after.",
+        f"First messages: {briefings}.",
         f"Start stage 1 at {when(start)}.",
     ]
 
@@ -316,7 +326,7 @@ def build_plan(
     design = design_stages(context, policy, risk, criteria, calendar=cal.gates, start=cal.start)
     stages = design.stages
     monitoring = plan_monitoring(context, policy, criteria, stages)
-    procedure, recovery = rollback_procedure(context, policy)
+    procedure, recovery, irreversible_recovery = rollback_procedure(context, policy)
     communication = plan_communication(
         context,
         policy,
@@ -333,18 +343,22 @@ def build_plan(
         risk=risk,
         schedule=_schedule(cal, policy, context, stages),
         stages=stages,
+        statistics=design.statistics,
         criteria=criteria,
         monitoring=monitoring,
         communication=communication,
-        gate_checklist=gate_checklists(context, criteria, stages),
+        gate_checklist=gate_checklists(
+            context, criteria, stages, on_call=monitoring.on_call.stages
+        ),
         rollback_procedure=procedure,
         expected_recovery_minutes=recovery,
+        irreversible_recovery_minutes=irreversible_recovery,
         worst_case_exposure=_exposure(context, stages, recovery, policy),
         warnings=_context_warnings(context, cal)
         + _lead_time_warnings(cal, stages, today)
         + design.warnings,
         assumptions=_assumptions(context, policy) + design.assumptions,
-        next_steps=_next_steps(cal, stages, policy),
+        next_steps=_next_steps(cal, stages, policy, communication),
     )
 
 

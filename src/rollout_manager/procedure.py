@@ -23,18 +23,23 @@ def irreversible_steps(context: RolloutContext) -> list[str]:
     """Document lines describing a change the flag cannot undo."""
     feature = context.feature
     lines = [
-        ev.text
+        _quote(ev.text)
         for fact in feature.change_types
         if fact.value is ChangeType.DESTRUCTIVE_MIGRATION
         for ev in fact.evidence
     ]
     mechanism = feature.rollback_mechanism
     if mechanism is not None and mechanism.value is RollbackMechanism.RESTORE_FROM_BACKUP:
-        lines += [ev.text for ev in mechanism.evidence if ev.text not in lines]
+        lines += [_quote(ev.text) for ev in mechanism.evidence if _quote(ev.text) not in lines]
     return lines
 
 
-def _preflight(context: RolloutContext, stages: list[Stage]) -> GateChecklist:
+def _quote(line: str) -> str:
+    """A document line without its list marker, for quoting in a sentence."""
+    return line.lstrip("-*+ ").strip()
+
+
+def _preflight(context: RolloutContext, stages: list[Stage], on_call: list[int]) -> GateChecklist:
     feature = context.feature
     items = [
         f"{dep.value.name}: {dep.value.status} "
@@ -47,7 +52,12 @@ def _preflight(context: RolloutContext, stages: list[Stage]) -> GateChecklist:
         if flag
         else "A kill switch exists and was tested (no feature flag is named)",
         "Dashboards and WARNING/CRITICAL alerts are live and were test-fired",
-        "On-call engineer named for stages 1-3; escalation path shared",
+        (
+            f"On-call engineer named for stage{'s' if len(on_call) > 1 else ''} "
+            f"{', '.join(map(str, on_call))}; escalation path shared"
+            if on_call
+            else "Escalation path shared with the owning team"
+        ),
         f"Sign-off recorded; pre-rollout announcement sent before {when(stages[0].start)}",
     ]
     if irreversible_steps(context):
@@ -105,10 +115,10 @@ def _irreversible_gate(context: RolloutContext, final: Stage) -> GateChecklist:
 
 
 def gate_checklists(
-    context: RolloutContext, criteria: Criteria, stages: list[Stage]
+    context: RolloutContext, criteria: Criteria, stages: list[Stage], *, on_call: list[int]
 ) -> list[GateChecklist]:
     """One checklist before stage 1, one per stage gate, and one for an irreversible step."""
-    lists = [_preflight(context, stages)]
+    lists = [_preflight(context, stages, on_call)]
     for index, stage in enumerate(stages):
         following = stages[index + 1] if index + 1 < len(stages) else None
         lists.append(_stage_gate(stage, following, criteria))
@@ -123,8 +133,10 @@ def _undo_step(context: RolloutContext, policy: Policy) -> tuple[str, float]:
     minutes = feature.rollback_minutes.value if feature.rollback_minutes else None
     flag = feature.flag.value if feature.flag else None
     if flag and mechanism in (None, RollbackMechanism.FLAG_TOGGLE):
+        # A slow figure next to a flag belongs to the restore, not to the toggle.
+        fast = minutes is not None and minutes <= policy.risk.fast_rollback_minutes
         return f"Turn the flag `{flag}` OFF: all traffic returns to the previous path", (
-            minutes if minutes is not None else 1.0
+            minutes if fast and minutes is not None else 1.0
         )
     if mechanism is RollbackMechanism.REDEPLOY:
         return "Redeploy the previous release", (
@@ -139,8 +151,33 @@ def _undo_step(context: RolloutContext, policy: Policy) -> tuple[str, float]:
     )
 
 
-def rollback_procedure(context: RolloutContext, policy: Policy) -> tuple[list[RollbackStep], float]:
-    """Numbered rollback steps and the expected minutes from decision to recovery."""
+def _restore_step(
+    context: RolloutContext, policy: Policy
+) -> tuple[str, str, float | None, bool] | None:
+    """After an irreversible step the flag is not enough: restore from backup."""
+    irreversible = irreversible_steps(context)
+    mechanism = context.feature.rollback_mechanism
+    if not irreversible or (
+        mechanism is not None and mechanism.value is RollbackMechanism.RESTORE_FROM_BACKUP
+    ):
+        return None
+    minutes = context.feature.rollback_minutes
+    slow = minutes is not None and minutes.value > policy.risk.fast_rollback_minutes
+    return (
+        f"If the irreversible step already ran ({irreversible[0]}): restore from the backup "
+        "and redeploy the previous release",
+        "Owning team + data owner",
+        minutes.value if slow and minutes is not None else None,
+        False,
+    )
+
+
+def rollback_procedure(
+    context: RolloutContext, policy: Policy
+) -> tuple[list[RollbackStep], float, float | None]:
+    """Numbered rollback steps, the expected minutes from decision to recovery, and the
+    minutes once an irreversible step has run (None when there is none or no restore time).
+    """
     undo, undo_minutes = _undo_step(context, policy)
     rb = policy.rollback
     steps: list[tuple[str, str, float | None, bool]] = [
@@ -164,6 +201,9 @@ def rollback_procedure(context: RolloutContext, policy: Policy) -> tuple[list[Ro
             True,
         ),
     ]
+    restore = _restore_step(context, policy)
+    if restore is not None:
+        steps.append(restore)
     if _has(context, ChangeType.WEBHOOKS):
         steps.append(
             (
@@ -202,4 +242,7 @@ def rollback_procedure(context: RolloutContext, policy: Policy) -> tuple[list[Ro
         RollbackStep(step=i, action=action, owner=owner, expected_minutes=minutes)
         for i, (action, owner, minutes, _) in enumerate(steps, 1)
     ]
-    return numbered, recovery
+    after_irreversible = (
+        recovery + restore[2] if restore is not None and restore[2] is not None else None
+    )
+    return numbered, recovery, after_irreversible

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from .formatting import pct
+from .formatting import pct, plural
 from .model import (
     ChangeType,
     Evidence,
@@ -226,7 +226,7 @@ def _change_complexity(context: RolloutContext, policy: Policy) -> RiskFactor:
         level = Level.LOW
     kinds = ", ".join(dict.fromkeys(fact.value.value.replace("_", " ") for fact in changes))
     rationale = (
-        f"{len(changes)} kinds of change (weight {score}): {kinds}."
+        f"{plural(len(changes), 'kind')} of change (weight {score}): {kinds}."
         if changes
         else "No technical change types are named; assumed a simple change."
     )

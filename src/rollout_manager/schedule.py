@@ -161,7 +161,7 @@ class Freeze:
 def _us_holidays(year: int) -> frozenset[date]:
     """US federal holidays of ``year``, observed days included."""
     # Imported here: holidays loads every country module on first use (about 80 ms).
-    from holidays.utils import country_holidays  # noqa: PLC0415
+    from holidays.utils import country_holidays
 
     return frozenset(country_holidays("US", years=year).keys())
 
@@ -177,7 +177,7 @@ def _is_business_day(day: date) -> bool:
 @cache
 def _thanksgiving(year: int) -> date:
     """US Thanksgiving of ``year`` as the holidays library defines it."""
-    from holidays.utils import country_holidays  # noqa: PLC0415
+    from holidays.utils import country_holidays
 
     (day,) = country_holidays("US", years=year).get_named("Thanksgiving")
     return day

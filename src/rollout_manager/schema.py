@@ -30,3 +30,21 @@ def published_schema_text() -> str:
 def schema_text() -> str:
     """The schema as it should be committed: stable key order, trailing newline."""
     return json.dumps(plan_json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def write_published_schema() -> bool:
+    """Rewrite the committed schema from the model; True when it changed."""
+    from pathlib import Path
+
+    from .storage import atomic_write_text
+
+    path = Path(__file__).with_name(SCHEMA_FILE)
+    text = schema_text()
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return False
+    atomic_write_text(path, text)
+    return True
+
+
+if __name__ == "__main__":
+    print("updated" if write_published_schema() else "unchanged", SCHEMA_FILE)  # noqa: T201

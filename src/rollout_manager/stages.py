@@ -18,7 +18,15 @@ from itertools import pairwise
 from . import stats
 from .errors import InputError
 from .formatting import chance, count, hours, money, pct, points, when
-from .model import Criteria, Purpose, RiskAssessment, RolloutContext, SequentialBoundary, Stage
+from .model import (
+    Criteria,
+    Purpose,
+    RiskAssessment,
+    RolloutContext,
+    SequentialBoundary,
+    Stage,
+    StatisticsSettings,
+)
 from .model import Threshold as _Threshold
 from .policy import LadderStep, Policy
 from .schedule import GateCalendar, schedule_stages
@@ -36,6 +44,7 @@ class StageDesign:
     """Stages plus what the team must know about them."""
 
     stages: list[Stage]
+    statistics: StatisticsSettings
     warnings: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
 
@@ -164,7 +173,8 @@ def _stage_criteria(
     step: LadderStep, expected: int, inputs: _Inputs, criteria: Criteria, policy: Policy
 ) -> list[_Threshold]:
     chosen = [c for c in criteria.success if c.metric in ("error_rate", "p95_latency_ms")]
-    if step.purpose != "smoke_test":
+    # At 100% there is no control group: only absolute criteria apply.
+    if step.purpose not in ("smoke_test", "full_rollout"):
         chosen += [c for c in criteria.success if c.metric == "support_tickets_vs_control"]
     if inputs.revenue_n is not None and expected >= inputs.revenue_n and step.traffic_percent < 100:
         drop = policy.tolerances.revenue_drop
@@ -298,9 +308,22 @@ def design_stages(
                 notes=notes,
             )
         )
-    design = StageDesign(stages=stages)
+    design = StageDesign(stages=stages, statistics=_settings(inputs, policy))
     _explain(design, inputs, policy, context)
     return design
+
+
+def _settings(inputs: _Inputs, policy: Policy) -> StatisticsSettings:
+    return StatisticsSettings(
+        alpha=policy.statistics.alpha,
+        power=policy.statistics.power,
+        baseline_error_rate=inputs.p0,
+        rollback_error_rate=_round(inputs.rollback_rate),
+        smoke_error_rate=_round(inputs.smoke_rate),
+        parity_error_rate=_round(inputs.parity_rate),
+        revenue_cv=policy.statistics.revenue_cv,
+        revenue_transactions=inputs.revenue_n,
+    )
 
 
 def _round(value: float | None) -> float | None:

@@ -9,6 +9,12 @@ from pathlib import Path
 from .errors import InputError
 
 
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
 def atomic_write_text(path: Path, text: str) -> None:
     """Write `text` to `path` through a temporary file and a rename.
 
@@ -24,6 +30,8 @@ def atomic_write_text(path: Path, text: str) -> None:
     except OSError as error:
         raise InputError(str(path), f"cannot write: {error.strerror}") from None
     try:
+        # mkstemp creates the file 0600; a plan is shared, so give it the usual mode.
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()

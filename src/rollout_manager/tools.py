@@ -54,8 +54,13 @@ class ToolEnv:
             InputError: the path is absolute outside the root, or climbs out of it.
         """
         root = self.root.resolve()
+        if "\x00" in relative:
+            raise InputError(field, "contains a NUL character")
         candidate = Path(relative)
-        target = (candidate if candidate.is_absolute() else root / candidate).resolve()
+        try:
+            target = (candidate if candidate.is_absolute() else root / candidate).resolve()
+        except (OSError, RuntimeError) as error:  # a name too long, a symlink loop
+            raise InputError(field, f"'{relative}' cannot be resolved: {error}") from None
         if target != root and root not in target.parents:
             raise InputError(field, f"'{relative}' is outside the folder this tool serves ({root})")
         return target

@@ -1,0 +1,513 @@
+"""What a plain-language request asks for, as tool calls: the offline planner's reading.
+
+`route` maps a request to the planning tools by intent (risk, stages,
+criteria, monitoring, communication, the whole document, a what-if on stage
+duration) and turns changes ("make stage 2 last five days", "start on Dec 8",
+"use #payments-eng for engineering", "freeze Dec 21 to Jan 4") into
+`adjust_plan` arguments. Numbers and dates in a request are parsed here, by
+code; nothing is computed: the tools compute.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Final
+
+_NUMBER_WORDS: Final = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "half a": 0.5, "half an": 0.5, "a couple of": 2, "couple of": 2,
+}  # fmt: skip
+_ORDINALS: Final = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+    "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "last": -1, "final": -1,
+}  # fmt: skip
+_MONTHS: Final = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+_HOURS_PER_UNIT: Final = {"hour": 1, "day": 24, "week": 168}
+_ROLES: Final = ("engineering", "support", "product", "leadership", "finance", "compliance")
+_STRATEGIES: Final = {
+    "canary": "canary",
+    "progressive": "progressive",
+    "short ramp": "short_ramp",
+    "short_ramp": "short_ramp",
+    "direct": "direct",
+    "big bang": "direct",
+    "big-bang": "direct",
+}
+
+_NUMBER: Final = r"\d+(?:\.\d+)?|" + "|".join(
+    sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True)
+)
+_DURATION_RE: Final = re.compile(
+    rf"\b(?P<n>{_NUMBER})[\s-]*(?P<unit>hours?|hrs?|h|days?|d|weeks?|wks?)\b", re.IGNORECASE
+)
+_STAGE_WORDS: Final = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_STAGE_RE: Final = re.compile(
+    r"\bstage\s+(?P<n>\d+|" + "|".join(_STAGE_WORDS) + r")\b"
+    r"|\b(?P<ord>" + "|".join(_ORDINALS) + r")\s+stage\b",
+    re.IGNORECASE,
+)
+_PERCENT_RE: Final = re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?:%|percent\b|per\s*cent\b)", re.I)
+_MONTH: Final = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DATE_RES: Final = (
+    re.compile(r"\b(?P<year>\d{4})-(?P<mnum>\d{1,2})-(?P<day>\d{1,2})\b"),
+    re.compile(
+        rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}})\b)?",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b(?:,?\s+(?P<year>\d{{4}})\b)?",
+        re.IGNORECASE,
+    ),
+)
+_FILE_NAME_RE: Final = re.compile(r"[\w./-]+\.(?:md|markdown|ya?ml|json|txt)\b", re.IGNORECASE)
+
+# Section intents, in the order their answers are shown.
+_SECTION_PATTERNS: Final = {
+    "read_context": (
+        r"\bwhat (?:do|did|does) (?:the|our|these) (?:docs?|documents?|files?) (?:say|state)",
+        r"\bwhat did you (?:read|find)\b",
+        r"\b(?:show|list) (?:me )?(?:the )?(?:facts|evidence|baseline numbers)\b",
+        r"\bwhere did (?:you|that|those|the numbers?) (?:get|come from)\b",
+    ),
+    "assess_risk": (
+        r"\brisk(?:s|y|ier|iest|iness)?\b",
+        r"\bwhat (?:could|can|might) go wrong\b",
+        r"\bhow (?:safe|dangerous|bad could)\b",
+        r"\bdanger(?:ous)?\b",
+        r"\bwhich (?:rollout )?strategy\b",
+        r"\bwhat (?:rollout )?strategy\b",
+        r"\bblast radius\b",
+        r"\bshould we (?:use|do|go with) (?:a |an )?(?:canary|progressive|big[\s-]bang|direct)\b",
+    ),
+    "design_stages": (
+        r"\bstages\b",
+        r"\b(?:rollout|canary|traffic) (?:steps?|plan|ramp|schedule|phases?)\b",
+        r"\btraffic (?:percentages?|percents?|shares?|splits?|levels?)\b",
+        r"\bpercentages?\b",
+        r"\bramp(?:[\s-]?up)?\b",
+        r"\bschedule\b|\btimeline\b|\bphases?\b",
+        r"\bhow long\b",
+        r"\bhow (?:fast|quickly|slowly)\b",
+    ),
+    "define_criteria": (
+        r"\bcriteri(?:a|on)\b",
+        r"\broll\s?-?back\b|\brevert\b|\bback out\b",
+        r"\bpull the plug\b|\bkill switch\b|\babort\b",
+        r"\bthresholds?\b",
+        r"\bgo/no-go\b|\bgates?\b",
+        r"\bwhen (?:do|should|would|will|can) we (?:stop|halt|advance|move on|proceed)\b",
+        r"\bsuccess (?:metrics?|conditions?|looks like)\b|\bdefinition of done\b",
+    ),
+    "plan_monitoring": (
+        r"\bmonitor(?:ing|ed|s)?\b",
+        r"\bdashboards?\b",
+        r"\balert(?:s|ing)?\b",
+        r"\bon[\s-]?call\b",
+        r"\bobservability\b|\btelemetry\b",
+        r"\bmetrics?\b",
+        r"\bwatch\b|\bpag(?:e|er|ing)\b",
+    ),
+    "plan_communication": (
+        r"\bcommunicat",
+        r"\bstakeholders?\b",
+        r"\bwho\b.*\b(?:tell|know|inform|notify|update|told|informed)\b",
+        r"\bannounce(?:ment)?s?\b",
+        r"\bnotif(?:y|ication)s?\b",
+        r"\bmessages?\b|\btemplates?\b",
+        r"\bkeep\b.*\b(?:informed|posted|in the loop)\b",
+        r"\bhear about\b|\bchannels?\b|\bheads[\s-]up\b",
+        r"\bcomms\b",
+    ),
+}
+_DOCUMENT_PATTERNS: Final = (
+    r"\b(?:whole|complete|full|entire|final)\b.{0,40}\b(?:plan|document|doc|write-?up)\b",
+    r"\bsign[\s-]?off\b",
+    r"\bplan document\b|\brollout document\b",
+    r"\bwrite (?:it |this |the plan |everything )?up\b|\bwrite-?up\b",
+    r"\bshare with the team\b",
+    r"\beverything\b",
+    r"\b(?:give|generate|create|produce|write|draft|prepare|make)\b.{0,40}"
+    r"\b(?:document|doc|write-?up|report)\b",
+)
+_WHAT_IF_RE: Final = re.compile(
+    r"\bhow (?:long|many (?:transactions|hours|days))\b|\bwhat if\b|\bwould\b.*\bneed\b",
+    re.IGNORECASE,
+)
+_DETECT_RE: Final = re.compile(
+    r"\b(?:catch|detect|see|notice|spot|find)\b|\bregression\b|\d\s*x\b|\btimes\b|\btwice\b"
+    r"|\bdouble\b|\btriple\b|\berrors?\b",
+    re.IGNORECASE,
+)
+_MULTIPLIER_RE: Final = re.compile(
+    r"\b(?P<n>\d+(?:\.\d+)?)\s*(?:x|times)\b|\b(?P<word>twice|double|triple|tripled|doubled)\b",
+    re.IGNORECASE,
+)
+_TARGET_RES: Final = (
+    re.compile(r"\berror rate\b\D{0,30}?(?P<n>\d+(?:\.\d+)?)\s*(?:%|percent)", re.IGNORECASE),
+    re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?:%|percent)\s+(?:error rate|errors)\b", re.IGNORECASE),
+)
+_QUESTION_RE: Final = re.compile(r"^\s*(?:please\s+)?(?:can|could|would|will)\s+you\b", re.I)
+
+CAPABILITIES: Final = """\
+I plan progressive rollouts from `feature-description.md` and `baseline-metrics.md` in this \
+folder. Ask me for:
+
+- **Risk**: "How risky is this rollout?"
+- **Stages**: "Define the rollout stages" or "What traffic percentages, and for how long?"
+- **Success and rollback criteria**: "When do we roll back automatically?"
+- **Monitoring**: "Which dashboards and alerts do we need?"
+- **Communication**: "Who needs to know what, and when?"
+- **The whole plan**: "Write the complete plan for sign-off" (saved as `rollout-plan.md`)
+- **What-if**: "How long must a 2% stage run to catch 2x errors?"
+- **Changes**, saved to `rollout.yaml`: "make stage 2 last five days", "start on \
+2026-12-08", "use #payments-eng for engineering", "freeze Dec 21 to Jan 4"
+"""
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    """One tool the request needs, with its arguments."""
+
+    tool: str
+    arguments: dict[str, Any]
+
+
+@dataclass
+class Routing:
+    """What a request maps to: tool calls in order, and notes for what could not be read."""
+
+    calls: list[ToolCall] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- numbers and dates
+
+
+def parse_number(text: str) -> float | None:
+    """`5`, `1.5`, `five`, `a`, `half a` -> the number; None when it is not one."""
+    word = " ".join(text.lower().split())
+    if word in _NUMBER_WORDS:
+        return float(_NUMBER_WORDS[word])
+    try:
+        return float(word)
+    except ValueError:
+        return None
+
+
+def parse_duration_hours(text: str) -> tuple[float, str] | None:
+    """The first duration in `text` in hours, and the unit it was written in.
+
+    `five days` -> (120, "day"), `a week` -> (168, "week"), `36 hours` -> (36, "hour").
+    """
+    match = _DURATION_RE.search(text)
+    if match is None:
+        return None
+    number = parse_number(match["n"])
+    if number is None or number <= 0:
+        return None
+    unit = match["unit"].lower()
+    base = "hour" if unit.startswith("h") else "week" if unit.startswith("w") else "day"
+    return number * _HOURS_PER_UNIT[base], base
+
+
+def _year_for(month: int, day: int, today: date) -> date:
+    """The first such day on or after `today`: plans look forward."""
+    candidate = date(today.year, month, day)
+    return candidate if candidate >= today else date(today.year + 1, month, day)
+
+
+def parse_dates(text: str, *, today: date) -> list[tuple[int, date, bool]]:
+    """Dates in `text`, in order: (position, date, whether the year was written).
+
+    ISO (`2026-12-08`), `Dec 8`, `December 8, 2026`, `8 December 2026`. Without a
+    year, the first such day on or after `today`.
+    """
+    found: dict[int, tuple[int, date, bool]] = {}
+    taken: list[range] = []
+    for pattern in _DATE_RES:
+        for match in pattern.finditer(text):
+            if any(match.start() in span for span in taken):
+                continue
+            groups = match.groupdict()
+            month = int(groups["mnum"]) if groups.get("mnum") else _MONTHS[groups["month"].lower()]
+            try:
+                if groups.get("year"):
+                    value = date(int(groups["year"]), month, int(groups["day"]))
+                else:
+                    value = _year_for(month, int(groups["day"]), today)
+            except ValueError:
+                continue
+            taken.append(range(match.start(), match.end()))
+            found[match.start()] = (match.start(), value, bool(groups.get("year")))
+    return [found[position] for position in sorted(found)]
+
+
+def _stage_number(text: str) -> int | None:
+    match = _STAGE_RE.search(text)
+    if match is None:
+        return None
+    if match["ord"]:
+        return _ORDINALS[match["ord"].lower()]
+    value = parse_number(match["n"])
+    return int(value) if value is not None else None
+
+
+# --------------------------------------------------------------------------- adjustments
+
+
+def _clauses(text: str) -> list[str]:
+    """Sentences and `;`-separated clauses: one change each."""
+    return [part.strip() for part in re.split(r"(?<=[.!?;])\s+|\s+and then\s+", text) if part]
+
+
+def _is_question(clause: str) -> bool:
+    """A question asks; "can you ..." and "please ..." ask for a change."""
+    return clause.rstrip().endswith("?") and _QUESTION_RE.match(clause) is None
+
+
+def _stage_adjustment(clause: str, notes: list[str]) -> dict[str, Any] | None:
+    named = _STAGE_RE.search(clause)
+    if _WHAT_IF_RE.search(clause) or named is None:
+        return None
+    stage = _stage_number(clause)
+    after = clause[named.end() :]
+    duration = parse_duration_hours(after)
+    percent = _PERCENT_RE.search(after)
+    if duration is None and percent is None:
+        return None
+    if stage is None or stage == 0:
+        notes.append("Say which stage to change, e.g. 'make stage 2 last five days'.")
+        return None
+    if stage < 0:
+        notes.append("Name the stage by number to change the last one, e.g. 'stage 6'.")
+        return None
+    change: dict[str, Any] = {"stage": stage}
+    if duration is not None:
+        hours, unit = duration
+        if unit == "hour":
+            change["duration_hours"] = hours
+        else:
+            change["duration_days"] = hours / 24
+    if percent is not None:
+        change["traffic_percent"] = float(percent["n"])
+    return change
+
+
+def _start_adjustment(clause: str, today: date) -> dict[str, Any] | None:
+    verb = re.search(
+        r"\b(?:start(?:ing|s)?|begin(?:ning|s)?|kick(?:ing)?[\s-]?off|launch|go[\s-]live)\b",
+        clause,
+        re.IGNORECASE,
+    )
+    if verb is None or re.search(r"\bfreeze|\bblackout", clause, re.IGNORECASE):
+        return None
+    dates = [d for pos, d, _ in parse_dates(clause, today=today) if pos > verb.start()]
+    return {"start": dates[0].isoformat()} if dates else None
+
+
+def _freeze_name(clause: str) -> str:
+    named = re.search(
+        r"\b(?P<name>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?)\s+(?:code\s+)?freeze\b", clause
+    )
+    if named:
+        words = named["name"].split()
+        skip = {"a", "the", "add", "set", "please", "declare", "we", "have", "there's", "is"}
+        kept = [w for w in words if w.lower() not in skip]
+        if kept:
+            return " ".join(kept).capitalize() + " freeze"
+    return "Freeze"
+
+
+def _freeze_adjustment(clause: str, today: date, notes: list[str]) -> dict[str, Any] | None:
+    if not re.search(r"\bfreeze|\bblackout|\bno (?:deploys|changes|rollouts?)\b", clause, re.I):
+        return None
+    dates = parse_dates(clause, today=today)
+    if not dates:
+        notes.append("Give the freeze dates, e.g. 'freeze Dec 21 to Jan 4'.")
+        return None
+    (_, first, _), (_, last, last_has_year) = dates[0], dates[min(1, len(dates) - 1)]
+    if last < first and not last_has_year:
+        last = last.replace(year=last.year + 1)
+    if last < first:
+        notes.append("The freeze ends before it starts; give the dates in order.")
+        return None
+    name = f"{_freeze_name(clause)} {first.isoformat()} to {last.isoformat()}"
+    return {"freezes": [{"name": name, "start": first.isoformat(), "end": last.isoformat()}]}
+
+
+def _channel_text(raw: str) -> str:
+    channel = raw.strip().strip("'\"`").rstrip(".")
+    return f"Slack {channel}" if channel.startswith("#") else channel
+
+
+def _channel_adjustment(clause: str) -> dict[str, Any] | None:
+    roles = "|".join(_ROLES)
+    patterns = (
+        rf"\buse\s+(?P<channel>#[\w.-]+|[^,;]+?)\s+for\s+(?:the\s+)?(?P<roles>(?:{roles})"
+        rf"(?:\s*(?:,|and|&)\s*(?:{roles}))*)\b",
+        rf"\b(?P<roles>{roles})(?:\s+(?:updates|messages|channel|team))?\s+(?:go(?:es)?\s+)?"
+        rf"(?:should\s+(?:go|be)\s+)?(?:to|in|on|via|is|=)\s+(?P<channel>#[\w.-]+)",
+        rf"\b(?:post|send)\s+(?P<roles>{roles})\s+\w+\s+(?:to|in)\s+(?P<channel>#[\w.-]+)",
+    )
+    for pattern in patterns:
+        match = re.search(pattern, clause, re.IGNORECASE)
+        if match:
+            named = re.findall(roles, match["roles"].lower())
+            return {"channels": dict.fromkeys(named, _channel_text(match["channel"]))}
+    return None
+
+
+def _strategy_adjustment(clause: str) -> dict[str, Any] | None:
+    names = "|".join(re.escape(name) for name in _STRATEGIES)
+    match = re.search(
+        rf"\b(?:use|switch to|go with|change (?:it|the strategy) to|make it)\s+(?:a\s+|an\s+)?"
+        rf"(?P<name>{names})\b",
+        clause,
+        re.IGNORECASE,
+    )
+    return {"strategy": _STRATEGIES[match["name"].lower()]} if match else None
+
+
+def _on_call_adjustment(clause: str) -> dict[str, Any] | None:
+    match = re.search(
+        r"\bon[\s-]?call(?:\s+rotation)?\s+(?:is|to|should be|will be|=|:)\s+(?P<who>.+?)\s*[.!]?$",
+        clause,
+        re.IGNORECASE,
+    )
+    if match is None or match["who"].lower().startswith(("who", "what", "needed", "required")):
+        return None
+    return {"on_call_rotation": match["who"].strip("'\"`")}
+
+
+def _adjustments(text: str, today: date, notes: list[str]) -> dict[str, Any]:
+    """All changes the request makes, merged into one set of `adjust_plan` arguments."""
+    change: dict[str, Any] = {}
+    readers: tuple[Callable[[str], dict[str, Any] | None], ...] = (
+        lambda c: _stage_adjustment(c, notes),
+        lambda c: _start_adjustment(c, today),
+        lambda c: _freeze_adjustment(c, today, notes),
+        _channel_adjustment,
+        _strategy_adjustment,
+        _on_call_adjustment,
+    )
+    for clause in _clauses(text):
+        if _is_question(clause):
+            continue
+        for read in readers:
+            found = read(clause)
+            if not found:
+                continue
+            if "stage" in found and "stage" in change:
+                notes.append("One stage change at a time: ask again for the next one.")
+                continue
+            for key, value in found.items():
+                if key in ("channels",) and key in change:
+                    change[key].update(value)
+                elif key == "freezes" and key in change:
+                    change[key] += value
+                else:
+                    change[key] = value
+    return change
+
+
+# --------------------------------------------------------------------------- what-if
+
+
+def _what_if(text: str) -> ToolCall | None:
+    """A question on how long a stage must run, as `stage_duration` arguments."""
+    if not _WHAT_IF_RE.search(text):
+        return None
+    arguments: dict[str, Any] = {}
+    target = next((m for m in (r.search(text) for r in _TARGET_RES) if m is not None), None)
+    if target is not None:
+        arguments["target_error_rate"] = float(target["n"]) / 100
+    for match in _PERCENT_RE.finditer(text):
+        if target is None or match.start() != target.start("n"):
+            arguments["traffic_percent"] = float(match["n"])
+            break
+    stage = _stage_number(text)
+    if stage is not None and stage > 0:
+        arguments["stage"] = stage
+    sized = "traffic_percent" in arguments or (
+        "stage" in arguments and (_DETECT_RE.search(text) or re.search(r"\bneed", text, re.I))
+    )
+    if not sized:
+        return None
+    multiplier = _MULTIPLIER_RE.search(text)
+    if multiplier is not None and target is None:
+        word = (multiplier["word"] or "").lower()
+        value = float(multiplier["n"]) if multiplier["n"] else (3.0 if "tripl" in word else 2.0)
+        if value >= 1.05:
+            arguments["multiplier"] = value
+    return ToolCall("stage_duration", arguments)
+
+
+# --------------------------------------------------------------------------- routing
+
+
+def _sections(text: str) -> list[str]:
+    return [
+        tool
+        for tool, patterns in _SECTION_PATTERNS.items()
+        if any(re.search(p, text, re.IGNORECASE) for p in patterns)
+    ]
+
+
+def _changed_sections(change: dict[str, Any]) -> set[str]:
+    shown = set()
+    if {"start", "stage", "freezes", "strategy"} & change.keys():
+        shown.add("design_stages")
+    if "channels" in change:
+        shown.add("plan_communication")
+    if "on_call_rotation" in change:
+        shown.add("plan_monitoring")
+    return shown
+
+
+def route(prompt: str, *, today: date) -> Routing:
+    """The tool calls that answer `prompt`, in the order their answers are shown.
+
+    Args:
+        prompt: the user's request in plain language.
+        today: the date that year-less dates ("Dec 8") are read against.
+
+    Returns:
+        Calls (changes first, then sections) and notes on what could not be read.
+        No calls and no notes means the request is not about rollout planning.
+    """
+    text = _FILE_NAME_RE.sub(" ", prompt)
+    routing = Routing()
+    change = _adjustments(text, today, routing.notes)
+    if change:
+        routing.calls.append(ToolCall("adjust_plan", change))
+    what_if = None if change else _what_if(text)
+    sections = [] if what_if else _sections(text)
+    if any(re.search(p, text, re.IGNORECASE) for p in _DOCUMENT_PATTERNS):
+        routing.calls.append(ToolCall("render_plan", {}))
+        return routing
+    if change:
+        # The change already shows what it moved; other sections only when asked outright.
+        shown = _changed_sections(change)
+        sections = [s for s in sections if s not in shown]
+    routing.calls += [ToolCall(tool, {}) for tool in sections]
+    if what_if is not None:
+        routing.calls.append(what_if)
+    return routing

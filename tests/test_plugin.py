@@ -1,0 +1,214 @@
+"""The repository as a Claude Code plugin: manifest, MCP declaration, subagent, skill, launcher."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from rollout_manager.tools import registry
+
+REPO = Path(__file__).resolve().parent.parent
+PLUGIN = "rollout-manager"
+SERVER = "rollout"
+MCP_PREFIX = f"mcp__plugin_{PLUGIN}_{SERVER}__"
+AGENT = REPO / "agents" / "rollout-manager.md"
+SKILL_DIR = REPO / "skills" / "rollout-planning"
+LAUNCHER = REPO / "bin" / "rollout-mcp-launch"
+# Front-matter fields Claude Code reads from a plugin's agent file (platform notes).
+AGENT_FIELDS = {"name", "description", "tools", "model", "effort", "maxTurns", "color"}
+MANIFEST_FIELDS = {
+    "name",
+    "version",
+    "description",
+    "author",
+    "homepage",
+    "repository",
+    "license",
+    "keywords",
+    "network",
+    "icon",
+}
+
+
+def _front_matter(path: Path) -> tuple[dict[str, Any], str]:
+    text = path.read_text(encoding="utf-8")
+    match = re.match(r"---\n(.*?)\n---\n(.*)", text, re.DOTALL)
+    assert match, f"{path.name}: no YAML front matter"
+    meta = yaml.safe_load(match.group(1))
+    assert isinstance(meta, dict), f"{path.name}: front matter is not a mapping"
+    return meta, match.group(2)
+
+
+def _pyproject() -> dict[str, Any]:
+    return tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------- manifest
+
+
+def test_manifest_names_the_plugin_and_matches_the_package() -> None:
+    manifest = json.loads((REPO / ".claude-plugin" / "plugin.json").read_text())
+    project = _pyproject()["project"]
+
+    assert manifest["name"] == PLUGIN
+    assert set(manifest) <= MANIFEST_FIELDS
+    assert manifest["version"] == project["version"]
+    assert manifest["license"] == project["license"]
+    assert manifest["description"].strip()
+    assert (REPO / "LICENSE").is_file()
+
+
+def test_mcp_json_starts_the_server_from_inside_the_plugin() -> None:
+    servers = json.loads((REPO / ".mcp.json").read_text())["mcpServers"]
+    server = servers[SERVER]
+    words = [server["command"], *server.get("args", [])]
+    paths = [word for word in words if "/" in word]
+
+    # Paths outside the plugin root do not exist once the plugin is installed.
+    assert paths, "the server must be started from a file in the plugin"
+    assert all(path.startswith("${CLAUDE_PLUGIN_ROOT}/") for path in paths), paths
+    for path in paths:
+        assert (REPO / path.removeprefix("${CLAUDE_PLUGIN_ROOT}/")).is_file(), path
+    # Claude Code sets CLAUDE_PLUGIN_DATA itself and would not expand an override of it.
+    assert "CLAUDE_PLUGIN_DATA" not in server.get("env", {})
+
+
+# --------------------------------------------------------------------------- subagent
+
+
+def test_agent_front_matter_uses_only_supported_fields() -> None:
+    meta, body = _front_matter(AGENT)
+
+    assert set(meta) <= AGENT_FIELDS
+    assert meta["name"] == AGENT.stem
+    assert ":" not in meta["name"]
+    assert meta["model"] == "sonnet"
+    assert "rollout" in meta["description"].lower()
+    assert body.strip()
+
+
+def test_agent_may_call_exactly_the_registry_tools_and_read_files() -> None:
+    meta, _ = _front_matter(AGENT)
+    tools = [name.strip() for name in meta["tools"].split(",")]
+    ours = {name.removeprefix(MCP_PREFIX) for name in tools if name.startswith(MCP_PREFIX)}
+    others = {name for name in tools if not name.startswith(MCP_PREFIX)}
+
+    assert ours == set(registry())
+    # Read-only file tools: the subagent changes plans through adjust_plan, never by editing.
+    assert others == {"Read", "Glob", "Grep"}
+
+
+def test_agent_prompt_names_every_tool_it_is_told_to_use() -> None:
+    _, body = _front_matter(AGENT)
+    named = set(re.findall(r"`([a-z_]+)`", body)) & set(registry())
+
+    assert named == set(registry())
+
+
+# --------------------------------------------------------------------------- skill
+
+
+def test_skill_front_matter_and_size_follow_the_skill_rules() -> None:
+    meta, body = _front_matter(SKILL_DIR / "SKILL.md")
+
+    assert meta["name"] == SKILL_DIR.name
+    assert re.fullmatch(r"[a-z0-9-]{1,64}", meta["name"])
+    assert 0 < len(meta["description"]) <= 1024
+    assert len(body.splitlines()) < 500
+
+
+def test_skill_links_each_reference_one_level_deep() -> None:
+    _, body = _front_matter(SKILL_DIR / "SKILL.md")
+    links = set(re.findall(r"\]\(([^)#]+)\)", body))
+    references = {
+        path.relative_to(SKILL_DIR).as_posix() for path in (SKILL_DIR / "references").iterdir()
+    }
+
+    assert references == {"references/statistics.md", "references/strategies.md"}
+    assert references <= links
+    for link in links:
+        assert (SKILL_DIR / link).is_file(), link
+        assert link.count("/") <= 1, link
+
+
+def test_skill_names_every_registry_tool() -> None:
+    _, body = _front_matter(SKILL_DIR / "SKILL.md")
+
+    assert set(registry()) <= set(re.findall(r"`([a-z_]+)`", body))
+
+
+# --------------------------------------------------------------------------- launcher
+
+
+def test_launcher_runs_on_a_bare_python3() -> None:
+    tree = ast.parse(LAUNCHER.read_text(encoding="utf-8"))
+    imported = {
+        ((node.module or "") if isinstance(node, ast.ImportFrom) else alias.name).split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
+
+    assert LAUNCHER.read_text().startswith("#!/usr/bin/env python3\n")
+    assert os.access(LAUNCHER, os.X_OK)
+    assert imported - {"__future__"} <= set(sys.stdlib_module_names), imported
+
+
+def test_launcher_reports_a_failure_in_one_line_and_keeps_stdout_clean(tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the plugin's data folder should be")
+    env = {**os.environ, "CLAUDE_PLUGIN_DATA": str(blocked)}
+
+    completed = subprocess.run(
+        ["python3", str(LAUNCHER)],
+        cwd=tmp_path,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert completed.returncode == 1
+    assert completed.stdout == ""  # stdout is the MCP channel
+    assert completed.stderr.count("\n") == 1
+    assert completed.stderr.startswith("rollout-mcp-launch: ")
+    assert str(blocked) in completed.stderr
+
+
+# --------------------------------------------------------------------------- official validator
+
+
+def _claude_binary() -> str | None:
+    local_bin = REPO / ".tools" / "node_modules" / ".bin"
+    return shutil.which("claude", path=f"{local_bin}{os.pathsep}{os.environ.get('PATH', '')}")
+
+
+def test_the_official_validator_accepts_the_plugin() -> None:
+    claude = _claude_binary()
+    if claude is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must install the validator: `make validator` (see .ci/run)")
+        pytest.skip("`claude` is not installed; `make validator` puts it in .tools/")
+
+    completed = subprocess.run(
+        [claude, "plugin", "validate", "--strict", "--profile", "directory", str(REPO)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert completed.returncode == 0, completed.stdout + completed.stderr
