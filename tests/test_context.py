@@ -806,3 +806,13 @@ def test_render_context_lists_missing_facts_and_warnings(write_context: WriteCon
     text = render_context(read_context(write_context(SEED_FEATURE, baseline)))
     assert "## Missing\n\n- baseline.p95_latency_ms\n" in text
     assert "$2,000,000" in text.split("## Warnings", 1)[1]
+
+
+def test_a_negated_list_is_not_a_statement(write_context: WriteContext) -> None:
+    folder = write_context(
+        "# Feature: Settings page\n\n## Impact\n- Not on the checkout or payment path\n",
+        "# Baseline\n- Error rate: 0.3%\n",
+    )
+    moves_money = read_context(folder).feature.moves_money
+    assert moves_money is not None
+    assert moves_money.value is False

@@ -131,6 +131,7 @@ def test_paraphrases_route_to_the_right_tools(prompt: str, tools: list[str]) -> 
         ("start on 2026-12-08", {"start": "2026-12-08"}),
         ("Let's begin the rollout on December 8, 2026", {"start": "2026-12-08"}),
         ("kick off Dec 8", {"start": "2026-12-08"}),
+        ("start next Tuesday", {"start": "2026-12-01"}),  # today is Friday 2026-11-27
         ("use #payments-eng for engineering", {"channels": {"engineering":
                                                             "Slack #payments-eng"}}),
         ("use #pay-ops for support and finance", {"channels": {
@@ -163,7 +164,13 @@ def test_a_change_and_a_question_in_one_request() -> None:
 
 @pytest.mark.parametrize(
     "prompt",
-    ["Should we use a canary?", "How long is stage 2?", "What if we started later?"],
+    [
+        "Should we use a canary?",
+        "How long is stage 2?",
+        "What if we started later?",
+        "When do we start monitoring?",
+        "We start next month",
+    ],
 )
 def test_questions_never_change_the_plan(prompt: str) -> None:
     assert "adjust_plan" not in _tools(prompt)

@@ -165,8 +165,8 @@ def test_json_holds_criteria_steps_tools_and_the_comparison(
     assert first["tools"] == [{"name": "assess_risk", "input": {}, "ok": True, "error": None}]
     assert "Reversibility: LOW" in first["comparison"]["expected"]
     assert first["comparison"]["produced"] == [
-        "assess_risk: risk HIGH (canary); user_impact HIGH, revenue_impact HIGH, "
-        "system_criticality MEDIUM, reversibility LOW"
+        "assess_risk: risk HIGH (canary); user_impact HIGH, revenue_impact MEDIUM, "
+        "system_criticality LOW, reversibility LOW"
     ]
     assert first["text"]
 
@@ -470,3 +470,18 @@ def test_the_scenario_cassette_is_marked_synthetic_and_holds_no_secrets() -> Non
     for interaction in yaml.safe_load(text)["interactions"]:
         for headers in (interaction["request"]["headers"], interaction["response"]["headers"]):
             assert not {h.lower() for h in headers} & {"authorization", "x-api-key", "request-id"}
+
+
+def test_tools_plan_with_the_scenario_date_so_the_trace_matches_the_plan() -> None:
+    # No start is given anywhere: the default start follows `today`, so the tools must
+    # use the scenario's date, or the trace and the judged plan disagree.
+    # A date other than the machine's, so a tool that read the clock would disagree.
+    wednesday = date(2026, 12, 9)
+    session = conversation_session(OfflinePlanner(today=wednesday), today=wednesday)
+
+    run = run_scenario(read_scenario(SEED), session, mode="offline", today=wednesday)
+
+    stages = next(c for s in run.steps for c in s.outcome.calls if c.name == "design_stages")
+    first_start = stages.data["stages"][0]["start"]
+    assert first_start == run.plan.stages[0].start.isoformat()
+    assert first_start.startswith("2026-12-10")  # the next business day after Wednesday

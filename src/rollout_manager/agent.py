@@ -186,6 +186,7 @@ class Conversation:
         defaults: arguments filled into a tool call when the model leaves them out.
         max_turns: model turns one request may take.
         max_total_tokens: tokens one request may spend.
+        today: planning date the tools use for default starts (None: the system date).
     """
 
     def __init__(
@@ -196,9 +197,11 @@ class Conversation:
         defaults: dict[str, dict[str, Any]] | None = None,
         max_turns: int = MAX_TURNS,
         max_total_tokens: int = MAX_TOTAL_TOKENS,
+        today: date | None = None,
     ) -> None:
         self.client = client
         self.root = root
+        self.today = today
         self.defaults = defaults or {}
         self.max_turns = max_turns
         self.max_total_tokens = max_total_tokens
@@ -268,7 +271,7 @@ class Conversation:
         if isinstance(given, dict):
             arguments = {**self.defaults.get(name, {}), **given}
             try:
-                result = dispatch(name, arguments, root=self.root)
+                result = dispatch(name, arguments, root=self.root, today=self.today)
             except Exception as error:  # a bug in a tool: tell the model, keep the session
                 result = ToolResult(
                     ok=False, error=f"internal error in tool {name!r}: {type(error).__name__}"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Final
 
 _NUMBER_WORDS: Final = {
@@ -76,6 +76,12 @@ _DATE_RES: Final = (
         rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b(?:,?\s+(?P<year>\d{{4}})\b)?",
         re.IGNORECASE,
     ),
+)
+_WEEKDAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WEEKDAY_RE: Final = re.compile(
+    r"\b(?P<day>mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:rs?|rsday)?|fri(?:day)?"
+    r"|sat(?:urday)?|sun(?:day)?)\b",
+    re.IGNORECASE,
 )
 _FILE_NAME_RE: Final = re.compile(r"[\w./-]+\.(?:md|markdown|ya?ml|json|txt)\b", re.IGNORECASE)
 
@@ -320,6 +326,10 @@ def _start_adjustment(clause: str, today: date) -> dict[str, Any] | None:
     if verb is None or re.search(r"\bfreeze|\bblackout", clause, re.IGNORECASE):
         return None
     dates = [d for pos, d, _ in parse_dates(clause, today=today) if pos > verb.start()]
+    weekday = _WEEKDAY_RE.search(clause, verb.end())
+    if not dates and weekday is not None:
+        ahead = (_WEEKDAYS.index(weekday["day"][:3].lower()) - today.weekday()) % 7 or 7
+        dates = [today + timedelta(days=ahead)]
     return {"start": dates[0].isoformat()} if dates else None
 
 

@@ -160,9 +160,10 @@ _LABEL_PATTERNS: Final = {
 # A negation shortly before a phrase ("No data migration", "does not move money");
 # punctuation ends its reach, so "No downtime; touches payments" stays positive.
 # "non-" negates only the word it is attached to: "non-breaking API changes" are changes.
+# A list joined by "or"/"nor" stays under the negation: "Not on the checkout or payment path".
 _NEGATION = re.compile(
     r"(?:\b(?:no|not|never|without|isn't|aren't|doesn't|don't|won't|cannot|can't)\b"
-    r"[\s-]*(?:[\w'-]+[\s-]+){0,2}|\bnon[\s-]*)$",
+    r"[\s-]*(?:(?:[\w'-]+[\s-]+){0,2}|(?:[\w'-]+[\s-]+){0,4}n?or[\s-]+)|\bnon[\s-]*)$",
     re.IGNORECASE,
 )
 _QUANTITY = re.compile(

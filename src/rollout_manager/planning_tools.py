@@ -200,7 +200,7 @@ def _drop_evidence(value: Any) -> Any:
 def _plan(env: ToolEnv, args: SectionInput) -> RolloutPlan:
     folder = env.resolve(args.context)
     try:
-        return plan_folder(folder, start=args.start)
+        return plan_folder(folder, start=args.start, today=env.today)
     except ValueError as error:  # the calendar found no gate: the settings leave no room
         raise InputError(CONFIG_NAME, str(error)) from None
 
@@ -577,7 +577,7 @@ def _adjust_plan(args: AdjustInput, env: ToolEnv) -> ToolResult:
     # Validate the whole result before anything is written: the settings, then a full plan.
     policy = policy_from_overrides(merged, source=CONFIG_NAME)
     try:
-        plan = build_plan(read_context(folder), policy)
+        plan = build_plan(read_context(folder), policy, today=env.today)
     except ValueError as error:
         raise InputError(CONFIG_NAME, f"the change leaves no valid schedule: {error}") from None
     text = yaml.safe_dump(merged, sort_keys=False, allow_unicode=True, default_flow_style=False)

@@ -453,8 +453,10 @@ def _tool_calls(exchange: dict[str, Any]) -> tuple[ToolCall, ...]:
     )
 
 
-def conversation_session(client: ModelClient) -> Session:
+def conversation_session(client: ModelClient, *, today: date | None = None) -> Session:
     """A session that runs each prompt through the agent loop (`agent.Conversation`).
+
+    `today` is the planning date the tools use for default starts (None: the system date).
 
     A model error that means bad credentials or input (exit status 2) is raised;
     any other stops the run after the step, recorded in its outcome.
@@ -462,7 +464,7 @@ def conversation_session(client: ModelClient) -> Session:
     from .agent import Conversation, ModelError
 
     def start(folder: Path) -> Driver:
-        conversation = Conversation(client, root=folder)
+        conversation = Conversation(client, root=folder, today=today)
 
         def drive(prompt: str) -> StepOutcome:
             try:
@@ -500,7 +502,8 @@ def run_scenario_command(args: argparse.Namespace) -> int:
         client = OfflinePlanner(today=scenario.today)
     mode = "offline planner" if offline else f"Claude {client.name}"
     try:
-        run = run_scenario(scenario, conversation_session(client), mode=mode, keep=args.keep)
+        session = conversation_session(client, today=scenario.today)
+        run = run_scenario(scenario, session, mode=mode, keep=args.keep)
     except ModelError as error:
         sys.stderr.write(f"rollout: {error}\n")
         return error.exit_status

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,8 @@ class ToolEnv:
     """Where a tool may work: the folder the front door serves."""
 
     root: Path
+    today: date | None = None
+    """Planning date for default starts; None means the system date."""
 
     def resolve(self, relative: str, *, field: str = "context") -> Path:
         """Resolve a path the model gave, refusing anything outside `root`.
@@ -118,7 +121,9 @@ def _validation_message(error: ValidationError) -> str:
     return "invalid arguments: " + "; ".join(parts)
 
 
-def dispatch(name: str, arguments: dict[str, Any] | None, *, root: Path) -> ToolResult:
+def dispatch(
+    name: str, arguments: dict[str, Any] | None, *, root: Path, today: date | None = None
+) -> ToolResult:
     """Validate `arguments` against the tool's input model and run it.
 
     Unknown tools, invalid arguments and bad input files all come back as a
@@ -133,6 +138,6 @@ def dispatch(name: str, arguments: dict[str, Any] | None, *, root: Path) -> Tool
     except ValidationError as error:
         return ToolResult(ok=False, error=_validation_message(error))
     try:
-        return tool.function(parsed, ToolEnv(root=root))
+        return tool.function(parsed, ToolEnv(root=root, today=today))
     except InputError as error:
         return ToolResult(ok=False, error=str(error))
