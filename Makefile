@@ -37,11 +37,12 @@ validate-plugin: $(CLAUDE_STAMP)
 	PATH="$(CURDIR)/$(TOOLS)/node_modules/.bin:$$PATH" claude plugin validate --strict --profile directory .
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bin/rollout-mcp-launch
+	$(BIN)/ruff format --check src tests bin/rollout-mcp-launch
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+	$(BIN)/mypy bin/rollout-mcp-launch
 
 pytest: $(STAMP)
 	$(BIN)/pytest -q
