@@ -113,7 +113,7 @@ def test_document_that_is_a_folder(seed_dir: Path) -> None:
     path = seed_dir / "baseline-metrics.md"
     path.unlink()
     path.mkdir()
-    with pytest.raises(InputError, match="not a regular file"):
+    with pytest.raises(InputError, match="is a folder, not a file"):
         read_context(seed_dir)
 
 

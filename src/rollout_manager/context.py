@@ -14,7 +14,6 @@ figures; facts nobody states are listed in `missing`, never filled in.
 
 from __future__ import annotations
 
-import stat
 from pathlib import Path
 from typing import Final
 
@@ -24,6 +23,7 @@ from .errors import InputError
 from .feature_reader import read_feature
 from .markdown_facts import Document, parse_document
 from .model import BaselineFacts, Fact, FeatureFacts, RolloutContext
+from .storage import read_user_text
 
 FEATURE_FILE: Final = "feature-description.md"
 """The feature description's file name inside a context folder."""
@@ -59,7 +59,6 @@ _EXPECTED_BASELINE: Final = (
     "avg_transaction_value",
     "daily_revenue",
 )
-_UTF16_BOMS: Final = (b"\xff\xfe", b"\xfe\xff")
 
 
 def _folder(folder: Path | str) -> Path:
@@ -73,40 +72,10 @@ def _folder(folder: Path | str) -> Path:
     return path
 
 
-def _read_bytes(path: Path, shown: str) -> bytes:
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise InputError(shown, "file not found") from None
-    except OSError as error:
-        raise InputError(shown, f"cannot be read ({error.strerror})") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise InputError(shown, "is not a regular file")
-    # Checked before reading so a huge file is never loaded into memory.
-    if info.st_size > MAX_DOCUMENT_BYTES:
-        raise InputError(shown, f"too large ({info.st_size:,} bytes; the limit is 1 MiB)")
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_DOCUMENT_BYTES + 1)
-    except OSError as error:
-        raise InputError(shown, f"cannot be read ({error.strerror})") from None
-    if len(data) > MAX_DOCUMENT_BYTES:
-        raise InputError(shown, "too large (over 1 MiB, the limit)")
-    return data
-
-
 def _load(folder: Path, name: str) -> Document:
     path = folder / name
     shown = str(path)
-    data = _read_bytes(path, shown)
-    if data.startswith(_UTF16_BOMS):
-        raise InputError(shown, "is UTF-16 text; save it as UTF-8")
-    if b"\x00" in data:
-        raise InputError(shown, "binary content (NUL bytes); expected Markdown text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InputError(shown, f"not UTF-8 text (invalid byte at offset {error.start})") from None
+    text = read_user_text(path, max_bytes=MAX_DOCUMENT_BYTES, shown=shown)
     if not text.strip():
         raise InputError(shown, "is empty")
     return parse_document(name, text)

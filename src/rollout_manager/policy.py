@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import InputError
 from .model import Level, Purpose, Strategy
+from .storage import read_user_text
 
 CONFIG_NAME = "rollout.yaml"
 MAX_CONFIG_BYTES = 256 * 1024
@@ -282,18 +283,7 @@ def read_config(path: Path) -> dict[str, Any]:
         InputError: unreadable, too large, not YAML, or not a mapping.
     """
     source = str(path)
-    try:
-        if path.stat().st_size > MAX_CONFIG_BYTES:
-            raise InputError(source, f"larger than {MAX_CONFIG_BYTES // 1024} KiB")
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(source, "file not found") from None
-    except IsADirectoryError:
-        raise InputError(source, "is a folder, not a file") from None
-    except UnicodeDecodeError:
-        raise InputError(source, "not UTF-8 text") from None
-    except OSError as error:
-        raise InputError(source, f"cannot read: {error.strerror}") from None
+    text = read_user_text(path, max_bytes=MAX_CONFIG_BYTES)
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:

@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 from .errors import InputError
+from .storage import read_user_text
 
 MAX_SCENARIO_BYTES = 1024 * 1024
 
@@ -427,19 +428,7 @@ def read_scenario(path: Path) -> Scenario:
     Raises:
         InputError: missing, unreadable, too large, not UTF-8, or not in the format.
     """
-    source = str(path)
-    try:
-        if path.stat().st_size > MAX_SCENARIO_BYTES:
-            raise InputError(source, f"larger than {MAX_SCENARIO_BYTES // 1024} KiB")
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(source, "file not found") from None
-    except IsADirectoryError:
-        raise InputError(source, "is a folder, not a scenario file") from None
-    except UnicodeDecodeError:
-        raise InputError(source, "not UTF-8 text") from None
-    except OSError as error:
-        raise InputError(source, f"cannot read: {error.strerror}") from None
+    text = read_user_text(path, max_bytes=MAX_SCENARIO_BYTES)
     return parse_scenario(text, path=path)
 
 

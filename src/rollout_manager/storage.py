@@ -1,12 +1,72 @@
-"""Atomic file writes: a reader sees the old file or the new one, never half."""
+"""The user's files: read safely with one-line errors; written atomically.
+
+A reader sees the old file or the new one, never half of it; a bad file gives
+an `InputError` naming it, never a traceback.
+"""
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 from .errors import InputError
+
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _size_text(limit: int) -> str:
+    return f"{limit // (1024 * 1024)} MiB" if limit >= 1024 * 1024 else f"{limit // 1024} KiB"
+
+
+def _read_bytes(path: Path, shown: str, max_bytes: int) -> bytes:
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError(shown, "file not found") from None
+    except OSError as error:
+        raise InputError(shown, f"cannot be read ({error.strerror})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(shown, "is a folder, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(shown, "is not a regular file")
+    # Checked before reading so a huge file is never loaded into memory.
+    if info.st_size > max_bytes:
+        raise InputError(
+            shown, f"too large ({info.st_size:,} bytes; the limit is {_size_text(max_bytes)})"
+        )
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as error:
+        raise InputError(shown, f"cannot be read ({error.strerror})") from None
+    if len(data) > max_bytes:  # the file grew while we read it
+        raise InputError(shown, f"too large (over {_size_text(max_bytes)}, the limit)")
+    return data
+
+
+def read_user_text(path: Path, *, max_bytes: int, shown: str | None = None) -> str:
+    """Read a text file a user wrote: bounded in size, UTF-8, no binary content.
+
+    Args:
+        path: the file.
+        max_bytes: the largest size accepted.
+        shown: how to name the file in errors (default: the path as given).
+
+    Raises:
+        InputError: missing, a folder, too large, UTF-16, binary or not UTF-8.
+    """
+    shown = shown if shown is not None else str(path)
+    data = _read_bytes(path, shown, max_bytes)
+    if data.startswith(_UTF16_BOMS):
+        raise InputError(shown, "is UTF-16 text; save it as UTF-8")
+    if b"\x00" in data:
+        raise InputError(shown, "binary content (NUL bytes); expected text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(shown, f"not UTF-8 text (invalid byte at offset {error.start})") from None
 
 
 def _umask() -> int:
