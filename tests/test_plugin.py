@@ -212,3 +212,24 @@ def test_the_official_validator_accepts_the_plugin() -> None:
     )
 
     assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+def test_skill_reference_figures_match_the_statistics_code() -> None:
+    # The skill restates the seed's figures to explain the method; they must stay what
+    # the tools compute, or the assistant explains numbers the plan does not contain.
+    from rollout_manager import stats
+
+    text = (REPO / "skills" / "rollout-planning" / "references" / "statistics.md").read_text(
+        encoding="utf-8"
+    )
+    smoke_n, smoke_k = stats.exact_sample_size(0.008, 0.04)
+    rollback_n, rollback_k = stats.exact_sample_size(0.008, 0.016)
+    expected_rows = [
+        f"4.0%: {stats.sample_size(0.008, 0.04)} (normal), {smoke_n} (exact, roll back at "
+        f"{smoke_k} or more errors)",
+        f"1.6%: {stats.sample_size(0.008, 0.016)} (normal), {rollback_n:,} (exact, roll back "
+        f"at {rollback_k} or more errors)",
+        f"1.0%: {stats.sample_size(0.008, 0.010):,} (normal)",
+    ]
+    for row in expected_rows:
+        assert row in text, row
