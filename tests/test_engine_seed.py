@@ -175,3 +175,12 @@ def test_build_plan_is_fast() -> None:
         build_plan(context, policy, today=BLACK_FRIDAY)
         runs.append(clock.perf_counter() - began)
     assert sorted(runs)[2] < 0.05
+
+
+def test_rate_alert_windows_are_called_too_small_for_the_2x_decision(plan: RolloutPlan) -> None:
+    # 15,000 a day at 1% is about 0.5 transactions per 5-minute window; even 50% gives
+    # about 26, far below the ~993 needed to tell 0.8% from 1.6% (statistics.md).
+    window = next(w for w in plan.warnings if "alert window" in w)
+    assert "about 0.5 transactions at stage 1" in window
+    assert "26 at stage 5" in window
+    assert "16 errors within the first 1,000" in window  # the SPRT oracle at n = 1,000

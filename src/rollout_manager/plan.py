@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from . import stats
 from .communication import business_days_before, plan_communication
 from .context import read_context
 from .criteria import define_criteria
 from .errors import InputError
-from .formatting import day, money, plural, when
+from .formatting import day, money, number, pct, plural, when
 from .model import (
     Baseline,
     Communication,
@@ -27,6 +28,7 @@ from .model import (
     RolloutPlan,
     Schedule,
     Stage,
+    StatisticsSettings,
 )
 from .monitoring import plan_monitoring
 from .policy import FreezeWindow, Policy, load_policy
@@ -242,6 +244,44 @@ def _lead_time_warnings(cal: _Calendar, stages: list[Stage], today: date) -> lis
     ]
 
 
+def _alert_window_warnings(
+    context: RolloutContext, stages: list[Stage], settings: StatisticsSettings, policy: Policy
+) -> list[str]:
+    """Say when a CRITICAL rate alert's window is too small to judge the rate it names."""
+    daily_fact = context.baseline.daily_transactions or context.feature.daily_volume
+    canary = [s for s in stages if s.traffic_percent < 100]
+    if daily_fact is None or settings.rollback_error_rate is None or not canary:
+        return []
+    p0, p1 = settings.baseline_error_rate, settings.rollback_error_rate
+    assert p0 is not None
+    needed = stats.sample_size(p0, p1, alpha=settings.alpha, power=settings.power)
+    minutes = policy.alerts.critical_for_minutes
+    per_window = {
+        s.number: daily_fact.value * s.traffic_percent / 100 / 1440 * minutes for s in canary
+    }
+    blind = [n for n, seen in per_window.items() if seen < needed]
+    if not blind:
+        return []
+    example = next(
+        (b for s in canary for b in s.sequential_boundaries if b.transactions >= needed), None
+    )
+    rule = (
+        f" (e.g. roll back at {example.rollback_at_errors} errors within the first "
+        f"{example.transactions:,} transactions)"
+        if example is not None
+        else ""
+    )
+    first, last = canary[0], canary[-1]
+    return [
+        f"A {minutes}-min alert window holds about {number(per_window[first.number])} "
+        f"transactions at stage {first.number} and {number(per_window[last.number])} at "
+        f"stage {last.number}; telling {pct(p0)} from {pct(p1)} needs about {needed:,}. "
+        f"In stages {', '.join(map(str, blind))} the error-rate alerts catch gross failures "
+        f"only: judge the rollback threshold on the stage's cumulative count with its "
+        f"sequential table{rule}."
+    ]
+
+
 def _assumptions(context: RolloutContext, policy: Policy) -> list[str]:
     stats = policy.statistics
     lines = [
@@ -356,7 +396,8 @@ def build_plan(
         worst_case_exposure=_exposure(context, stages, recovery, policy),
         warnings=_context_warnings(context, cal)
         + _lead_time_warnings(cal, stages, today)
-        + design.warnings,
+        + design.warnings
+        + _alert_window_warnings(context, stages, design.statistics, policy),
         assumptions=_assumptions(context, policy) + design.assumptions,
         next_steps=_next_steps(cal, stages, policy, communication),
     )
