@@ -112,7 +112,8 @@ def test_every_tool_answers_the_seed_context(seed_dir: Path, mode: str) -> None:
     assert len(stages) >= 5
     assert stages[0]["traffic_percent"] <= 1
     assert stages[-1]["traffic_percent"] == 100
-    assert "Rollback" in results["render_plan"].structured_content["markdown"]
+    assert "Saved `" in results["render_plan"].structured_content["markdown"]
+    assert "## Rollback procedure" in (seed_dir / "rollout-plan.md").read_text()
     # The two writing tools write where the user looks: the context folder.
     assert (seed_dir / "rollout-plan.md").read_text().startswith("#")
     assert "duration_hours: 120" in (seed_dir / "rollout.yaml").read_text()

@@ -58,8 +58,8 @@ SEED_ANSWERS = {
     "monitoring": ["WARNING", "CRITICAL", "error rate > 1.6%", "Dashboards", "On call"],
     "comms": ["| Engineering |", "| Support |", "| Product |", "| Leadership |",
               "Slack #platform", "Pre-rollout announcement"],
-    "document": ["Executive summary", "Stage gate checklist", "Rollback procedure",
-                 "Next steps", "Saved to `rollout-plan.md`"],
+    "document": ["Saved `rollout-plan.md`", "gate checklists, rollback procedure",
+                 "Executive summary", "Worst-case exposure", "Before signing"],
 }  # fmt: skip
 
 PARAPHRASES = [
@@ -393,7 +393,10 @@ def test_rollout_ask_offline_answers_each_seed_prompt(
     for expected in SEED_ANSWERS[case]:
         assert expected in completed.stdout, expected
     if case == "document":
-        assert (seed_dir / "rollout-plan.md").read_text().startswith("# Rollout plan")
+        document = (seed_dir / "rollout-plan.md").read_text()
+        assert document.startswith("# Rollout plan")
+        for heading in ("## Stage gate checklist", "## Rollback procedure", "## Next steps"):
+            assert heading in document
 
 
 @pytest.mark.slow

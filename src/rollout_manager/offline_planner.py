@@ -58,8 +58,6 @@ def _compose(name: str, block: Block) -> str:
     if block.get("is_error"):
         return f"**{name}** could not answer: {text.removeprefix('ERROR: ')}"
     markdown, data = split_result(text)
-    if name == "render_plan" and data.get("path"):
-        return f"{markdown.rstrip()}\n\n---\n\nSaved to `{data['path']}`. {data.get('status', '')}"
     return markdown.strip() or json.dumps(data, indent=2)
 
 

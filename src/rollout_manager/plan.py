@@ -328,10 +328,19 @@ def _exposure(context: RolloutContext, stages: list[Stage], recovery: float, pol
 
 
 def _next_steps(
-    cal: _Calendar, stages: list[Stage], policy: Policy, communication: Communication
+    cal: _Calendar,
+    stages: list[Stage],
+    policy: Policy,
+    communication: Communication,
+    today: date,
 ) -> list[str]:
     start = stages[0].start
     sign_by = business_days_before(start, _LEAD_BUSINESS_DAYS, cal.gates)
+    deadline = (
+        day(sign_by)
+        if sign_by.date() >= today
+        else f"today, {day(datetime.combine(today, time(0)))} (no lead time left: see warnings)"
+    )
     notify = business_days_before(start, 2, cal.gates)
     on_call = min(policy.on_call.through_stage, len(stages))
     roles = [s.role for s in communication.stakeholders]
@@ -339,7 +348,7 @@ def _next_steps(
         f"{s.role} on {day(s.dates[0])}" for s in communication.stakeholders if s.dates
     )
     return [
-        f"Sign-off by {', '.join(roles)} by {day(sign_by)}.",
+        f"Sign-off by {', '.join(roles)} by {deadline}.",
         f"Build the dashboards and alerts of the monitoring plan; test-fire each alert by "
         f"{day(notify)}.",
         f"Book on-call cover for stages 1-{on_call}: "
@@ -399,7 +408,7 @@ def build_plan(
         + design.warnings
         + _alert_window_warnings(context, stages, design.statistics, policy),
         assumptions=_assumptions(context, policy) + design.assumptions,
-        next_steps=_next_steps(cal, stages, policy, communication),
+        next_steps=_next_steps(cal, stages, policy, communication, today),
     )
 
 

@@ -34,7 +34,7 @@ from .formatting import count, hours, pct
 from .model import Fact, RolloutContext, RolloutPlan, Strategy
 from .plan import build_plan, plan_folder, section_json
 from .policy import CONFIG_NAME, Policy, load_policy, policy_from_overrides, read_config
-from .render import render_context, render_document, render_section, status_line
+from .render import render_context, render_document, render_saved, render_section, status_line
 from .storage import atomic_write_text
 from .tools import Tool, ToolEnv, ToolFunction, ToolResult, register
 
@@ -265,14 +265,22 @@ def _render_plan(args: RenderInput, env: ToolEnv) -> ToolResult:
         raise InputError("output", f"'{args.output}' exists and is not a plain file")
     document = render_document(plan)
     atomic_write_text(target, document)
+    path = _relative(env, target)
+    lines = document.count("\n")
     data = {
-        "path": _relative(env, target),
+        "path": path,
+        "lines": lines,
         "status": status_line(plan),
         "overall": plan.risk.overall.value,
         "strategy": plan.risk.strategy,
         "stages": len(plan.stages),
+        "gate_checklists": len(plan.gate_checklist),
+        "rollback_steps": len(plan.rollback_procedure),
+        "expected_recovery_minutes": plan.expected_recovery_minutes,
+        "warnings": len(plan.warnings),
     }
-    return ToolResult(ok=True, data=data, markdown=document)
+    markdown = render_saved(plan, path=path, lines=lines)
+    return ToolResult(ok=True, data=data, markdown=markdown)
 
 
 # --------------------------------------------------------------------------- what-if

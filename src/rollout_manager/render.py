@@ -163,6 +163,19 @@ def render_document(plan: RolloutPlan) -> str:
     return _render_plan("plan.md.j2", plan, standalone=False)
 
 
+def render_saved(plan: RolloutPlan, *, path: str, lines: int) -> str:
+    """What to show after the document was written: where, the status, the summary, warnings.
+
+    The document itself stays in the file: a model or a terminal gets the half page a
+    reader needs first, not 500 lines.
+    """
+    return (
+        _environment()
+        .get_template("saved.md.j2")
+        .render(plan=plan, standalone=True, status=status_line(plan), path=path, lines=lines)
+    )
+
+
 def status_line(plan: RolloutPlan) -> str:
     """One line: feature, flag, risk, strategy, stage count, start → end, decision asked for."""
     return plan_view.status_line(plan)
