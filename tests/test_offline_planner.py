@@ -476,3 +476,26 @@ def test_split_result_reads_markdown_and_data_back() -> None:
     assert markdown == "## Risk\n\n| a |"
     assert data == {"overall": "HIGH"}
     assert split_result('{"saved": "rollout.yaml"}') == ("", {"saved": "rollout.yaml"})
+
+
+def test_a_question_about_a_start_date_is_a_what_if_that_saves_nothing() -> None:
+    routing = route("Can we start on December 8?", today=TODAY)
+
+    assert [(c.tool, c.arguments) for c in routing.calls] == [
+        ("design_stages", {"start": "2026-12-08"})
+    ]
+    assert any("nothing was saved" in note for note in routing.notes)
+
+
+@pytest.mark.parametrize(
+    "prompt", ["reset everything", "Remove the freeze please", "undo my changes"]
+)
+def test_removing_a_change_is_explained_not_guessed(prompt: str) -> None:
+    routing = route(prompt, today=TODAY)
+
+    assert routing.calls == []
+    assert any("rollout.yaml" in note for note in routing.notes)
+
+
+def test_undoing_the_feature_itself_is_a_rollback_question() -> None:
+    assert "define_criteria" in _tools("How do we undo the change if the error rate climbs?")

@@ -115,7 +115,7 @@ _SECTION_PATTERNS: Final = {
     ),
     "define_criteria": (
         r"\bcriteri(?:a|on)\b",
-        r"\broll\s?-?back\b|\brevert\b|\bback out\b",
+        r"\broll\s?-?back\b|\brevert\b|\bback out\b|\bundo (?:the|this|it)\b",
         r"\bpull the plug\b|\bkill switch\b|\babort\b",
         r"\bthresholds?\b",
         r"\bgo/no-go\b|\bgates?\b",
@@ -492,6 +492,28 @@ def _changed_sections(change: dict[str, Any]) -> set[str]:
     return shown
 
 
+_UNDO_RE: Final = re.compile(
+    r"\b(?:reset|undo|remove|delete|clear)\b.{0,40}\b(?:adjustments?|settings?|freezes?"
+    r"|overrides?|rollout\.yaml|my changes?|last change|everything)\b",
+    re.IGNORECASE,
+)
+UNDO_NOTE: Final = (
+    "Changes are only added or replaced here. To remove one, delete its lines from "
+    "`rollout.yaml` (plain YAML, next to the documents), or the file itself to go back to "
+    "the built-in policy; the next answer re-plans from the files."
+)
+
+
+def _start_question(text: str, today: date) -> str | None:
+    """The date of a question such as "Can we start on December 8?" (a what-if)."""
+    for clause in _clauses(text):
+        if _is_question(clause):
+            found = _start_adjustment(clause, today)
+            if found is not None:
+                return str(found["start"])
+    return None
+
+
 def route(prompt: str, *, today: date) -> Routing:
     """The tool calls that answer `prompt`, in the order their answers are shown.
 
@@ -505,7 +527,17 @@ def route(prompt: str, *, today: date) -> Routing:
     """
     text = _FILE_NAME_RE.sub(" ", prompt)
     routing = Routing()
+    if _UNDO_RE.search(text):
+        routing.notes.append(UNDO_NOTE)
+        return routing
     change = _adjustments(text, today, routing.notes)
+    asked = None if change else _start_question(text, today)
+    if asked is not None:
+        routing.calls.append(ToolCall("design_stages", {"start": asked}))
+        routing.notes.append(
+            f'A what-if: nothing was saved. Say "start on {asked}" to keep this start.'
+        )
+        return routing
     if change:
         routing.calls.append(ToolCall("adjust_plan", change))
     what_if = None if change else _what_if(text)
