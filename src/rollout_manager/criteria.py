@@ -7,117 +7,127 @@ made-up number.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from .formatting import ms, pct, points
-from .model import ChangeType, Criteria, Level, RiskAssessment, RolloutContext, Threshold
+from .model import (
+    ChangeType,
+    Criteria,
+    Fact,
+    Level,
+    Op,
+    RiskAssessment,
+    RolloutContext,
+    Threshold,
+)
 from .policy import Policy
 
 
-def _round_rate(value: float) -> float:
-    return round(value, 6)
+@dataclass(frozen=True)
+class _Derived:
+    """A threshold computed from one baseline figure."""
+
+    metric: str
+    op: Op
+    label: str
+    """The metric in words, e.g. `Error rate`."""
+    rule: str
+    """The rule in words, for when the baseline is missing: `baseline + 0.2 points`."""
+    missing: str
+    """What is missing, e.g. `baseline P95`."""
+    value: Callable[[float], float]
+    because: Callable[[float], str]
+    """Why the value, from the baseline: `baseline 0.8% + 0.2 points`."""
+    derivation: Callable[[float], str]
 
 
-def _round_ms(value: float) -> float:
-    return round(value, 1)
+def _threshold(rule: _Derived, base: Fact[float] | None) -> Threshold:
+    unit = "ms" if rule.metric.endswith("_ms") else "fraction"
+    if base is None:
+        gap = f"not set: {rule.missing} missing"
+        return Threshold(
+            metric=rule.metric,
+            op=rule.op,
+            value=None,
+            unit=unit,
+            description=f"{rule.label} {rule.op} {rule.rule} ({gap})",
+            derivation=gap,
+        )
+    value = rule.value(base.value)
+    shown = ms(value) if unit == "ms" else pct(value)
+    return Threshold(
+        metric=rule.metric,
+        op=rule.op,
+        value=value,
+        unit=unit,
+        description=f"{rule.label} {rule.op} {shown} ({rule.because(base.value)})",
+        derivation=rule.derivation(base.value),
+    )
 
 
 def error_success(context: RolloutContext, policy: Policy) -> Threshold:
     """Error rate at or below baseline plus the tolerance in points."""
-    base = context.baseline.error_rate
     tol = policy.tolerances.error_rate_points
-    if base is None:
-        return Threshold(
-            metric="error_rate",
-            op="<=",
-            value=None,
-            unit="fraction",
-            description="Error rate <= baseline + "
-            + points(tol)
-            + " (not set: baseline error rate missing)",
-            derivation="not set: baseline error rate missing",
-        )
-    value = _round_rate(base.value + tol)
-    return Threshold(
+    rule = _Derived(
         metric="error_rate",
         op="<=",
-        value=value,
-        unit="fraction",
-        description=f"Error rate <= {pct(value)} (baseline {pct(base.value)} + {points(tol)})",
-        derivation=f"baseline error_rate {base.value} + tolerance {tol}",
+        label="Error rate",
+        rule=f"baseline + {points(tol)}",
+        missing="baseline error rate",
+        value=lambda base: round(base + tol, 6),
+        because=lambda base: f"baseline {pct(base)} + {points(tol)}",
+        derivation=lambda base: f"baseline error_rate {base} + tolerance {tol}",
     )
+    return _threshold(rule, context.baseline.error_rate)
 
 
 def p95_success(context: RolloutContext, policy: Policy) -> Threshold:
     """P95 latency at or below baseline plus the relative tolerance."""
-    base = context.baseline.p95_latency_ms
     tol = policy.tolerances.p95_relative
-    if base is None:
-        return Threshold(
-            metric="p95_latency_ms",
-            op="<=",
-            value=None,
-            unit="ms",
-            description=f"P95 latency <= baseline + {pct(tol)}"
-            + " (not set: baseline P95 missing)",
-            derivation="not set: baseline P95 missing",
-        )
-    value = _round_ms(base.value * (1 + tol))
-    return Threshold(
+    rule = _Derived(
         metric="p95_latency_ms",
         op="<=",
-        value=value,
-        unit="ms",
-        description=f"P95 latency <= {ms(value)} (baseline {ms(base.value)} + {pct(tol)})",
-        derivation=f"baseline p95_latency_ms {base.value} x (1 + {tol})",
+        label="P95 latency",
+        rule=f"baseline + {pct(tol)}",
+        missing="baseline P95",
+        value=lambda base: round(base * (1 + tol), 1),
+        because=lambda base: f"baseline {ms(base)} + {pct(tol)}",
+        derivation=lambda base: f"baseline p95_latency_ms {base} x (1 + {tol})",
     )
+    return _threshold(rule, context.baseline.p95_latency_ms)
 
 
 def error_rollback(context: RolloutContext, policy: Policy) -> Threshold:
     """Error rate above the rollback multiple of the baseline."""
-    base = context.baseline.error_rate
     mult = policy.tolerances.rollback_error_multiplier
-    if base is None:
-        return Threshold(
-            metric="error_rate",
-            op=">",
-            value=None,
-            unit="fraction",
-            description=f"Error rate > {mult:g}x baseline"
-            + " (not set: baseline error rate missing)",
-            derivation="not set: baseline error rate missing",
-        )
-    value = _round_rate(base.value * mult)
-    return Threshold(
+    rule = _Derived(
         metric="error_rate",
         op=">",
-        value=value,
-        unit="fraction",
-        description=f"Error rate > {pct(value)} ({mult:g}x baseline {pct(base.value)})",
-        derivation=f"baseline error_rate {base.value} x {mult:g}",
+        label="Error rate",
+        rule=f"{mult:g}x baseline",
+        missing="baseline error rate",
+        value=lambda base: round(base * mult, 6),
+        because=lambda base: f"{mult:g}x baseline {pct(base)}",
+        derivation=lambda base: f"baseline error_rate {base} x {mult:g}",
     )
+    return _threshold(rule, context.baseline.error_rate)
 
 
 def p95_rollback(context: RolloutContext, policy: Policy) -> Threshold:
     """P95 latency above the rollback multiple of the baseline."""
-    base = context.baseline.p95_latency_ms
     mult = policy.tolerances.rollback_p95_multiplier
-    if base is None:
-        return Threshold(
-            metric="p95_latency_ms",
-            op=">",
-            value=None,
-            unit="ms",
-            description=f"P95 latency > {mult:g}x baseline" + " (not set: baseline P95 missing)",
-            derivation="not set: baseline P95 missing",
-        )
-    value = _round_ms(base.value * mult)
-    return Threshold(
+    rule = _Derived(
         metric="p95_latency_ms",
         op=">",
-        value=value,
-        unit="ms",
-        description=f"P95 latency > {ms(value)} ({mult:g}x baseline {ms(base.value)})",
-        derivation=f"baseline p95_latency_ms {base.value} x {mult:g}",
+        label="P95 latency",
+        rule=f"{mult:g}x baseline",
+        missing="baseline P95",
+        value=lambda base: round(base * mult, 1),
+        because=lambda base: f"{mult:g}x baseline {ms(base)}",
+        derivation=lambda base: f"baseline p95_latency_ms {base} x {mult:g}",
     )
+    return _threshold(rule, context.baseline.p95_latency_ms)
 
 
 def revenue_rollback(policy: Policy) -> Threshold:
