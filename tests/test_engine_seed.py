@@ -184,3 +184,14 @@ def test_rate_alert_windows_are_called_too_small_for_the_2x_decision(plan: Rollo
     assert "about 0.5 transactions at stage 1" in window
     assert "26 at stage 5" in window
     assert "16 errors within the first 1,000" in window  # the SPRT oracle at n = 1,000
+
+
+def test_a_first_message_already_past_says_send_now(plan: RolloutPlan) -> None:
+    # Three business days before Tue 2026-12-01, Thanksgiving skipped: Mon 30, Fri 27,
+    # Wed 25 -- two days before the planning date, Black Friday.
+    leadership = next(s for s in plan.communication.stakeholders if s.role == "Leadership")
+    assert leadership.dates[0].date() == date(2026, 11, 25)
+    assert "already past: send now" in leadership.when
+    support = next(s for s in plan.communication.stakeholders if s.role == "Support")
+    assert support.dates[0].date() == date(2026, 11, 30)  # T-1: Mon 30
+    assert "already past" not in support.when

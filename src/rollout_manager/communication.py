@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from .formatting import day, ms, pct, when
 from .model import (
@@ -61,8 +61,19 @@ def _dates(rule: StakeholderRule, stages: list[Stage], calendar: GateCalendar) -
     return sorted(set(dates))
 
 
+def _first(dates: list[datetime], today: date | None) -> str:
+    first = day(dates[0])
+    if today is not None and dates[0].date() < today:
+        return f"first: {first}, already past: send now"
+    return f"first: {first}"
+
+
 def _stakeholders(
-    context: RolloutContext, policy: Policy, stages: list[Stage], calendar: GateCalendar
+    context: RolloutContext,
+    policy: Policy,
+    stages: list[Stage],
+    calendar: GateCalendar,
+    today: date | None,
 ) -> list[Stakeholder]:
     channels = policy.communication.channels
     result = []
@@ -74,7 +85,7 @@ def _stakeholders(
             Stakeholder(
                 role=rule.role,
                 needs=rule.needs,
-                when=f"{rule.when} (first: {day(dates[0])})",
+                when=f"{rule.when} ({_first(dates, today)})",
                 dates=dates,
                 channel=channels.get(rule.key, "Email"),
             )
@@ -146,8 +157,12 @@ def plan_communication(
     stages: list[Stage],
     calendar: GateCalendar,
     recovery_minutes: float | None,
+    today: date | None = None,
 ) -> Communication:
-    """Stakeholders by role with real dates, and the four messages filled in."""
+    """Stakeholders by role with real dates, and the four messages filled in.
+
+    `today`, when given, marks first dates that are already past ("send now").
+    """
     values = _fill_values(
         context,
         risk=risk,
@@ -166,5 +181,6 @@ def plan_communication(
         for name, wording in policy.communication.templates.items()
     ]
     return Communication(
-        stakeholders=_stakeholders(context, policy, stages, calendar), templates=templates
+        stakeholders=_stakeholders(context, policy, stages, calendar, today),
+        templates=templates,
     )

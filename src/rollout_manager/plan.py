@@ -385,6 +385,7 @@ def build_plan(
         stages=stages,
         calendar=cal.gates,
         recovery_minutes=recovery,
+        today=today,
     )
     return RolloutPlan(
         feature=_feature(context),
