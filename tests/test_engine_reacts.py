@@ -142,6 +142,9 @@ def test_team_adjustments_in_rollout_yaml(tmp_path: Path) -> None:
         ("start: next tuesday\n", "key 'start'"),
         ("- just\n- a list\n", "must be a mapping"),
         ("key: [unclosed\n", "not valid YAML"),
+        ("stages:\n  - {stage: 9, duration_hours: 10}\n", "stage 9 does not exist"),
+        ("freezes:\n  - {name: x, start: 2026-12-10, end: 2026-12-01}\n", "ends before it starts"),
+        ("timezone: Mars/Olympus\n", "unknown time zone"),
     ],
 )
 def test_bad_rollout_yaml_names_the_key(tmp_path: Path, text: str, message: str) -> None:
@@ -150,5 +153,5 @@ def test_bad_rollout_yaml_names_the_key(tmp_path: Path, text: str, message: str)
     with pytest.raises(InputError) as raised:
         plan_folder(folder, today=TODAY)
     assert message in str(raised.value)
-    assert "rollout.yaml" in str(raised.value)
+    assert str(raised.value).startswith(f"{folder / 'rollout.yaml'}: ")
     assert "\n" not in str(raised.value)

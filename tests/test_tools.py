@@ -524,3 +524,13 @@ def test_a_nul_byte_in_a_path_is_an_error_not_a_crash(seed_dir: Path) -> None:
     result = _call(seed_dir, "assess_risk", context="a\x00b")
 
     assert not result.ok and "context" in (result.error or "")
+
+
+def test_errors_name_files_relative_to_the_served_folder(seed_dir: Path) -> None:
+    (seed_dir / "baseline-metrics.md").unlink()
+
+    result = _call(seed_dir.parent, "assess_risk", context=seed_dir.name)
+
+    assert not result.ok
+    assert result.error == f"{seed_dir.name}/baseline-metrics.md: file not found"
+    assert str(seed_dir.parent) not in (result.error or "")

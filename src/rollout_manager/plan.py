@@ -31,7 +31,7 @@ from .model import (
     StatisticsSettings,
 )
 from .monitoring import plan_monitoring
-from .policy import FreezeWindow, Policy, load_policy
+from .policy import CONFIG_NAME, FreezeWindow, Policy, load_policy
 from .procedure import gate_checklists, irreversible_steps, rollback_procedure
 from .risk import assess_risk, event_name
 from .schedule import Freeze, GateCalendar, event_freezes, resolve_timezone
@@ -432,7 +432,14 @@ def plan_folder(
     policy = load_policy(Path(folder), config)
     if start is not None:
         policy = policy.model_copy(update={"start": start})
-    return build_plan(context, policy, today=today)
+    try:
+        return build_plan(context, policy, today=today)
+    except InputError as error:
+        # The planner names the settings file by its role; the user needs its path.
+        settings = config if config is not None else Path(folder) / CONFIG_NAME
+        if error.source == CONFIG_NAME and settings.is_file():
+            raise InputError(str(settings), error.problem) from None
+        raise
 
 
 SECTIONS: dict[str, tuple[str, ...]] = {

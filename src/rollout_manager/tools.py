@@ -8,6 +8,7 @@ never as an exception, so a model can correct itself.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -140,4 +141,14 @@ def dispatch(
     try:
         return tool.function(parsed, ToolEnv(root=root, today=today))
     except InputError as error:
-        return ToolResult(ok=False, error=str(error))
+        return ToolResult(ok=False, error=_served_error(error, root))
+
+
+def _served_error(error: InputError, root: Path) -> str:
+    """The error with a file inside the served folder named relative to it, as the model
+    named it; the model never needs the machine's absolute paths."""
+    source = Path(error.source)
+    if source.is_absolute():
+        with contextlib.suppress(ValueError):
+            return f"{source.relative_to(root.resolve()).as_posix()}: {error.problem}"
+    return str(error)
