@@ -155,3 +155,18 @@ def test_bad_rollout_yaml_names_the_key(tmp_path: Path, text: str, message: str)
     assert message in str(raised.value)
     assert str(raised.value).startswith(f"{folder / 'rollout.yaml'}: ")
     assert "\n" not in str(raised.value)
+
+
+def test_the_teams_power_setting_drives_detection_numbers_and_words(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, SEED_FEATURE.read_text(), SEED_BASELINE.read_text())
+    default = _plan(folder).stages[0]
+    (folder / "rollout.yaml").write_text("statistics:\n  power: 0.9\n", encoding="utf-8")
+    stricter = _plan(folder).stages[0]
+
+    assert any("(90% power)" in note for note in stricter.notes)
+    # More power needs more transactions for the same 5x smoke target, so stage 1 runs
+    # longer than its one-day minimum (the smoke test needs more than 150 transactions).
+    assert default.required_hours == 24
+    assert stricter.required_transactions > default.required_transactions
+    assert stricter.required_hours > 24
+    assert stricter.duration_hours == 48

@@ -348,8 +348,8 @@ class Stage(_Model):
     required_transactions: int = Field(ge=0)
     """Transactions the stage's purpose needs."""
     detectable_error_rate: float | None
-    """Smallest true error rate this stage detects with 80% power (exact one-sided binomial
-    test at the policy's alpha); null without a baseline error rate."""
+    """Smallest true error rate this stage detects with the policy's power (exact one-sided
+    binomial test at the policy's alpha); null without a baseline error rate."""
     power_at_rollback_threshold: float | None
     """Chance of detecting an error rate at the automatic rollback threshold."""
     sequential_boundaries: list[SequentialBoundary] = Field(default_factory=list)

@@ -219,13 +219,19 @@ def _seen(
 
 
 def _notes(
-    step: LadderStep, seen: _Seen, inputs: _Inputs, *, required_h: float, actual_h: float
+    step: LadderStep,
+    seen: _Seen,
+    inputs: _Inputs,
+    *,
+    power: float,
+    required_h: float,
+    actual_h: float,
 ) -> list[str]:
     notes: list[str] = []
     if seen.detectable is not None:
         notes.append(
             f"About {count(seen.expected)} transactions: detects an error rate of "
-            f"{pct(seen.detectable, 1)} or worse (80% power)."
+            f"{pct(seen.detectable, 1)} or worse ({pct(power, 0)} power)."
         )
     elif inputs.daily is not None and inputs.p0 is not None:
         notes.append(f"About {count(seen.expected)} transactions: too few to test the error rate.")
@@ -283,7 +289,14 @@ def design_stages(
     ):
         seen = _seen(step, begin, end, inputs, policy)
         actual_h = (end.timestamp() - begin.timestamp()) / 3600
-        notes = _notes(step, seen, inputs, required_h=planned, actual_h=actual_h)
+        notes = _notes(
+            step,
+            seen,
+            inputs,
+            power=policy.statistics.power,
+            required_h=planned,
+            actual_h=actual_h,
+        )
         if _user_duration(policy, number) is not None:
             notes.insert(0, f"Duration set by the team in rollout.yaml: {hours(planned)}.")
         stages.append(
