@@ -222,14 +222,15 @@ def test_skill_reference_figures_match_the_statistics_code() -> None:
     text = (REPO / "skills" / "rollout-planning" / "references" / "statistics.md").read_text(
         encoding="utf-8"
     )
-    smoke_n, smoke_k = stats.exact_sample_size(0.008, 0.04)
-    rollback_n, rollback_k = stats.exact_sample_size(0.008, 0.016)
-    expected_rows = [
-        f"4.0%: {stats.sample_size(0.008, 0.04)} (normal), {smoke_n} (exact, roll back at "
-        f"{smoke_k} or more errors)",
-        f"1.6%: {stats.sample_size(0.008, 0.016)} (normal), {rollback_n:,} (exact, roll back "
-        f"at {rollback_k} or more errors)",
-        f"1.0%: {stats.sample_size(0.008, 0.010):,} (normal)",
-    ]
+    rows = []
+    for target, rate in ((0.04, "4.0%"), (0.016, "1.6%"), (0.010, "1.0%")):
+        normal = stats.sample_size(0.008, target)
+        first, _ = stats.exact_sample_size(0.008, target)
+        assured, k = stats.assured_sample_size(0.008, target)
+        rows.append(
+            f"{rate}: {normal:,} (normal), {first:,} (exact, first), {assured:,} (assured"
+            + (f", roll back at {k} or more errors)" if target > 0.01 else ")")
+        )
+    expected_rows = rows
     for row in expected_rows:
         assert row in text, row

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rollout_manager.stats import (
+    assured_sample_size,
     binomial_sf,
     critical_errors,
     detectable_rate,
@@ -27,6 +28,7 @@ from rollout_manager.stats import (
     sprt_expected_sample_size,
     sprt_limits,
     sprt_table,
+    stage_sample_size,
     zero_failure_sample_size,
 )
 
@@ -318,3 +320,16 @@ def test_traffic_fraction_is_a_fraction_not_a_percent() -> None:
 def test_power_must_exceed_alpha() -> None:
     with pytest.raises(ValueError, match="must exceed alpha"):
         sample_size(BASELINE, DOUBLED, alpha=0.2, power=0.1)
+
+
+def test_assured_sample_size_keeps_power_from_there_on() -> None:
+    # statistics.md: the exact test first reaches 80% at 1,131 (>= 15 errors); past it the
+    # sawtooth dips below 80% again, so a stage sized at 1,131 could see less than planned.
+    first, _ = exact_sample_size(BASELINE, DOUBLED)
+    assured, k = assured_sample_size(BASELINE, DOUBLED)
+    assert first == 1131
+    assert any(exact_power(n, BASELINE, DOUBLED) < 0.8 for n in range(first, assured))
+    assert exact_power(assured - 1, BASELINE, DOUBLED) < 0.8
+    assert all(exact_power(n, BASELINE, DOUBLED) >= 0.8 for n in range(assured, assured + 3000))
+    assert k == critical_errors(assured, BASELINE)
+    assert stage_sample_size(BASELINE, DOUBLED) == assured

@@ -254,7 +254,7 @@ def _alert_window_warnings(
         return []
     p0, p1 = settings.baseline_error_rate, settings.rollback_error_rate
     assert p0 is not None
-    needed = stats.sample_size(p0, p1, alpha=settings.alpha, power=settings.power)
+    needed = stats.stage_sample_size(p0, p1, alpha=settings.alpha, power=settings.power)
     minutes = policy.alerts.critical_for_minutes
     per_window = {
         s.number: daily_fact.value * s.traffic_percent / 100 / 1440 * minutes for s in canary

@@ -45,8 +45,10 @@ _FIRST_YEAR, _LAST_YEAR = 2000, 2100
 # Above this many transactions the exact binomial sums get slow and no stage sees that many.
 _EXACT_LIMIT = 2_000_000
 _DURATION_FORMULA = (
-    "n = (z(1-alpha) sqrt(p0(1-p0)) + z(power) sqrt(p1(1-p1)))^2 / (p1-p0)^2 "
-    "(one-sided, baseline known); hours = 24 n / (daily transactions x traffic share)"
+    "n = the smallest count from which the exact one-sided binomial test keeps its power "
+    "(the plan sizes stages the same way); normal approximation for comparison: "
+    "(z(1-alpha) sqrt(p0(1-p0)) + z(power) sqrt(p1(1-p1)))^2 / (p1-p0)^2; "
+    "hours = 24 n / (daily transactions x traffic share)"
 )
 
 
@@ -358,11 +360,11 @@ def _exact(n: int, p0: float, p1: float, policy: Policy) -> dict[str, Any]:
     alpha, power = policy.statistics.alpha, policy.statistics.power
     if n > _EXACT_LIMIT:
         return {}
-    exact_n, rollback_at = stats.exact_sample_size(p0, p1, alpha=alpha, power=power)
+    exact_n, _ = stats.exact_sample_size(p0, p1, alpha=alpha, power=power)
     detectable = stats.detectable_rate(n, p0, alpha=alpha, power=power)
     return {
         "exact_transactions_needed": exact_n,
-        "rollback_at_errors": rollback_at,
+        "rollback_at_errors": stats.critical_errors(n, p0, alpha=alpha),
         "detectable_error_rate": None if detectable is None else round(detectable, 5),
         "power_at_target": round(stats.exact_power(n, p0, p1, alpha=alpha), 3),
     }
@@ -375,8 +377,8 @@ def _duration_markdown(data: dict[str, Any], sources: tuple[str, str], min_hours
     rows = [
         (
             "Transactions needed",
-            f"{count(n)} (normal approximation, one-sided, alpha "
-            f"{data['alpha']:g}, {pct(data['power'], 0)} power)",
+            f"{count(n)} (exact one-sided binomial test, alpha {data['alpha']:g}: power stays "
+            f"at or above {pct(data['power'], 0)} from here on)",
         ),
         (
             "Run time",
@@ -387,9 +389,10 @@ def _duration_markdown(data: dict[str, Any], sources: tuple[str, str], min_hours
     if "exact_transactions_needed" in data:
         rows.append(
             (
-                "Exact binomial test",
-                f"{count(data['exact_transactions_needed'])} "
-                f"transactions; roll back at {data['rollback_at_errors']} or more errors",
+                "For comparison",
+                f"normal approximation {count(data['normal_approximation'])}; the exact test "
+                f"first reaches {pct(data['power'], 0)} at "
+                f"{count(data['exact_transactions_needed'])} but dips below it again later",
             )
         )
         detectable = data["detectable_error_rate"]
@@ -397,7 +400,8 @@ def _duration_markdown(data: dict[str, Any], sources: tuple[str, str], min_hours
             (
                 f"After {count(n)} transactions",
                 (
-                    f"detects {pct(detectable)} or worse with {pct(data['power'], 0)} power"
+                    f"roll back at {data['rollback_at_errors']} or more errors; detects "
+                    f"{pct(detectable)} or worse with {pct(data['power'], 0)} power"
                     if detectable is not None
                     else "too few to test the error rate"
                 )
@@ -443,7 +447,7 @@ def _stage_duration(args: DurationInput, env: ToolEnv) -> ToolResult:
     daily, daily_source = _daily(args, context)
     p1 = _target_rate(args, p0, policy)
     alpha, power = policy.statistics.alpha, policy.statistics.power
-    n = stats.sample_size(p0, p1, alpha=alpha, power=power)
+    n = stats.stage_sample_size(p0, p1, alpha=alpha, power=power)
     run_hours = stats.hours_for_transactions(n, daily, traffic / 100)
     data: dict[str, Any] = {
         "stage": args.stage,
@@ -455,6 +459,7 @@ def _stage_duration(args: DurationInput, env: ToolEnv) -> ToolResult:
         "alpha": alpha,
         "power": power,
         "transactions_needed": n,
+        "normal_approximation": stats.sample_size(p0, p1, alpha=alpha, power=power),
         "hours": round(run_hours, 2),
         "days": round(run_hours / 24, 2),
         **_exact(n, p0, p1, policy),

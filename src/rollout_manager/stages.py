@@ -4,6 +4,9 @@ Each stage is sized for its purpose (statistics.md): a smoke test sees enough
 transactions to catch a gross failure (5x the baseline error rate), a
 rollback-threshold stage enough to catch the automatic rollback regression
 (2x), a parity stage enough to confirm the success tolerance (+0.2 points).
+"Enough" is the exact one-sided binomial test's assured sample size: from that
+many transactions on, its power never drops below the policy's target, so a
+stage that runs longer than planned still sees what it was sized for.
 Durations never go below one daily cycle (the peak window included), and
 gates are moved out of peak windows, freezes, weekends and holidays.
 """
@@ -131,7 +134,7 @@ def _required(step: LadderStep, inputs: _Inputs, policy: Policy) -> tuple[int, f
     target = _target_rate(step.purpose, inputs)
     if inputs.p0 is None or target is None:
         return 0, minimum
-    needed = stats.sample_size(
+    needed = stats.stage_sample_size(
         inputs.p0, target, alpha=policy.statistics.alpha, power=policy.statistics.power
     )
     if inputs.daily is None or inputs.daily <= 0:
@@ -422,7 +425,7 @@ def _explain(design: StageDesign, inputs: _Inputs, policy: Policy, context: Roll
 
 def _explain_parity(design: StageDesign, inputs: _Inputs, policy: Policy) -> None:
     assert inputs.p0 is not None and inputs.parity_rate is not None
-    needed = stats.sample_size(
+    needed = stats.stage_sample_size(
         inputs.p0, inputs.parity_rate, alpha=policy.statistics.alpha, power=policy.statistics.power
     )
     confirming = [
