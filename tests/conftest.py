@@ -17,6 +17,35 @@ ROLLOUT = Path(sys.executable).with_name("rollout")
 
 RunCli = Callable[..., subprocess.CompletedProcess[str]]
 
+# The six prompts of the seed scenario's Steps (shared/seed/progressive-rollout.md).
+SEED_PROMPTS = {
+    "risk": "Assess the risk of rolling out our new payment processing pipeline. Context is in "
+    "feature-description.md and baseline-metrics.md",
+    "stages": "Define rollout stages for this payment migration. We need to be very careful - "
+    "this is revenue-critical.",
+    "criteria": "What are the success and rollback criteria for each stage? When should we "
+    "automatically roll back?",
+    "monitoring": "What monitoring should be in place during the rollout? What dashboards and "
+    "alerts do we need?",
+    "comms": "Create a communication plan for this rollout. Who needs to know what, and when?",
+    "document": "Generate a complete rollout plan document I can share with the team and get "
+    "sign-off.",
+}
+
+# The planning tools by the names the plugin's agent lists, written out so a renamed or
+# lost tool fails the tests instead of passing through `registry()`.
+PLANNING_TOOLS = (
+    "read_context",
+    "assess_risk",
+    "design_stages",
+    "define_criteria",
+    "plan_monitoring",
+    "plan_communication",
+    "render_plan",
+    "stage_duration",
+    "adjust_plan",
+)
+
 
 @pytest.fixture
 def seed_dir(tmp_path: Path) -> Path:

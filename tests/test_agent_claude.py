@@ -27,23 +27,11 @@ from rollout_manager.agent import DEFAULT_MODEL, run_ask_command, run_chat_comma
 from rollout_manager.claude_client import ClaudeClient
 from rollout_manager.policy import load_policy
 from rollout_manager.tools import registry
+from tests.conftest import SEED_PROMPTS
 
 CASSETTES = Path(__file__).resolve().parent / "cassettes" / "test_agent_claude"
 SECRET_HEADERS = ("authorization", "x-api-key", "anthropic-organization-id", "request-id")
 START = "2026-12-01"
-SEED_PROMPTS = {
-    "risk": "Assess the risk of rolling out our new payment processing pipeline. Context is in "
-    "feature-description.md and baseline-metrics.md",
-    "stages": "Define rollout stages for this payment migration. We need to be very careful - "
-    "this is revenue-critical.",
-    "criteria": "What are the success and rollback criteria for each stage? When should we "
-    "automatically roll back?",
-    "monitoring": "What monitoring should be in place during the rollout? What dashboards and "
-    "alerts do we need?",
-    "comms": "Create a communication plan for this rollout. Who needs to know what, and when?",
-    "document": "Generate a complete rollout plan document I can share with the team and get "
-    "sign-off.",
-}
 
 Handler = Callable[[httpx2.Request], httpx2.Response]
 

@@ -21,19 +21,9 @@ from pydantic import BaseModel
 from rollout_manager import tools
 from rollout_manager.mcp_server import build_server
 from rollout_manager.tools import ToolEnv, ToolResult, dispatch, tool_specs
+from tests.conftest import PLANNING_TOOLS
 
 REPO = Path(__file__).resolve().parent.parent
-PLANNING_TOOLS = (
-    "read_context",
-    "assess_risk",
-    "design_stages",
-    "define_criteria",
-    "plan_monitoring",
-    "plan_communication",
-    "render_plan",
-    "stage_duration",
-    "adjust_plan",
-)
 # Arguments beyond `context` that a tool needs to do something useful.
 EXTRA_ARGUMENTS: dict[str, dict[str, Any]] = {
     "stage_duration": {"stage": 2},

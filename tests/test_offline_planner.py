@@ -20,25 +20,12 @@ import yaml
 from rollout_manager.agent import Conversation, run_ask_command, run_chat_command
 from rollout_manager.intents import parse_dates, parse_duration_hours, parse_number, route
 from rollout_manager.offline_planner import OfflinePlanner, split_result
+from tests.conftest import SEED_PROMPTS
 
 RunCli = Any
 TODAY = date(2026, 11, 27)  # the seed's week: Black Friday
 START = "2026-12-01"
 
-# The six prompts of the seed scenario's Steps (shared/seed/progressive-rollout.md).
-SEED_PROMPTS = {
-    "risk": "Assess the risk of rolling out our new payment processing pipeline. Context is in "
-    "feature-description.md and baseline-metrics.md",
-    "stages": "Define rollout stages for this payment migration. We need to be very careful - "
-    "this is revenue-critical.",
-    "criteria": "What are the success and rollback criteria for each stage? When should we "
-    "automatically roll back?",
-    "monitoring": "What monitoring should be in place during the rollout? What dashboards and "
-    "alerts do we need?",
-    "comms": "Create a communication plan for this rollout. Who needs to know what, and when?",
-    "document": "Generate a complete rollout plan document I can share with the team and get "
-    "sign-off.",
-}
 SEED_TOOLS = {
     "risk": ["assess_risk"],
     "stages": ["design_stages"],

@@ -20,19 +20,10 @@ from jsonschema import Draft202012Validator
 from rollout_manager import stats
 from rollout_manager.policy import load_policy
 from rollout_manager.tools import ToolResult, dispatch, registry, tool_specs
+from tests.conftest import PLANNING_TOOLS
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "scenarios" / "progressive-rollout"
-TOOL_NAMES = (
-    "read_context",
-    "assess_risk",
-    "design_stages",
-    "define_criteria",
-    "plan_monitoring",
-    "plan_communication",
-    "render_plan",
-    "stage_duration",
-    "adjust_plan",
-)
+TOOL_NAMES = PLANNING_TOOLS
 START = "2026-12-01"
 
 
