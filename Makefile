@@ -50,7 +50,7 @@ pytest: $(STAMP)
 # Regenerate the published schema and every scenario's golden plan; review the diff.
 golden: $(STAMP)
 	$(BIN)/python -m rollout_manager.schema
-	$(BIN)/python -m rollout_manager.golden
+	$(BIN)/python -m rollout_manager.scenario.golden
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache rollout-plan.md

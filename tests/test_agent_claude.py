@@ -23,10 +23,10 @@ import httpx2
 import pytest
 import yaml
 
-from rollout_manager.agent import DEFAULT_MODEL, run_ask_command, run_chat_command
-from rollout_manager.claude_client import ClaudeClient
-from rollout_manager.policy import load_policy
-from rollout_manager.tools import registry
+from rollout_manager.agent.claude_client import ClaudeClient
+from rollout_manager.agent.loop import DEFAULT_MODEL, run_ask_command, run_chat_command
+from rollout_manager.planning.policy import load_policy
+from rollout_manager.tools.registry import registry
 from tests.conftest import SEED_PROMPTS
 
 CASSETTES = Path(__file__).resolve().parent / "cassettes" / "test_agent_claude"
@@ -492,7 +492,7 @@ def test_the_key_is_sent_as_a_bearer_token_and_never_printed(
 def test_the_model_comes_from_the_option_then_the_environment(
     monkeypatch: pytest.MonkeyPatch, seed_dir: Path
 ) -> None:
-    from rollout_manager.agent import make_client
+    from rollout_manager.agent.loop import make_client
 
     monkeypatch.setenv("ANTHROPIC_API_KEY", "synthetic-not-a-key")
     monkeypatch.setenv("ROLLOUT_MODEL", "claude-haiku-4-5")

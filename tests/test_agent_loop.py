@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
-from rollout_manager import agent
-from rollout_manager.agent import (
+from rollout_manager.agent import loop as agent
+from rollout_manager.agent.loop import (
     Conversation,
     Message,
     ModelTurn,
@@ -20,7 +20,7 @@ from rollout_manager.agent import (
     system_prompt,
 )
 from rollout_manager.errors import InputError
-from rollout_manager.tools import tool_specs
+from rollout_manager.tools.registry import tool_specs
 
 PROMPT_BUDGET = 12_000
 

@@ -9,7 +9,6 @@ from typing import TypeVar
 
 import pytest
 
-from rollout_manager.context import read_context
 from rollout_manager.model import (
     ChangeType,
     Dependency,
@@ -19,7 +18,8 @@ from rollout_manager.model import (
     RollbackMechanism,
     RolloutContext,
 )
-from rollout_manager.render import render_context
+from rollout_manager.reading.context import read_context
+from rollout_manager.render.sections import render_context
 
 T = TypeVar("T")
 WriteContext = Callable[[str, str], Path]

@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rollout_manager.context import read_context
 from rollout_manager.errors import InputError
 from rollout_manager.model import RolloutContext
-from rollout_manager.render import render_context
+from rollout_manager.reading.context import read_context
+from rollout_manager.render.sections import render_context
 
 RunCli = Callable[..., subprocess.CompletedProcess[str]]
 

@@ -64,7 +64,7 @@ def test_context_reads_the_current_folder_by_default(seed_dir: Path, run_cli: Ru
 def test_context_imports_neither_anthropic_nor_mcp(seed_dir: Path) -> None:
     script = (
         "import sys\n"
-        "from rollout_manager.cli import main\n"
+        "from rollout_manager.frontdoors.cli import main\n"
         f"status = main(['context', '--context', {str(seed_dir)!r}])\n"
         "assert status == 0, status\n"
         "assert 'anthropic' not in sys.modules, 'anthropic imported'\n"

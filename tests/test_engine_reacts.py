@@ -9,7 +9,7 @@ import pytest
 
 from rollout_manager.errors import InputError
 from rollout_manager.model import RolloutPlan
-from rollout_manager.plan import plan_folder
+from rollout_manager.planning.plan import plan_folder
 
 TODAY = date(2026, 11, 27)
 

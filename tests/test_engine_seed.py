@@ -16,11 +16,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from rollout_manager import stats
-from rollout_manager.context import read_context
 from rollout_manager.model import RolloutPlan, Stage
-from rollout_manager.plan import build_plan, plan_folder
-from rollout_manager.policy import default_policy
+from rollout_manager.planning import stats
+from rollout_manager.planning.plan import build_plan, plan_folder
+from rollout_manager.planning.policy import default_policy
+from rollout_manager.reading.context import read_context
 
 NEW_YORK = ZoneInfo("America/New_York")
 BLACK_FRIDAY = date(2026, 11, 27)

@@ -18,9 +18,9 @@ from mcp import Client, MCPError, StdioServerParameters, types
 from mcp.client.stdio import stdio_client
 from pydantic import BaseModel
 
-from rollout_manager import tools
-from rollout_manager.mcp_server import build_server
-from rollout_manager.tools import ToolEnv, ToolResult, dispatch, tool_specs
+from rollout_manager.frontdoors.mcp_server import build_server
+from rollout_manager.tools import registry as tools
+from rollout_manager.tools.registry import ToolEnv, ToolResult, dispatch, tool_specs
 from tests.conftest import PLANNING_TOOLS
 
 REPO = Path(__file__).resolve().parent.parent

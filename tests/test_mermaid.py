@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from rollout_manager.model import RolloutPlan
-from rollout_manager.plan import plan_folder
-from rollout_manager.render import render_document, render_section
+from rollout_manager.planning.plan import plan_folder
+from rollout_manager.render.sections import render_document, render_section
 
 REPO = Path(__file__).resolve().parent.parent
 PARSER_SCRIPT = REPO / "tests" / "support" / "mermaid_gantt.mjs"

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 import yaml
 
-from rollout_manager.agent import Conversation, run_ask_command, run_chat_command
-from rollout_manager.intents import parse_dates, parse_duration_hours, parse_number, route
-from rollout_manager.offline_planner import OfflinePlanner, split_result
+from rollout_manager.agent.intents import parse_dates, parse_duration_hours, parse_number, route
+from rollout_manager.agent.loop import Conversation, run_ask_command, run_chat_command
+from rollout_manager.agent.offline_planner import OfflinePlanner, split_result
 from tests.conftest import SEED_PROMPTS
 
 RunCli = Any
@@ -431,7 +431,7 @@ def test_bad_input_exits_2_with_one_line(run_cli: RunCli, tmp_path: Path) -> Non
 def test_the_planning_path_never_imports_anthropic(seed_dir: Path) -> None:
     script = (
         "import sys\n"
-        "from rollout_manager.cli import main\n"
+        "from rollout_manager.frontdoors.cli import main\n"
         "for argv in (['plan', '-o', 'p.md'], ['ask', '--offline', 'How risky is it?']):\n"
         "    assert main(argv) == 0\n"
         "assert 'anthropic' not in sys.modules, 'anthropic imported'\n"

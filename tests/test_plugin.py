@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from rollout_manager.tools import registry
+from rollout_manager.tools.registry import registry
 
 REPO = Path(__file__).resolve().parent.parent
 PLUGIN = "rollout-manager"
@@ -217,7 +217,7 @@ def test_the_official_validator_accepts_the_plugin() -> None:
 def test_skill_reference_figures_match_the_statistics_code() -> None:
     # The skill restates the seed's figures to explain the method; they must stay what
     # the tools compute, or the assistant explains numbers the plan does not contain.
-    from rollout_manager import stats
+    from rollout_manager.planning import stats
 
     text = (REPO / "skills" / "rollout-planning" / "references" / "statistics.md").read_text(
         encoding="utf-8"

@@ -17,15 +17,15 @@ from jinja2 import StrictUndefined, nodes
 
 from rollout_manager import formatting
 from rollout_manager.model import Evidence, RolloutPlan
-from rollout_manager.plan import plan_folder
-from rollout_manager.plan_view import (
+from rollout_manager.planning.plan import plan_folder
+from rollout_manager.render.plan_view import (
     evidence_refs,
     gantt_duration,
     gate_matrix,
     label,
     value_text,
 )
-from rollout_manager.render import (
+from rollout_manager.render.sections import (
     _environment,
     render_document,
     render_section,
@@ -34,7 +34,9 @@ from rollout_manager.render import (
 
 START = date(2026, 12, 1)
 TODAY = date(2026, 11, 27)
-TEMPLATES = Path(__file__).resolve().parent.parent / "src" / "rollout_manager" / "templates"
+TEMPLATES = (
+    Path(__file__).resolve().parent.parent / "src" / "rollout_manager" / "render" / "templates"
+)
 
 DOCUMENT_HEADINGS = [
     "# Rollout plan: New Payment Processing Pipeline",

@@ -17,13 +17,13 @@ from typing import Any
 import pytest
 import yaml
 
-import rollout_manager.agent as agent_module
-from rollout_manager.agent import Message, ModelError, ModelTurn
-from rollout_manager.cli import main
+import rollout_manager.agent.loop as agent_module
+from rollout_manager.agent.loop import Message, ModelError, ModelTurn
+from rollout_manager.agent.offline_planner import OfflinePlanner
 from rollout_manager.errors import InputError
-from rollout_manager.offline_planner import OfflinePlanner
-from rollout_manager.scenario import conversation_session, expected_summary, run_scenario
-from rollout_manager.scenario_format import read_scenario
+from rollout_manager.frontdoors.cli import main
+from rollout_manager.scenario.format import read_scenario
+from rollout_manager.scenario.runner import conversation_session, expected_summary, run_scenario
 from tests.conftest import RunCli
 
 REPO = Path(__file__).resolve().parent.parent
@@ -415,7 +415,7 @@ class _Spy:
 @pytest.mark.vcr
 def test_the_seed_passes_through_the_claude_loop(vcr: Any) -> None:
     """The same run with Claude's turns replayed from a synthetic cassette (see its header)."""
-    from rollout_manager.claude_client import ClaudeClient
+    from rollout_manager.agent.claude_client import ClaudeClient
 
     key = os.environ.get("ANTHROPIC_API_KEY") or "sk-ant-synthetic-key"
     spy = _Spy(ClaudeClient(model="claude-sonnet-4-6", api_key=key, max_retries=0))

@@ -10,21 +10,21 @@ from typing import Any
 
 import pytest
 
+from rollout_manager.agent.offline_planner import OfflinePlanner
 from rollout_manager.model import Criteria, Monitoring, RolloutContext, Stage
-from rollout_manager.monitoring import plan_monitoring
-from rollout_manager.offline_planner import OfflinePlanner
-from rollout_manager.plan import plan_folder
-from rollout_manager.policy import Policy
-from rollout_manager.scenario import ScenarioRun, conversation_session, run_scenario
-from rollout_manager.scenario_checks import (
+from rollout_manager.planning.monitoring import plan_monitoring
+from rollout_manager.planning.plan import plan_folder
+from rollout_manager.planning.policy import Policy
+from rollout_manager.scenario.checks import (
     RunRecord,
     ToolCall,
     evaluate,
     evaluate_all,
     match_check,
 )
-from rollout_manager.scenario_format import Scenario, read_scenario
-from rollout_manager.tools import dispatch
+from rollout_manager.scenario.format import Scenario, read_scenario
+from rollout_manager.scenario.runner import ScenarioRun, conversation_session, run_scenario
+from rollout_manager.tools.registry import dispatch
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "scenarios" / "progressive-rollout" / "scenario.md"
@@ -267,7 +267,7 @@ def test_without_critical_alerts_only_the_alert_criterion_fails(
         return monitoring.model_copy(update={"alerts": alerts})
 
     # The engine itself loses its CRITICAL alerts: every tool and the final plan see it.
-    monkeypatch.setattr("rollout_manager.plan.plan_monitoring", warnings_only)
+    monkeypatch.setattr("rollout_manager.planning.plan.plan_monitoring", warnings_only)
 
     run = _offline(read_scenario(SEED))
     failed = [r for r in run.results if not r.passed]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from rollout_manager.errors import InputError
-from rollout_manager.scenario_format import parse_scenario, read_scenario, write_setup
+from rollout_manager.scenario.format import parse_scenario, read_scenario, write_setup
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "scenarios" / "progressive-rollout" / "scenario.md"

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rollout_manager.schedule import (
+from rollout_manager.planning.schedule import (
     KNOWN_EVENTS,
     UNDATED_EVENTS,
     Freeze,
@@ -421,7 +421,7 @@ def test_no_gate_ever_lands_in_the_peak_window_or_a_freeze(
 
 @pytest.mark.slow
 def test_importing_the_calendar_does_not_import_holidays() -> None:
-    code = "import sys, rollout_manager.schedule; print('holidays' in sys.modules)"
+    code = "import sys, rollout_manager.planning.schedule; print('holidays' in sys.modules)"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
-from rollout_manager.plan import plan_folder
+from rollout_manager.planning.plan import plan_folder
 from rollout_manager.schema import plan_json_schema, published_schema_text, schema_text
 from tests.conftest import SEED_DIR, RunCli
 

@@ -255,7 +255,7 @@ def test_plan_starts_fast(seed_dir: Path) -> None:
 def test_plan_imports_neither_anthropic_nor_mcp(seed_dir: Path, tmp_path: Path) -> None:
     script = (
         "import sys\n"
-        "from rollout_manager.cli import main\n"
+        "from rollout_manager.frontdoors.cli import main\n"
         f"status = main(['plan', '--context', {str(seed_dir)!r}, '--start', '2026-12-01',"
         f" '-o', {str(tmp_path / 'plan.md')!r}])\n"
         "heavy = sorted(m for m in ('anthropic', 'mcp') if m in sys.modules)\n"

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rollout_manager.stats import (
+from rollout_manager.planning.stats import (
     assured_sample_size,
     binomial_sf,
     critical_errors,

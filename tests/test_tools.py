@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from rollout_manager import stats
-from rollout_manager.policy import load_policy
-from rollout_manager.tools import ToolResult, dispatch, registry, tool_specs
+from rollout_manager.planning import stats
+from rollout_manager.planning.policy import load_policy
+from rollout_manager.tools.registry import ToolResult, dispatch, registry, tool_specs
 from tests.conftest import PLANNING_TOOLS
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "scenarios" / "progressive-rollout"

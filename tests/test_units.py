@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rollout_manager.units import (
+from rollout_manager.reading.units import (
     TIMEZONE_ABBREVIATIONS,
     Money,
     TimeRange,

@@ -5,11 +5,11 @@ build the plan. Front doors (CLI, MCP server, agent) live in their own
 modules and are never imported from here.
 """
 
-from .context import read_context
-from .errors import InputError
-from .model import RolloutContext, RolloutPlan
-from .plan import build_plan, plan_folder
-from .policy import Policy, default_policy, load_policy
+from rollout_manager.errors import InputError
+from rollout_manager.model import RolloutContext, RolloutPlan
+from rollout_manager.planning.plan import build_plan, plan_folder
+from rollout_manager.planning.policy import Policy, default_policy, load_policy
+from rollout_manager.reading.context import read_context
 
 __all__ = [
     "InputError",

@@ -2,6 +2,6 @@
 
 import sys
 
-from .cli import main
+from rollout_manager.frontdoors.cli import main
 
 sys.exit(main())

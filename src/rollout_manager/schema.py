@@ -6,7 +6,7 @@ import json
 from importlib import resources
 from typing import Any
 
-from .model import RolloutPlan
+from rollout_manager.model import RolloutPlan
 
 SCHEMA_ID = "urn:rollout-manager:schema:rollout-plan:1"
 SCHEMA_FILE = "rollout-plan.schema.json"
@@ -36,7 +36,7 @@ def write_published_schema() -> bool:
     """Rewrite the committed schema from the model; True when it changed."""
     from pathlib import Path
 
-    from .storage import atomic_write_text
+    from rollout_manager.storage import atomic_write_text
 
     path = Path(__file__).with_name(SCHEMA_FILE)
     text = schema_text()

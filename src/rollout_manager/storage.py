@@ -11,7 +11,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from .errors import InputError
+from rollout_manager.errors import InputError
 
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 

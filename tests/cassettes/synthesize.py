@@ -31,8 +31,8 @@ from typing import Any
 import httpx2
 import vcr
 
-from rollout_manager.agent import run_ask_command
-from rollout_manager.claude_client import ClaudeClient
+from rollout_manager.agent.claude_client import ClaudeClient
+from rollout_manager.agent.loop import run_ask_command
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent

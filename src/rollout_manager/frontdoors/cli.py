@@ -1,0 +1,191 @@
+"""The `rollout` command: translates arguments, calls the core, prints.
+
+Exit status: 0 ok, 2 bad input (one line naming the file), 1 internal error.
+Nothing here plans; `anthropic` and `mcp` are imported only by the commands
+that use them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rollout_manager.errors import InputError
+
+if TYPE_CHECKING:
+    from rollout_manager.model import RolloutPlan
+
+Handler = Callable[[argparse.Namespace], int]
+
+SECTION_COMMANDS = {
+    "assess": "Risk assessment: factors, overall level, strategy.",
+    "stages": "Rollout stages with dates, durations and what each can detect.",
+    "criteria": "Success criteria and automatic/manual rollback triggers.",
+    "monitoring": "Metrics, dashboards, WARNING/CRITICAL alerts, on-call.",
+    "comms": "Stakeholder matrix and message templates.",
+}
+
+
+def _parse_start(text: str) -> datetime | date:
+    try:
+        if "T" in text or " " in text.strip():
+            return datetime.fromisoformat(text.strip())
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(
+            "--start", f"'{text}' is not an ISO date (2026-12-01) or date-time"
+        ) from None
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--context",
+        type=Path,
+        default=Path(),
+        metavar="DIR",
+        help="folder with feature-description.md and baseline-metrics.md (default: .)",
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="team settings and adjustments (default: DIR/rollout.yaml when present)",
+    )
+    parser.add_argument(
+        "--start",
+        type=str,
+        default=None,
+        metavar="DATE",
+        help="first stage start (default: next business day outside every freeze)",
+    )
+
+
+def _plan(args: argparse.Namespace) -> RolloutPlan:
+    from rollout_manager.planning.plan import plan_folder
+
+    start = _parse_start(args.start) if args.start else None
+    return plan_folder(args.context, config=args.config, start=start)
+
+
+def _print_json(data: object) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _cmd_context(args: argparse.Namespace) -> int:
+    from rollout_manager.reading.context import read_context
+    from rollout_manager.render.sections import render_context
+
+    context = read_context(args.context)
+    if args.json:
+        _print_json(context.model_dump(mode="json"))
+    else:
+        print(render_context(context), end="")
+    return 0
+
+
+def _cmd_section(args: argparse.Namespace) -> int:
+    from rollout_manager.planning.plan import section_json
+    from rollout_manager.render.sections import render_section
+
+    plan = _plan(args)
+    if args.json:
+        _print_json(section_json(plan, args.command))
+    else:
+        print(render_section(plan, args.command), end="")
+    return 0
+
+
+def _cmd_plan(args: argparse.Namespace) -> int:
+    from rollout_manager.render.sections import render_document, status_line
+    from rollout_manager.storage import atomic_write_text
+
+    plan = _plan(args)
+    text = (
+        json.dumps(plan.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+        if args.json
+        else render_document(plan)
+    )
+    if args.output is None:
+        print(text, end="")
+        return 0
+    atomic_write_text(args.output, text)
+    print(f"wrote {args.output}")
+    print(status_line(plan))
+    return 0
+
+
+def _cmd_schema(_args: argparse.Namespace) -> int:
+    from rollout_manager.schema import plan_json_schema
+
+    _print_json(plan_json_schema())
+    return 0
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rollout",
+        description="Plan safe, progressive feature rollouts from two short documents.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ctx = sub.add_parser("context", help="show what was read from the documents, with evidence")
+    _common(ctx)
+    ctx.add_argument("--json", action="store_true", help="print the RolloutContext as JSON")
+    ctx.set_defaults(handler=_cmd_context)
+
+    for name, text in SECTION_COMMANDS.items():
+        section = sub.add_parser(name, help=text, description=text)
+        _common(section)
+        section.add_argument("--json", action="store_true", help="print the section as JSON")
+        section.set_defaults(handler=_cmd_section)
+
+    plan = sub.add_parser("plan", help="the whole plan document (or RolloutPlan JSON)")
+    _common(plan)
+    plan.add_argument("--json", action="store_true", help="print the RolloutPlan as JSON")
+    plan.add_argument("-o", "--output", type=Path, default=None, metavar="FILE")
+    plan.set_defaults(handler=_cmd_plan)
+
+    schema = sub.add_parser("schema", help="print the JSON Schema of RolloutPlan")
+    schema.set_defaults(handler=_cmd_schema)
+
+    from rollout_manager.frontdoors.cli_agent import add_agent_commands
+
+    add_agent_commands(sub, _common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the `rollout` command line; returns the exit status."""
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except InputError as error:
+        print(f"rollout: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("rollout: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as error:  # the last line of defence: never a traceback
+        if os.environ.get("ROLLOUT_DEBUG"):
+            raise
+        print(
+            f"rollout: internal error: {type(error).__name__}: {error} "
+            "(set ROLLOUT_DEBUG=1 to see the traceback)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

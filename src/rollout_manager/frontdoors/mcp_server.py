@@ -1,0 +1,141 @@
+"""`rollout mcp`: the tool registry served over the Model Context Protocol on stdio.
+
+A thin adapter: it lists the registry's tools with their input schemas exactly
+as `tools.tool_specs()` gives them, and answers a call with `tools.dispatch`.
+It uses the low-level `mcp.server.Server` so the registry, not the SDK,
+decides every schema. `mcp` is imported only here, and this module only by
+the `rollout mcp` command.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import anyio
+from mcp import types
+from mcp.server import Server, ServerRequestContext
+from mcp.server.stdio import stdio_server
+from mcp.shared.exceptions import MCPError
+
+from rollout_manager.tools.registry import ToolResult, dispatch, tool_specs
+
+SERVER_NAME = "rollout-manager"
+
+_INSTRUCTIONS = (
+    "Deterministic rollout-planning tools. Every tool takes `context`: a folder, relative to "
+    "the served root, holding feature-description.md and baseline-metrics.md ('.' for the "
+    "root itself). Show the returned Markdown as it is; every number in it is computed."
+)
+
+_log = logging.getLogger(__name__)
+
+
+def _package_version() -> str:
+    try:
+        return version("rollout-manager")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0.0.0"
+
+
+def _listed_tools() -> list[types.Tool]:
+    return [
+        types.Tool(
+            name=spec["name"],
+            description=spec["description"],
+            input_schema=spec["input_schema"],
+        )
+        for spec in tool_specs()
+    ]
+
+
+def _call_result(result: ToolResult) -> types.CallToolResult:
+    """One tool result as MCP content: the text a model reads, the JSON a program reads."""
+    return types.CallToolResult(
+        content=[types.TextContent(text=result.as_text())],
+        structured_content=result.model_dump(mode="json"),
+        is_error=not result.ok,
+    )
+
+
+def _run_tool(name: str, arguments: dict[str, Any] | None, root: Path) -> types.CallToolResult:
+    try:
+        result = dispatch(name, arguments, root=root)
+    except Exception as error:  # a bug in a tool: report it to the caller, keep serving
+        _log.exception("tool %s failed", name)
+        result = ToolResult(
+            ok=False, error=f"internal error in tool {name!r}: {type(error).__name__}: {error}"
+        )
+    return _call_result(result)
+
+
+def build_server(root: Path) -> Server[Any]:
+    """An MCP server over the tool registry, serving the folder `root`.
+
+    Tools resolve every path they are given against `root` and refuse paths
+    outside it. Calls run one at a time on the event loop, so two calls that
+    write the same `rollout.yaml` cannot interleave.
+
+    Args:
+        root: the folder the tools may read and write.
+
+    Returns:
+        A low-level server, ready for `Server.run` or an in-process `mcp.Client`.
+    """
+    served = root.resolve()
+    listed = _listed_tools()
+    schemas = {tool.name: tool.input_schema for tool in listed}
+
+    async def list_tools(
+        _ctx: ServerRequestContext[Any], _params: types.PaginatedRequestParams | None
+    ) -> types.ListToolsResult:
+        return types.ListToolsResult(tools=listed)
+
+    async def call_tool(
+        _ctx: ServerRequestContext[Any], params: types.CallToolRequestParams
+    ) -> types.CallToolResult:
+        if params.name not in schemas:
+            # The MCP spec makes an unknown tool a protocol error, not a tool result.
+            raise MCPError(
+                types.INVALID_PARAMS,
+                f"unknown tool {params.name!r}; available: {', '.join(schemas)}",
+            )
+        return _run_tool(params.name, params.arguments, served)
+
+    return Server(
+        SERVER_NAME,
+        version=_package_version(),
+        instructions=_INSTRUCTIONS,
+        get_tool_input_schema=schemas.get,
+        on_list_tools=list_tools,
+        on_call_tool=call_tool,
+    )
+
+
+async def _serve_stdio(server: Server[Any]) -> None:
+    async with stdio_server() as (read_stream, write_stream):
+        await server.run(read_stream, write_stream, server.create_initialization_options())
+
+
+def run_stdio_server(root: Path) -> int:
+    """Serve the tools on stdin/stdout until the client closes the connection.
+
+    Args:
+        root: the folder to serve; the tools cannot leave it.
+
+    Returns:
+        The exit status: 0 after a clean shutdown, 2 when `root` is not a folder,
+        130 on Ctrl-C.
+    """
+    if not root.is_dir():
+        sys.stderr.write(f"rollout mcp: --root {root}: not a folder\n")
+        return 2
+    server = build_server(root)
+    try:
+        anyio.run(_serve_stdio, server)
+    except KeyboardInterrupt:
+        return 130
+    return 0

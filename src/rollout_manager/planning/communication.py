@@ -1,0 +1,186 @@
+"""Communication plan: who needs to know what, when (real dates) and how."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from rollout_manager.formatting import day, ms, pct, when
+from rollout_manager.model import (
+    Communication,
+    Criteria,
+    MessageTemplate,
+    Monitoring,
+    RiskAssessment,
+    RolloutContext,
+    Stage,
+    Stakeholder,
+)
+from rollout_manager.planning.policy import Policy, StakeholderRule
+from rollout_manager.planning.schedule import GateCalendar
+
+
+class _Fill(dict[str, str]):
+    """Leaves unknown placeholders as they are (filled when the event happens)."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _applies(rule: StakeholderRule, context: RolloutContext) -> bool:
+    money = context.feature.moves_money is not None and context.feature.moves_money.value
+    regulated = context.feature.regulated is not None and context.feature.regulated.value
+    return {
+        "always": True,
+        "money": money,
+        "regulated": regulated,
+        "money_or_regulated": money or regulated,
+    }[rule.applies_when]
+
+
+def business_days_before(start: datetime, days: int, calendar: GateCalendar) -> datetime:
+    """The gate-start time `days` business days before `start` (weekends and holidays skipped)."""
+    moment = start
+    remaining = days
+    while remaining > 0:
+        moment -= timedelta(days=1)
+        if calendar.is_business_day(moment.date()):
+            remaining -= 1
+    return moment
+
+
+def _dates(rule: StakeholderRule, stages: list[Stage], calendar: GateCalendar) -> list[datetime]:
+    start = stages[0].start
+    dates = [business_days_before(start, -rule.offset_business_days, calendar)]
+    if rule.at_gates:
+        dates += [stage.end for stage in stages]
+    if rule.weekly:
+        moment = start + timedelta(days=7)
+        while moment <= stages[-1].end:
+            dates.append(moment)
+            moment += timedelta(days=7)
+    return sorted(set(dates))
+
+
+def _first(dates: list[datetime], today: date | None) -> str:
+    first = day(dates[0])
+    if today is not None and dates[0].date() < today:
+        return f"first: {first}, already past: send now"
+    return f"first: {first}"
+
+
+def _stakeholders(
+    context: RolloutContext,
+    policy: Policy,
+    stages: list[Stage],
+    calendar: GateCalendar,
+    today: date | None,
+) -> list[Stakeholder]:
+    channels = policy.communication.channels
+    result = []
+    for rule in policy.communication.stakeholders:
+        if not _applies(rule, context):
+            continue
+        dates = _dates(rule, stages, calendar)
+        result.append(
+            Stakeholder(
+                role=rule.role,
+                needs=rule.needs,
+                when=f"{rule.when} ({_first(dates, today)})",
+                dates=dates,
+                channel=channels.get(rule.key, "Email"),
+            )
+        )
+    return result
+
+
+def _summary(thresholds: list[str]) -> str:
+    if not thresholds:
+        return "the gate checklist holds"
+    return "; ".join(text[:1].lower() + text[1:] for text in thresholds)
+
+
+def _fill_values(
+    context: RolloutContext,
+    *,
+    risk: RiskAssessment,
+    criteria: Criteria,
+    monitoring: Monitoring,
+    stages: list[Stage],
+    recovery_minutes: float | None,
+    policy: Policy,
+) -> _Fill:
+    feature = context.feature
+    base = context.baseline
+    success = {c.metric: c for c in criteria.success}
+    first, last = stages[0], stages[-1]
+    flag = feature.flag.value if feature.flag else "(flag not named)"
+    ladder = " -> ".join(f"{s.traffic_percent:g}%" for s in stages)
+    error_limit = success["error_rate"].value
+    p95_limit = success["p95_latency_ms"].value
+    return _Fill(
+        feature=feature.name.value if feature.name else "The change",
+        flag=flag,
+        risk=risk.overall.value,
+        start=when(first.start),
+        end=when(last.end),
+        stage_count=str(len(stages)),
+        ladder=ladder,
+        stage1_traffic=f"{first.traffic_percent:g}%",
+        stage1_audience=first.audience.lower(),
+        stage1_end=when(first.end),
+        final_start=when(last.start),
+        success_summary=_summary([c.description for c in criteria.success[:2]]),
+        rollback_summary=_summary([c.description for c in criteria.auto_rollback]),
+        rollback_action=f"turn `{flag}` off" if feature.flag else "undo the change",
+        recovery=f"{recovery_minutes:g}" if recovery_minutes is not None else "(not known)",
+        dashboards=", ".join(d.name for d in monitoring.dashboards),
+        on_call=f"{monitoring.on_call.rotation}, stages "
+        + ", ".join(map(str, monitoring.on_call.stages)),
+        error_limit=pct(error_limit),
+        p95_limit=ms(p95_limit),
+        engineering_channel=policy.communication.channels.get("engineering", "the team channel"),
+        support_note="customers retrying a failed payment should succeed on the previous path."
+        if feature.moves_money is not None and feature.moves_money.value
+        else "customers see the previous behaviour again.",
+        baseline_error=pct(base.error_rate.value if base.error_rate else None),
+        baseline_p95=ms(base.p95_latency_ms.value if base.p95_latency_ms else None),
+    )
+
+
+def plan_communication(
+    context: RolloutContext,
+    policy: Policy,
+    *,
+    risk: RiskAssessment,
+    criteria: Criteria,
+    monitoring: Monitoring,
+    stages: list[Stage],
+    calendar: GateCalendar,
+    recovery_minutes: float | None,
+    today: date | None = None,
+) -> Communication:
+    """Stakeholders by role with real dates, and the four messages filled in.
+
+    `today`, when given, marks first dates that are already past ("send now").
+    """
+    values = _fill_values(
+        context,
+        risk=risk,
+        criteria=criteria,
+        monitoring=monitoring,
+        stages=stages,
+        recovery_minutes=recovery_minutes,
+        policy=policy,
+    )
+    templates = [
+        MessageTemplate(
+            name=name,
+            subject=wording.subject.format_map(values),
+            body=wording.body.format_map(values).strip(),
+        )
+        for name, wording in policy.communication.templates.items()
+    ]
+    return Communication(
+        stakeholders=_stakeholders(context, policy, stages, calendar, today),
+        templates=templates,
+    )

@@ -1,0 +1,205 @@
+"""Monitoring plan: metrics, dashboards, alerts at the criteria's thresholds, on-call."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rollout_manager.formatting import count, ms, pct
+from rollout_manager.model import (
+    Alert,
+    ChangeType,
+    Criteria,
+    Dashboard,
+    Fact,
+    MonitoredMetric,
+    Monitoring,
+    OnCall,
+    RolloutContext,
+    Severity,
+    Stage,
+    Threshold,
+)
+from rollout_manager.planning.policy import Policy
+
+_ALERT_NAMES = {
+    "error_rate": "ErrorRate",
+    "p95_latency_ms": "P95Latency",
+    "revenue_vs_control": "RevenueVsControl",
+    "data_integrity_errors": "DataIntegrity",
+}
+
+
+def _from(fact: Fact[float] | None, unit: str) -> dict[str, Any]:
+    """Baseline value, unit and the document line it was read from."""
+    if fact is None:
+        return {"baseline": None, "unit": unit, "derivation": "not stated in the documents"}
+    where = ", ".join(f"{ev.file}:{ev.line}" for ev in fact.evidence[:1])
+    return {"baseline": fact.value, "unit": unit, "derivation": where}
+
+
+def _technical(context: RolloutContext) -> list[MonitoredMetric]:
+    base = context.baseline
+    rows: list[tuple[str, str, list[str], Fact[float] | None, str]] = [
+        ("success_rate", "Transaction success rate", ["variant"], base.success_rate, "fraction"),
+        (
+            "error_rate",
+            "Error rate, with the breakdown by error type",
+            ["variant", "error_type"],
+            base.error_rate,
+            "fraction",
+        ),
+        ("p50_latency_ms", "Median latency", ["variant"], base.p50_latency_ms, "ms"),
+        ("p95_latency_ms", "95th percentile latency", ["variant"], base.p95_latency_ms, "ms"),
+        ("p99_latency_ms", "99th percentile latency", ["variant"], base.p99_latency_ms, "ms"),
+        ("timeout_rate", "Timeout rate", ["variant"], base.timeout_rate, "fraction"),
+    ]
+    metrics = [
+        MonitoredMetric(
+            name=name, kind="technical", description=text, split_by=split, **_from(fact, unit)
+        )
+        for name, text, split, fact, unit in rows
+    ]
+    if any(f.value is ChangeType.WEBHOOKS for f in context.feature.change_types):
+        metrics.append(
+            MonitoredMetric(
+                name="webhook_backlog",
+                kind="technical",
+                description="Webhook events received but not yet processed, and failures",
+                split_by=["event_type"],
+                unit="count",
+                derivation="new metric: no baseline",
+            )
+        )
+    return metrics
+
+
+def _business(context: RolloutContext, criteria: Criteria) -> list[MonitoredMetric]:
+    daily = context.baseline.daily_transactions or context.feature.daily_volume
+    revenue_at_stake = any(c.metric == "revenue_vs_control" for c in criteria.auto_rollback)
+    revenue = [
+        MonitoredMetric(
+            name="revenue_vs_control",
+            kind="business",
+            description="Revenue per transaction, treatment vs control",
+            split_by=["variant"],
+            baseline=0.0,
+            unit="ratio",
+            derivation="parity: the treatment should match its control",
+        )
+    ]
+    return (revenue if revenue_at_stake else []) + [
+        MonitoredMetric(
+            name="transactions_per_minute",
+            kind="business",
+            description="Transaction volume; a drop in the new path signals lost checkouts",
+            split_by=["variant"],
+            baseline=round(daily.value / 1440, 2) if daily else None,
+            unit="per_minute",
+            derivation=f"{count(daily.value)} a day / 1,440 minutes"
+            if daily
+            else "not stated in the documents",
+        ),
+        MonitoredMetric(
+            name="support_tickets",
+            kind="business",
+            description="Customer support tickets about the changed flow",
+            split_by=["variant", "category"],
+            unit="count",
+            derivation="compare with control: no baseline in the documents",
+        ),
+    ]
+
+
+def _dashboards(context: RolloutContext) -> list[Dashboard]:
+    legacy_vs_new = "legacy vs new"
+    return [
+        Dashboard(
+            name="Rollout progress",
+            panels=[
+                "% traffic on the new path and current stage",
+                "Time to the next gate",
+                "Transactions seen in this stage vs required",
+            ],
+        ),
+        Dashboard(
+            name=f"Side by side ({legacy_vs_new})",
+            panels=[
+                "Success and error rate by variant",
+                "Latency P50 / P95 / P99 by variant",
+                "Revenue per transaction, treatment vs control",
+            ],
+        ),
+        Dashboard(
+            name="Error rate alerting panel",
+            panels=[
+                "Error rate against the WARNING and CRITICAL lines",
+                "Error breakdown by type"
+                + (
+                    f" (baseline: {len(context.baseline.error_breakdown)} categories)"
+                    if context.baseline.error_breakdown
+                    else ""
+                ),
+                "Sequential test: errors so far vs the rollback boundary",
+            ],
+        ),
+    ]
+
+
+def _alert(threshold: Threshold, severity: Severity, minutes: int, action: str) -> Alert:
+    label = _ALERT_NAMES.get(threshold.metric, threshold.metric.title().replace("_", ""))
+    suffix = "Warning" if severity == "WARNING" else "Critical"
+    value = threshold.value
+    if value is None:
+        rendered = "not set"
+    elif threshold.unit == "ms":
+        rendered = ms(value)
+    elif threshold.unit in ("fraction", "ratio"):
+        rendered = pct(value)
+    else:
+        rendered = f"{value:g}"
+    return Alert(
+        name=f"{label}{suffix}",
+        severity=severity,
+        metric=threshold.metric,
+        op=threshold.op,
+        value=value,
+        unit=threshold.unit,
+        derivation=threshold.derivation,
+        for_minutes=minutes,
+        action=action,
+        description=f"{threshold.metric} {threshold.op} {rendered} for {minutes} min",
+    )
+
+
+def _alerts(criteria: Criteria, policy: Policy) -> list[Alert]:
+    warn = policy.alerts.warning_for_minutes
+    crit = policy.alerts.critical_for_minutes
+    success = {c.metric: c for c in criteria.success}
+    alerts = []
+    for metric in ("error_rate", "p95_latency_ms"):
+        line = success[metric]
+        warning = line.model_copy(update={"op": ">" if line.op == "<=" else line.op})
+        alerts.append(_alert(warning, "WARNING", warn, "Page the on-call engineer; hold the gate"))
+    alerts += [
+        _alert(rule, "CRITICAL", 0 if rule.unit == "count" else crit, "Roll back automatically")
+        for rule in criteria.auto_rollback
+    ]
+    return alerts
+
+
+def plan_monitoring(
+    context: RolloutContext, policy: Policy, criteria: Criteria, stages: list[Stage]
+) -> Monitoring:
+    """Metrics by variant, dashboards, WARNING/CRITICAL alerts and on-call cover."""
+    through = min(policy.on_call.through_stage, len(stages))
+    return Monitoring(
+        metrics=_technical(context) + _business(context, criteria),
+        dashboards=_dashboards(context),
+        alerts=_alerts(criteria, policy),
+        on_call=OnCall(
+            stages=list(range(1, through + 1)),
+            rotation=policy.on_call.rotation,
+            escalation=list(policy.on_call.escalation),
+            response_minutes=policy.on_call.response_minutes,
+        ),
+    )

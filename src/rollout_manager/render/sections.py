@@ -1,0 +1,182 @@
+"""Markdown from the model, through Jinja2 templates in `rollout_manager/templates`.
+
+Templates format; this module chooses what they show. The number formatters
+of `formatting` (`pct`, `ms`, `money`, `count`, `when`, ...) are registered
+once as filters, so a template writes a rate, a latency or an amount exactly as
+the planning core writes it in its sentences.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Final
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from pydantic import BaseModel
+
+from rollout_manager import formatting
+from rollout_manager.model import Evidence, Fact, RolloutContext, RolloutPlan
+from rollout_manager.render import plan_view
+
+# How each numeric fact is shown; a field not named here shows its value as written.
+_FORMATS: Final = {
+    "scope_share": "pct",
+    "rollback_minutes": "minutes",
+    "daily_volume": "count",
+    "p50_latency_ms": "ms",
+    "p95_latency_ms": "ms",
+    "p99_latency_ms": "ms",
+    "success_rate": "pct",
+    "error_rate": "pct",
+    "timeout_rate": "pct",
+    "daily_transactions": "count",
+    "avg_transaction_value": "money",
+    "daily_revenue": "money",
+}
+
+
+@dataclass(frozen=True)
+class _FactRow:
+    """One fact as the context template lists it."""
+
+    name: str
+    format: str
+    value: object
+    evidence: list[Evidence]
+
+
+@cache
+def _environment() -> Environment:
+    environment = Environment(
+        loader=PackageLoader("rollout_manager.render", "templates"),
+        # The output is Markdown for people and files, not HTML: escaping would corrupt it.
+        autoescape=False,  # noqa: S701
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=StrictUndefined,
+    )
+    environment.filters.update(
+        pct=formatting.pct,
+        points=formatting.points,
+        ms=formatting.ms,
+        money=formatting.money,
+        count=formatting.count,
+        number=formatting.number,
+        hours=formatting.hours,
+        minutes=formatting.minutes,
+        chance=formatting.chance,
+        plural=formatting.plural,
+        when=formatting.when,
+        day=formatting.day,
+        share=plan_view.share,
+        label=plan_view.label,
+        sentence=plan_view.sentence,
+        condition=plan_view.condition,
+        criterion=plan_view.criterion,
+        evidence_refs=plan_view.evidence_refs,
+        gantt_time=plan_view.gantt_time,
+        gantt_duration=plan_view.gantt_duration,
+        gantt_name=plan_view.gantt_name,
+    )
+    environment.globals["view"] = plan_view
+    return environment
+
+
+def _format_of(name: str, value: object) -> str:
+    if isinstance(value, bool):
+        return "yes_no"
+    if isinstance(value, BaseModel):
+        return type(value).__name__
+    return _FORMATS.get(name, "text")
+
+
+def _rows(prefix: str, facts: BaseModel) -> list[_FactRow]:
+    rows: list[_FactRow] = []
+    for name in type(facts).model_fields:
+        held = getattr(facts, name)
+        for fact in held if isinstance(held, list) else [held]:
+            if isinstance(fact, Fact):
+                rows.append(
+                    _FactRow(
+                        f"{prefix}.{name}", _format_of(name, fact.value), fact.value, fact.evidence
+                    )
+                )
+    return rows
+
+
+def render_context(context: RolloutContext) -> str:
+    """The facts read from a context folder as Markdown, each with its evidence.
+
+    Lists every fact with its value and unit and the `file:line "text"` it was
+    read from, then the facts no document states and the figures that disagree.
+    """
+    return (
+        _environment()
+        .get_template("context.md.j2")
+        .render(
+            context=context,
+            feature_rows=_rows("feature", context.feature),
+            baseline_rows=_rows("baseline", context.baseline),
+            currency=context.baseline.currency,
+        )
+    )
+
+
+# Section command -> template; `plan.md.j2` includes each of them.
+_SECTION_TEMPLATES: Final = {
+    "assess": "assess.md.j2",
+    "stages": "stages.md.j2",
+    "criteria": "criteria.md.j2",
+    "monitoring": "monitoring.md.j2",
+    "comms": "comms.md.j2",
+}
+
+
+def _render_plan(template: str, plan: RolloutPlan, *, standalone: bool) -> str:
+    return (
+        _environment()
+        .get_template(template)
+        .render(plan=plan, standalone=standalone, status=status_line(plan))
+    )
+
+
+def render_section(plan: RolloutPlan, section: str) -> str:
+    """One section of the plan as Markdown, the same text the whole document shows.
+
+    Args:
+        plan: the plan to show.
+        section: `assess`, `stages`, `criteria`, `monitoring` or `comms`. The
+            stages section, shown alone, also says what each stage can detect.
+
+    Raises:
+        ValueError: for any other section name.
+    """
+    template = _SECTION_TEMPLATES.get(section)
+    if template is None:
+        raise ValueError(f"unknown section {section!r}: one of {', '.join(_SECTION_TEMPLATES)}")
+    return _render_plan(template, plan, standalone=True)
+
+
+def render_document(plan: RolloutPlan) -> str:
+    """The whole plan as one Markdown document, ready for sign-off."""
+    return _render_plan("plan.md.j2", plan, standalone=False)
+
+
+def render_saved(plan: RolloutPlan, *, path: str, lines: int) -> str:
+    """What to show after the document was written: where, the status, the summary, warnings.
+
+    The document itself stays in the file: a model or a terminal gets the half page a
+    reader needs first, not 500 lines.
+    """
+    return (
+        _environment()
+        .get_template("saved.md.j2")
+        .render(plan=plan, standalone=True, status=status_line(plan), path=path, lines=lines)
+    )
+
+
+def status_line(plan: RolloutPlan) -> str:
+    """One line: feature, flag, risk, strategy, stage count, start → end, decision asked for."""
+    return plan_view.status_line(plan)

@@ -1,0 +1,446 @@
+"""Read a scenario file in the seed's format, without ever running its shell.
+
+A scenario is Markdown: YAML front matter, a `## Setup` section whose
+`cat > FILE <<'EOF' ... EOF` heredocs define the context files, a `## Steps`
+section whose `prompt="..."` lines are sent in order (each `### N. Title`
+subsection may carry an `**Expected Output**` block), and a
+`## Success Criteria` checklist of `- [ ] ...` lines.
+
+The Setup's shell is parsed, not executed: heredocs become files in a folder
+the caller chooses, under plain file names only; every other command (`mkdir`,
+`cd`, `echo`) is ignored, and a command that would write a file some other way
+is refused, so the folder never differs silently from what the shell would
+have made. Heredoc bodies are taken literally (no `$VAR` expansion).
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from rollout_manager.errors import InputError
+from rollout_manager.storage import read_user_text
+
+MAX_SCENARIO_BYTES = 1024 * 1024
+
+_FENCE = re.compile(r"^ {0,3}(?P<mark>`{3,}|~{3,})(?P<info>.*)$")
+_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
+_HEREDOC_TO_FILE = (
+    re.compile(
+        r"^\s*cat\s+(?P<append>>>?)\s*(?P<target>\S+)\s+"
+        r"<<(?P<dash>-?)\s*(?P<quote>['\"]?)(?P<delim>\w+)(?P=quote)\s*$"
+    ),
+    re.compile(
+        r"^\s*cat\s+<<(?P<dash>-?)\s*(?P<quote>['\"]?)(?P<delim>\w+)(?P=quote)\s+"
+        r"(?P<append>>>?)\s*(?P<target>\S+)\s*$"
+    ),
+)
+_ANY_HEREDOC = re.compile(r"<<-?\s*['\"]?\w+")
+_PLAIN_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
+_PROMPT = re.compile(r"""\bprompt\s*=\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""", re.DOTALL)
+_EXPECTED = re.compile(r"^\s*\**\s*expected\s+output\s*\**\s*:?\s*\**\s*:?", re.IGNORECASE)
+_CHECKBOX = re.compile(r"^\s*[-*+]\s+\[[ xX]\]\s+(?P<text>\S.*?)\s*$")
+_STEP_NUMBER = re.compile(r"^\s*(?:step\s+)?\d+\s*[.):]\s*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One prompt of the scenario, sent through the agent in order."""
+
+    number: int
+    """1-based position among the scenario's prompts."""
+    title: str
+    """The step's heading without its number, e.g. `Assess Rollout Risk`."""
+    prompt: str
+    """The text sent to the agent."""
+    expected: str
+    """The step's Expected Output block as written; guidance for a reviewer, not a check."""
+    line: int
+    """Line of the `prompt=` in the scenario file."""
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One `- [ ] ...` line of the Success Criteria checklist."""
+
+    text: str
+    """The criterion as written."""
+    line: int
+    """Line in the scenario file."""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A parsed scenario file."""
+
+    path: Path
+    """The file read."""
+    name: str
+    """`name` from the front matter, else the scenario's folder name."""
+    title: str
+    """`title` from the front matter, else the first `# ` heading, else the name."""
+    today: date | None
+    """Fixed planning date from the front matter (`today: 2026-11-27`), if any."""
+    files: dict[str, str]
+    """Context files the Setup defines: plain file name -> text."""
+    steps: tuple[Step, ...]
+    """Prompts in the order they are sent."""
+    criteria: tuple[Criterion, ...]
+    """Success criteria in the order written."""
+    meta: dict[str, Any] = field(default_factory=dict)
+    """The whole front matter."""
+
+
+@dataclass(frozen=True)
+class _Section:
+    level: int
+    title: str
+    line: int
+    lines: tuple[tuple[int, str], ...]
+    """Body lines (1-based number, text), the heading excluded."""
+
+
+@dataclass(frozen=True)
+class _Fenced:
+    start: int
+    lines: tuple[tuple[int, str], ...]
+
+
+class _Reader:
+    """Splits the Markdown into headings and fenced blocks, fence-aware."""
+
+    def __init__(self, lines: list[tuple[int, str]]) -> None:
+        self.lines = lines
+        self.in_fence = [False] * len(lines)
+        self.headings: list[tuple[int, int, str]] = []  # index, level, text
+        self.fences: list[_Fenced] = []
+        self._scan()
+
+    def _scan(self) -> None:
+        opening: tuple[str, int, int] | None = None  # fence char, length, index
+        body: list[tuple[int, str]] = []
+        for index, (_number, text) in enumerate(self.lines):
+            fence = _FENCE.match(text)
+            if opening is None:
+                if fence:
+                    mark = fence.group("mark")
+                    opening = (mark[0], len(mark), index)
+                    body = []
+                    self.in_fence[index] = True
+                    continue
+                heading = _HEADING.match(text)
+                if heading:
+                    self.headings.append(
+                        (index, len(heading.group("hashes")), heading.group("text"))
+                    )
+                continue
+            self.in_fence[index] = True
+            closes = (
+                fence is not None
+                and fence.group("mark")[0] == opening[0]
+                and len(fence.group("mark")) >= opening[1]
+                and not fence.group("info").strip()
+            )
+            if closes:
+                self.fences.append(_Fenced(start=self.lines[opening[2]][0], lines=tuple(body)))
+                opening = None
+            else:
+                body.append(self.lines[index])
+        if opening is not None:
+            raise _ParseError(self.lines[opening[2]][0], "code fence is never closed")
+
+    def sections(self, level: int) -> list[_Section]:
+        """Sections that start at a heading of `level`, up to the next heading as high."""
+        found = []
+        for position, (index, depth, text) in enumerate(self.headings):
+            if depth != level:
+                continue
+            end = len(self.lines)
+            for later_index, later_depth, _ in self.headings[position + 1 :]:
+                if later_depth <= level:
+                    end = later_index
+                    break
+            found.append(
+                _Section(
+                    level=level,
+                    title=text,
+                    line=self.lines[index][0],
+                    lines=tuple(self.lines[index + 1 : end]),
+                )
+            )
+        return found
+
+    def fences_within(self, section: _Section) -> list[_Fenced]:
+        """Fenced blocks that open inside `section`."""
+        if not section.lines:
+            return []
+        first, last = section.lines[0][0], section.lines[-1][0]
+        return [fence for fence in self.fences if first <= fence.start <= last]
+
+    def outside_fences(self, section: _Section) -> list[tuple[int, str]]:
+        """The section's lines that are not inside a fenced block."""
+        offset = self.lines[0][0] if self.lines else 1
+        return [(n, t) for n, t in section.lines if not self.in_fence[n - offset]]
+
+
+class _ParseError(Exception):
+    def __init__(self, line: int | None, problem: str) -> None:
+        super().__init__(problem)
+        self.line = line
+        self.problem = problem
+
+
+def _front_matter(lines: list[str]) -> tuple[dict[str, Any], int]:
+    """The YAML front matter as a mapping, and the index of the first body line."""
+    if not lines or lines[0].strip() != "---":
+        raise _ParseError(1, "no YAML front matter: the file must start with a '---' line")
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            text = "\n".join(lines[1:index])
+            break
+    else:
+        raise _ParseError(1, "front matter is not closed by a '---' line")
+    try:
+        data = yaml.safe_load(text) if text.strip() else {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = mark.line + 2 if mark is not None else 1
+        problem = getattr(error, "problem", None) or "cannot be parsed"
+        raise _ParseError(where, f"front matter is not valid YAML: {problem}") from None
+    if not isinstance(data, dict):
+        raise _ParseError(1, "front matter must be a YAML mapping of keys to values")
+    return {str(key): value for key, value in data.items()}, index + 1
+
+
+def _today(meta: dict[str, Any]) -> date | None:
+    value = meta.get("today")
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise _ParseError(1, f"front matter 'today: {value}' is not a date (YYYY-MM-DD)") from None
+
+
+def _section(reader: _Reader, name: str) -> _Section | None:
+    wanted = [
+        s for s in reader.sections(2) if re.sub(r"[^a-z ]", "", s.title.lower()).strip() == name
+    ]
+    if len(wanted) > 1:
+        raise _ParseError(wanted[1].line, f"a second '## {wanted[1].title}' section")
+    return wanted[0] if wanted else None
+
+
+def _checked_name(target: str, line: int) -> str:
+    name = target.strip("'\"")
+    if not _PLAIN_NAME.match(name) or name in (".", ".."):
+        raise _ParseError(
+            line, f"'{target}' is not a plain file name (no folders, no paths, no variables)"
+        )
+    return name
+
+
+def _writes_a_file(text: str) -> bool:
+    """Whether a shell line redirects output into a file (other than a heredoc head)."""
+    try:
+        lexer = shlex.shlex(text, posix=True, punctuation_chars=True)
+        lexer.whitespace_split = True
+        tokens = list(lexer)
+    except ValueError:  # unbalanced quotes: not a command we could judge
+        return False
+    return any(token in (">", ">>", ">|", "&>") for token in tokens)
+
+
+def _heredocs(fence: _Fenced, files: dict[str, str]) -> None:
+    lines = fence.lines
+    index = 0
+    while index < len(lines):
+        number, text = lines[index]
+        head = next((m for p in _HEREDOC_TO_FILE if (m := p.match(text))), None)
+        if head is None:
+            if _ANY_HEREDOC.search(text):
+                raise _ParseError(
+                    number, "only `cat > FILE <<'EOF'` heredocs are supported in Setup"
+                )
+            if _writes_a_file(text):
+                raise _ParseError(
+                    number, "Setup may create files only with `cat > FILE <<'EOF'` heredocs"
+                )
+            index += 1
+            continue
+        name = _checked_name(head.group("target"), number)
+        delimiter, strip_tabs = head.group("delim"), bool(head.group("dash"))
+        body: list[str] = []
+        index += 1
+        while True:
+            if index >= len(lines):
+                raise _ParseError(
+                    number, f"heredoc for '{name}' is never closed by a '{delimiter}' line"
+                )
+            line = lines[index][1].lstrip("\t") if strip_tabs else lines[index][1]
+            index += 1
+            if line == delimiter:
+                break
+            body.append(line)
+        content = "\n".join(body) + "\n" if body else ""
+        files[name] = files.get(name, "") + content if head.group("append") == ">>" else content
+
+
+def _setup_files(reader: _Reader) -> dict[str, str]:
+    setup = _section(reader, "setup")
+    if setup is None:
+        raise _ParseError(None, "no '## Setup' section")
+    files: dict[str, str] = {}
+    for fence in reader.fences_within(setup):
+        _heredocs(fence, files)
+    if not files:
+        raise _ParseError(setup.line, "Setup defines no files (no `cat > FILE <<'EOF'` heredocs)")
+    return files
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text, flags=re.DOTALL)
+
+
+def _expected(lines: tuple[tuple[int, str], ...]) -> str:
+    for position, (_number, text) in enumerate(lines):
+        marker = _EXPECTED.match(text)
+        if marker:
+            rest = [text[marker.end() :]] + [t for _, t in lines[position + 1 :]]
+            return "\n".join(rest).strip()
+    return ""
+
+
+def _prompts(lines: tuple[tuple[int, str], ...]) -> list[tuple[int, str]]:
+    """Every `prompt="..."` in the lines, with the line it starts on."""
+    if not lines:
+        return []
+    text = "\n".join(t for _, t in lines)
+    first = lines[0][0]
+    found = []
+    for match in _PROMPT.finditer(text):
+        raw = match.group(1) if match.group(1) is not None else match.group(2)
+        prompt = " ".join(_unescape(raw).split())
+        line = first + text.count("\n", 0, match.start())
+        if not prompt:
+            raise _ParseError(line, 'empty prompt=""')
+        found.append((line, prompt))
+    return found
+
+
+def _steps(reader: _Reader) -> tuple[Step, ...]:
+    section = _section(reader, "steps")
+    if section is None:
+        raise _ParseError(None, "no '## Steps' section")
+    parts = [s for s in reader.sections(3) if section.lines and s.line > section.line]
+    parts = [s for s in parts if s.line <= section.lines[-1][0]]
+    if not parts:  # prompts without step headings: each prompt is a step
+        parts = [section]
+    steps: list[Step] = []
+    for part in parts:
+        prompts = _prompts(part.lines)
+        if not prompts and part is not section:
+            raise _ParseError(part.line, f"step '{part.title}' has no prompt=\"...\" line")
+        title = _STEP_NUMBER.sub("", part.title) if part is not section else ""
+        for line, prompt in prompts:
+            number = len(steps) + 1
+            steps.append(
+                Step(
+                    number=number,
+                    title=title or f"Step {number}",
+                    prompt=prompt,
+                    expected=_expected(part.lines),
+                    line=line,
+                )
+            )
+    if not steps:
+        raise _ParseError(section.line, 'Steps holds no prompt="..." line')
+    return tuple(steps)
+
+
+def _criteria(reader: _Reader) -> tuple[Criterion, ...]:
+    section = _section(reader, "success criteria")
+    if section is None:
+        raise _ParseError(None, "no '## Success Criteria' section")
+    found = tuple(
+        Criterion(text=m.group("text"), line=number)
+        for number, text in reader.outside_fences(section)
+        if (m := _CHECKBOX.match(text))
+    )
+    if not found:
+        raise _ParseError(section.line, "Success Criteria holds no '- [ ] ...' line")
+    return found
+
+
+def _title(reader: _Reader, meta: dict[str, Any], name: str) -> str:
+    if meta.get("title"):
+        return str(meta["title"])
+    top = next((text for _, level, text in reader.headings if level == 1), None)
+    return top or name
+
+
+def parse_scenario(text: str, *, path: Path) -> Scenario:
+    """Parse the text of a scenario file.
+
+    Args:
+        text: the whole file.
+        path: where it was read from; names errors and the default scenario name.
+
+    Returns:
+        The scenario, with its context files as text (nothing is written).
+
+    Raises:
+        InputError: the file does not follow the format; the message names the line.
+    """
+    raw = text.removeprefix("\ufeff").splitlines()
+    try:
+        meta, body_start = _front_matter(raw)
+        reader = _Reader([(i + 1, raw[i]) for i in range(body_start, len(raw))])
+        name = str(meta.get("name") or path.parent.name or path.stem)
+        return Scenario(
+            path=path,
+            name=name,
+            title=_title(reader, meta, name),
+            today=_today(meta),
+            files=_setup_files(reader),
+            steps=_steps(reader),
+            criteria=_criteria(reader),
+            meta=meta,
+        )
+    except _ParseError as error:
+        where = f"line {error.line}: " if error.line is not None else ""
+        raise InputError(str(path), where + error.problem) from None
+
+
+def read_scenario(path: Path) -> Scenario:
+    """Read and parse a scenario file.
+
+    Raises:
+        InputError: missing, unreadable, too large, not UTF-8, or not in the format.
+    """
+    text = read_user_text(path, max_bytes=MAX_SCENARIO_BYTES)
+    return parse_scenario(text, path=path)
+
+
+def write_setup(scenario: Scenario, folder: Path) -> list[Path]:
+    """Create the scenario's context files in `folder` (which must exist).
+
+    Returns:
+        The files written, in the order the Setup defines them.
+    """
+    written = []
+    for name, text in scenario.files.items():
+        target = folder / name
+        target.write_text(text, encoding="utf-8")
+        written.append(target)
+    return written

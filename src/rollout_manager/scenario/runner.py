@@ -1,0 +1,516 @@
+"""`rollout scenario run`: replay a scenario through the agent and check its criteria.
+
+The Setup's files are written to a fresh temporary folder; each step's prompt
+goes through the agent loop (Claude or the offline planner) serving that
+folder, in order; then the plan the run produced (`plan_folder` on the
+folder, so adjustments written to `rollout.yaml` count) and the tool calls of
+the trace are judged criterion by criterion (`scenario_checks`). Each step's
+Expected Output is shown beside what the run produced, as guidance for a
+reviewer, never as a check.
+
+Exit status: 0 when every criterion passes, 1 on any FAIL, 2 for a malformed
+scenario (one line on stderr, raised as `InputError`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rollout_manager.errors import InputError
+from rollout_manager.model import RolloutPlan
+from rollout_manager.scenario.checks import (
+    CriterionResult,
+    RunRecord,
+    ToolCall,
+    evaluate_all,
+    find_field,
+)
+from rollout_manager.scenario.format import Scenario, Step, read_scenario, write_setup
+from rollout_manager.storage import atomic_write_text
+
+if TYPE_CHECKING:
+    from rollout_manager.agent.loop import ModelClient
+
+PLAN_DOCUMENT = "rollout-plan.md"
+RESULT_FILE = "scenario-result.json"
+
+
+@dataclass(frozen=True)
+class StepOutcome:
+    """What one prompt produced: the tool calls of its loop and the final text."""
+
+    calls: tuple[ToolCall, ...]
+    text: str = ""
+    error: str | None = None
+    """Why the loop did not finish its answer (a model error, a turn or token bound)."""
+    stop: bool = False
+    """The model cannot go on (unreachable): the remaining steps are not run."""
+
+
+Driver = Callable[[str], StepOutcome]
+"""Runs one prompt through the agent loop of a session; the session keeps the conversation."""
+Session = Callable[[Path], Driver]
+"""Starts a session whose tools serve a folder (context `.`), for one scenario run."""
+
+
+@dataclass(frozen=True)
+class StepRun:
+    """One step as it ran."""
+
+    step: Step
+    outcome: StepOutcome
+    seconds: float
+
+
+@dataclass(frozen=True)
+class ScenarioRun:
+    """A whole run: the steps, the plan produced and the verdicts."""
+
+    scenario: Scenario
+    mode: str
+    today: date
+    steps: tuple[StepRun, ...]
+    plan: RolloutPlan
+    results: tuple[CriterionResult, ...]
+    seconds: float
+
+    @property
+    def passed(self) -> int:
+        """Criteria that passed."""
+        return sum(r.passed for r in self.results)
+
+    @property
+    def failed(self) -> int:
+        """Criteria that failed."""
+        return len(self.results) - self.passed
+
+
+# --------------------------------------------------------------------------- running
+
+
+def _plan(folder: Path, scenario: Scenario, today: date) -> RolloutPlan:
+    from rollout_manager.planning.plan import plan_folder
+
+    try:
+        return plan_folder(folder, today=today)
+    except InputError as error:
+        # The Setup's documents are part of the scenario file: a bad one makes it malformed.
+        problem = str(error).replace(f"{folder}{os.sep}", "")
+        raise InputError(str(scenario.path), f"Setup files: {problem}") from None
+
+
+def _ensure_document(folder: Path, plan: RolloutPlan) -> None:
+    """Write the plan document unless a step already did (the kept folder shows the plan)."""
+    target = folder / PLAN_DOCUMENT
+    if target.exists():
+        return
+    from rollout_manager.render.sections import render_document
+
+    atomic_write_text(target, render_document(plan))
+
+
+def _keep(folder: Path, keep: Path, run_json: dict[str, Any]) -> None:
+    try:
+        shutil.copytree(folder, keep, dirs_exist_ok=True)
+    except OSError as error:
+        raise InputError(str(keep), f"cannot copy the run folder: {error}") from None
+    atomic_write_text(keep / RESULT_FILE, json.dumps(run_json, indent=2, ensure_ascii=False))
+
+
+def run_scenario(
+    scenario: Scenario,
+    session: Session,
+    *,
+    mode: str,
+    today: date | None = None,
+    keep: Path | None = None,
+) -> ScenarioRun:
+    """Run every step of a scenario in a fresh folder and judge its criteria.
+
+    Args:
+        scenario: the parsed scenario.
+        session: starts the agent loop on the run folder; its steps share one conversation.
+        mode: how the agent runs, for the report (`offline`, `claude claude-sonnet-4-6`).
+        today: planning date; default the scenario's `today`, else the system date.
+        keep: copy the run folder (with `rollout-plan.md`) here at the end.
+
+    Raises:
+        InputError: the Setup's documents cannot be planned, or `keep` is unusable.
+    """
+    if keep is not None and keep.exists() and not keep.is_dir():
+        raise InputError(str(keep), "--keep needs a folder; this is a file")
+    day = today or scenario.today or date.today()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix=f"rollout-scenario-{scenario.name[:40]}-") as tmp:
+        folder = Path(tmp)
+        write_setup(scenario, folder)
+        _plan(folder, scenario, day)  # a Setup the engine cannot read fails before any model call
+        steps = _run_steps(scenario.steps, session(folder))
+        plan = _plan(folder, scenario, day)
+        record = RunRecord(plan=plan, calls=tuple(c for s in steps for c in s.outcome.calls))
+        results = tuple(evaluate_all([c.text for c in scenario.criteria], record))
+        run = ScenarioRun(
+            scenario=scenario,
+            mode=mode,
+            today=day,
+            steps=tuple(steps),
+            plan=plan,
+            results=results,
+            seconds=time.perf_counter() - started,
+        )
+        if keep is not None:
+            _ensure_document(folder, plan)
+            _keep(folder, keep, run_json(run))
+    return run
+
+
+def _run_steps(steps: Sequence[Step], driver: Driver) -> list[StepRun]:
+    """Send each prompt in order; after a step that stops the model, the rest are not run."""
+    runs: list[StepRun] = []
+    stopped: str | None = None
+    for step in steps:
+        if stopped is not None:
+            runs.append(StepRun(step, StepOutcome(calls=(), error=f"not run: {stopped}"), 0.0))
+            continue
+        begun = time.perf_counter()
+        outcome = driver(step.prompt)
+        calls = tuple(replace(call, step=step.number) for call in outcome.calls)
+        runs.append(StepRun(step, replace(outcome, calls=calls), time.perf_counter() - begun))
+        if outcome.stop:
+            stopped = f"step {step.number} stopped the model"
+    return runs
+
+
+# --------------------------------------------------------------------------- comparison
+
+
+def _find_all(data: Any, name: str) -> Any:
+    return find_field(data, (name,))[1]
+
+
+def _percent(value: Any) -> str:
+    return f"{value * 100:.3g}%" if isinstance(value, int | float) else "?"
+
+
+def _number(value: Any, unit: str) -> str:
+    return f"{value:g}{unit}" if isinstance(value, int | float) else "?"
+
+
+def _rule(item: dict[str, Any]) -> str:
+    metric, op, value = item.get("metric", "?"), item.get("op", "?"), item.get("value")
+    if isinstance(value, int | float):
+        if metric.endswith("_ms"):
+            shown = f"{value:g} ms"
+        elif metric.endswith(("_rate", "_vs_control")):
+            shown = _percent(value)
+        else:
+            shown = f"{value:g}"
+    else:
+        shown = "not set"
+    severity = item.get("severity")
+    return f"{severity + ' ' if severity else ''}{metric} {op} {shown}"
+
+
+def _items(data: Any, name: str) -> list[dict[str, Any]]:
+    found = _find_all(data, name)
+    return [i for i in found if isinstance(i, dict)] if isinstance(found, list) else []
+
+
+def _risk_numbers(data: Any) -> list[str]:
+    parts = []
+    overall, strategy = _find_all(data, "overall"), _find_all(data, "strategy")
+    if isinstance(overall, str):
+        parts.append(f"risk {overall}" + (f" ({strategy})" if isinstance(strategy, str) else ""))
+    factors = _items(data, "factors")
+    if factors:
+        parts.append(", ".join(f"{f.get('name')} {f.get('level')}" for f in factors[:4]))
+    return parts
+
+
+def _stage_numbers(data: Any) -> list[str]:
+    stages = _items(data, "stages")
+    if not stages:
+        return []
+    ladder = " → ".join(_number(s.get("traffic_percent"), "%") for s in stages)
+    hours = ", ".join(_number(s.get("duration_hours"), " h") for s in stages)
+    return [f"{len(stages)} stages {ladder} ({hours})"]
+
+
+def _criteria_numbers(data: Any) -> list[str]:
+    parts = []
+    success = _items(data, "success")
+    if success:
+        parts.append("advance if " + ", ".join(_rule(t) for t in success[:2]))
+    auto = _items(data, "auto_rollback")
+    if auto:
+        parts.append("roll back if " + ", ".join(_rule(t) for t in auto[:2]))
+    return parts
+
+
+def _monitoring_numbers(data: Any) -> list[str]:
+    parts = []
+    metrics = _items(data, "metrics")
+    if metrics:
+        kinds = [m.get("kind") for m in metrics]
+        parts.append(
+            f"{len(metrics)} metrics ({kinds.count('technical')} technical, "
+            f"{kinds.count('business')} business)"
+        )
+    alerts = _items(data, "alerts")
+    if alerts:
+        parts.append("alerts " + ", ".join(_rule(a) for a in alerts[:3]))
+    return parts
+
+
+def _document_numbers(data: Any) -> list[str]:
+    parts = []
+    if isinstance(data, dict) and isinstance(data.get("saved"), str):
+        changes = data.get("changes")
+        listed = "; ".join(map(str, changes)) if isinstance(changes, list) else "changed"
+        parts.append(f"saved {data['saved']}: {listed}")
+    if isinstance(data, dict) and isinstance(data.get("path"), str):
+        count = data.get("stages")
+        parts.append(
+            f"wrote {data['path']}" + (f", {count} stages" if isinstance(count, int) else "")
+        )
+    stakeholders = _items(data, "stakeholders")
+    if stakeholders:
+        parts.append("stakeholders " + ", ".join(str(s.get("role")) for s in stakeholders))
+    procedure, gates = _items(data, "rollback_procedure"), _items(data, "gate_checklist")
+    if procedure:
+        parts.append(f"{len(procedure)} rollback steps")
+    if gates:
+        parts.append(f"{len(gates)} gate checklists")
+    return parts
+
+
+def produced_numbers(call: ToolCall) -> str:
+    """The key numbers of one tool result, in one line: what the run produced."""
+    if not call.ok:
+        return f"{call.name} failed: {call.error}"
+    parts: list[str] = []
+    for section in (
+        _risk_numbers,
+        _stage_numbers,
+        _criteria_numbers,
+        _monitoring_numbers,
+        _document_numbers,
+    ):
+        parts += section(call.data)
+    return f"{call.name}: " + ("; ".join(parts) if parts else "ok")
+
+
+_MARKUP = re.compile(r"[*`]|^\s*[-+]\s+|^\s*\d+[.)]\s+|^#+\s*")
+
+
+def expected_summary(expected: str, width: int = 110) -> str:
+    """An Expected Output block in one line: its bullet and table lines, markup dropped."""
+    parts = []
+    lines = [raw.strip() for raw in expected.splitlines()]
+    separator = re.compile(r"[|:\-\s]+")
+    for index, line in enumerate(lines):
+        header = index + 1 < len(lines) and separator.fullmatch(lines[index + 1] or "x")
+        if not line or line.startswith(("```", "~~~")) or separator.fullmatch(line) or header:
+            continue
+        cells = line.strip("|").split("|") if line.startswith("|") else [line]
+        plain = _MARKUP.sub("", " ".join(cell.strip() for cell in cells)).strip().rstrip(":")
+        if plain:
+            parts.append(plain)
+    text = "; ".join(parts)
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+# --------------------------------------------------------------------------- reporting
+
+
+def run_json(run: ScenarioRun) -> dict[str, Any]:
+    """The run as JSON: criteria with evidence, steps with tools and the comparison."""
+    return {
+        "scenario": run.scenario.name,
+        "title": run.scenario.title,
+        "file": str(run.scenario.path),
+        "mode": run.mode,
+        "today": run.today.isoformat(),
+        "seconds": round(run.seconds, 3),
+        "passed": run.passed,
+        "failed": run.failed,
+        "criteria": [
+            {
+                "criterion": r.criterion,
+                "status": "PASS" if r.passed else "FAIL",
+                "check": r.check,
+                "tool": r.tool,
+                "evidence": r.evidence,
+            }
+            for r in run.results
+        ],
+        "steps": [
+            {
+                "number": s.step.number,
+                "title": s.step.title,
+                "prompt": s.step.prompt,
+                "seconds": round(s.seconds, 3),
+                "error": s.outcome.error,
+                "tools": [
+                    {"name": c.name, "input": c.input, "ok": c.ok, "error": c.error}
+                    for c in s.outcome.calls
+                ],
+                "comparison": {
+                    "expected": s.step.expected,
+                    "produced": [produced_numbers(c) for c in s.outcome.calls],
+                },
+                "text": s.outcome.text,
+            }
+            for s in run.steps
+        ],
+    }
+
+
+def format_text(run: ScenarioRun) -> str:
+    """The default report: one line per criterion, the step comparison, the summary."""
+    lines = [
+        f"scenario {run.scenario.name}: {len(run.steps)} steps, {run.mode}, "
+        f"today {run.today.isoformat()}, {run.seconds:.1f} s",
+        "",
+    ]
+    lines += [
+        f"{'PASS' if r.passed else 'FAIL'}  {r.criterion} — {r.evidence}" for r in run.results
+    ]
+    lines += ["", "Steps, expected vs produced (guidance, not checks):"]
+    for s in run.steps:
+        lines.append(f"  {s.step.number}. {s.step.title}")
+        if s.step.expected:
+            lines.append(f"     expected: {expected_summary(s.step.expected)}")
+        produced = [produced_numbers(c) for c in s.outcome.calls] or ["no tool called"]
+        if s.outcome.error:
+            produced.append(f"stopped: {s.outcome.error}")
+        lines += [f"     produced: {p}" for p in produced]
+    lines += ["", f"{run.passed} passed, {run.failed} failed"]
+    return "\n".join(lines) + "\n"
+
+
+def junit_xml(run: ScenarioRun) -> str:
+    """JUnit XML: one testsuite for the scenario, one testcase per criterion."""
+    suite = ET.Element(
+        "testsuite",
+        {
+            "name": run.scenario.name,
+            "tests": str(len(run.results)),
+            "failures": str(run.failed),
+            "errors": "0",
+            "skipped": "0",
+            "time": f"{run.seconds:.3f}",
+        },
+    )
+    properties = ET.SubElement(suite, "properties")
+    for name, value in (("mode", run.mode), ("today", run.today.isoformat())):
+        ET.SubElement(properties, "property", {"name": name, "value": value})
+    for result in run.results:
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            {"classname": f"scenario.{run.scenario.name}", "name": result.criterion, "time": "0"},
+        )
+        if result.passed:
+            ET.SubElement(case, "system-out").text = result.evidence
+        else:
+            failure = ET.SubElement(
+                case, "failure", {"message": result.evidence, "type": result.check or "no_check"}
+            )
+            failure.text = f"{result.criterion}\n{result.evidence}"
+    root = ET.Element("testsuites", {"name": "rollout scenario run"})
+    root.append(suite)
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+# --------------------------------------------------------------------------- command
+
+
+def _tool_calls(exchange: dict[str, Any]) -> tuple[ToolCall, ...]:
+    return tuple(
+        ToolCall(
+            name=str(call.get("name", "")),
+            input=call["input"] if isinstance(call.get("input"), dict) else {},
+            ok=bool(call.get("ok")),
+            error=call.get("error"),
+            data=call.get("data") or {},
+        )
+        for call in exchange.get("tool_calls", [])
+    )
+
+
+def conversation_session(client: ModelClient, *, today: date | None = None) -> Session:
+    """A session that runs each prompt through the agent loop (`agent.Conversation`).
+
+    `today` is the planning date the tools use for default starts (None: the system date).
+
+    A model error that means bad credentials or input (exit status 2) is raised;
+    any other stops the run after the step, recorded in its outcome.
+    """
+    from rollout_manager.agent.loop import Conversation, ModelError
+
+    def start(folder: Path) -> Driver:
+        conversation = Conversation(client, root=folder, today=today)
+
+        def drive(prompt: str) -> StepOutcome:
+            try:
+                outcome = conversation.ask(prompt)
+            except ModelError as error:
+                if error.exit_status == 2:
+                    raise
+                calls = _tool_calls(conversation.trace.exchanges[-1])
+                return StepOutcome(calls=calls, error=str(error), stop=True)
+            calls = _tool_calls(conversation.trace.exchanges[-1])
+            problem = None if outcome.complete else f"stopped: {outcome.stop_reason}"
+            return StepOutcome(calls=calls, text=outcome.answer, error=problem)
+
+        return drive
+
+    return start
+
+
+def run_scenario_command(args: argparse.Namespace) -> int:
+    """`rollout scenario run PATH [--offline] [--model ID] [--json] [--junit FILE] [--keep DIR]`.
+
+    Returns:
+        0 when every criterion passes, 1 on any FAIL. A malformed scenario raises
+        `InputError`, which the CLI prints as one line and exits 2.
+    """
+    scenario = read_scenario(args.path)
+    if args.junit is not None and not args.junit.parent.is_dir():
+        raise InputError(str(args.junit), f"folder '{args.junit.parent}' does not exist")
+    from rollout_manager.agent.loop import ModelError, make_client
+    from rollout_manager.agent.offline_planner import OfflinePlanner
+
+    client = make_client(args)
+    offline = isinstance(client, OfflinePlanner)
+    if offline and scenario.today is not None:  # year-less dates in prompts read against it
+        client = OfflinePlanner(today=scenario.today)
+    mode = "offline planner" if offline else f"Claude {client.name}"
+    try:
+        session = conversation_session(client, today=scenario.today)
+        run = run_scenario(scenario, session, mode=mode, keep=args.keep)
+    except ModelError as error:
+        sys.stderr.write(f"rollout: {error}\n")
+        return error.exit_status
+    if args.json:
+        sys.stdout.write(json.dumps(run_json(run), indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(format_text(run))
+    if args.junit is not None:
+        atomic_write_text(args.junit, junit_xml(run))
+    return 0 if run.failed == 0 else 1

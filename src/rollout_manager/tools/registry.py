@@ -1,0 +1,154 @@
+"""One tool registry for every front door (CLI, MCP server, agent loop).
+
+Each tool is declared once: a name, a description written for a model, a
+pydantic input model and a function. `dispatch` validates the arguments and
+runs the tool; bad input comes back as an error result with the field named,
+never as an exception, so a model can correct itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from rollout_manager.errors import InputError
+
+
+class ToolResult(BaseModel):
+    """What a tool returns to any front door."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ok: bool
+    """False when the tool refused or failed; `error` says why."""
+    data: dict[str, Any] = Field(default_factory=dict)
+    """Compact JSON with the numbers (field names of the RolloutPlan contract)."""
+    markdown: str = ""
+    """The section as Markdown, ready to show without retyping numbers."""
+    error: str | None = None
+    """One-line error, naming the field or file at fault."""
+
+    def as_text(self) -> str:
+        """The result as one text block for a model: Markdown, then the JSON."""
+        if not self.ok:
+            return f"ERROR: {self.error}"
+        payload = json.dumps(self.data, ensure_ascii=False, separators=(",", ":"))
+        return f"{self.markdown}\n\n```json\n{payload}\n```" if self.markdown else payload
+
+
+@dataclass(frozen=True)
+class ToolEnv:
+    """Where a tool may work: the folder the front door serves."""
+
+    root: Path
+    today: date | None = None
+    """Planning date for default starts; None means the system date."""
+
+    def resolve(self, relative: str, *, field: str = "context") -> Path:
+        """Resolve a path the model gave, refusing anything outside `root`.
+
+        Raises:
+            InputError: the path is absolute outside the root, or climbs out of it.
+        """
+        root = self.root.resolve()
+        if "\x00" in relative:
+            raise InputError(field, "contains a NUL character")
+        candidate = Path(relative)
+        try:
+            target = (candidate if candidate.is_absolute() else root / candidate).resolve()
+        except (OSError, RuntimeError) as error:  # a name too long, a symlink loop
+            raise InputError(field, f"'{relative}' cannot be resolved: {error}") from None
+        if target != root and root not in target.parents:
+            raise InputError(field, f"'{relative}' is outside the folder this tool serves ({root})")
+        return target
+
+
+ToolFunction = Callable[[Any, ToolEnv], ToolResult]
+
+
+@dataclass(frozen=True)
+class Tool:
+    """One declared tool."""
+
+    name: str
+    description: str
+    input_model: type[BaseModel]
+    function: ToolFunction
+
+    def spec(self) -> dict[str, Any]:
+        """Name, description and JSON Schema of the input, as model APIs want them."""
+        return {
+            "name": self.name,
+            "description": self.description,
+            "input_schema": self.input_model.model_json_schema(),
+        }
+
+
+_REGISTRY: dict[str, Tool] = {}
+
+
+def register(tool: Tool) -> Tool:
+    """Add a tool to the registry; names are unique."""
+    if tool.name in _REGISTRY:
+        raise ValueError(f"tool {tool.name!r} registered twice")
+    _REGISTRY[tool.name] = tool
+    return tool
+
+
+def registry() -> dict[str, Tool]:
+    """All tools by name, with the built-in planning tools loaded."""
+    from rollout_manager.tools import planning as planning_tools  # noqa: F401  (registers on import)
+
+    return dict(_REGISTRY)
+
+
+def tool_specs() -> list[dict[str, Any]]:
+    """The specs of every tool, in registration order."""
+    return [tool.spec() for tool in registry().values()]
+
+
+def _validation_message(error: ValidationError) -> str:
+    parts = []
+    for item in error.errors():
+        field = ".".join(str(part) for part in item["loc"]) or "(arguments)"
+        parts.append(f"{field}: {item['msg']}")
+    return "invalid arguments: " + "; ".join(parts)
+
+
+def dispatch(
+    name: str, arguments: dict[str, Any] | None, *, root: Path, today: date | None = None
+) -> ToolResult:
+    """Validate `arguments` against the tool's input model and run it.
+
+    Unknown tools, invalid arguments and bad input files all come back as a
+    result with `ok=False`; only a bug in the tool itself raises.
+    """
+    tools = registry()
+    tool = tools.get(name)
+    if tool is None:
+        return ToolResult(ok=False, error=f"unknown tool {name!r}; available: {', '.join(tools)}")
+    try:
+        parsed = tool.input_model.model_validate(arguments or {})
+    except ValidationError as error:
+        return ToolResult(ok=False, error=_validation_message(error))
+    try:
+        return tool.function(parsed, ToolEnv(root=root, today=today))
+    except InputError as error:
+        return ToolResult(ok=False, error=_served_error(error, root))
+
+
+def _served_error(error: InputError, root: Path) -> str:
+    """The error with a file inside the served folder named relative to it, as the model
+    named it; the model never needs the machine's absolute paths."""
+    source = Path(error.source)
+    if source.is_absolute():
+        with contextlib.suppress(ValueError):
+            return f"{source.relative_to(root.resolve()).as_posix()}: {error.problem}"
+    return str(error)
