@@ -227,6 +227,42 @@ class FeatureSummary(_Model):
     """What changes, in one line."""
 
 
+MetricKind = Literal["rate", "latency", "throughput", "ratio", "money", "lag", "count"]
+Direction = Literal["higher_is_worse", "higher_is_better", "none"]
+
+
+class Metric(_Model):
+    """One metric the documents state: the team's own or a well-known one."""
+
+    key: str
+    """Stable snake_case key: `error_rate`, `p95_latency_ms`, ... or a slug of the label."""
+    label: str
+    """The label as the team wrote it, e.g. `Checkout API 5xx rate`."""
+    kind: MetricKind
+    """rate, latency, throughput, ratio, money, lag or count."""
+    direction: Direction
+    """Whether a higher value is worse, better, or neither (a plain volume)."""
+    value: float
+    """Baseline value in `unit` (rates as fractions, latencies in ms)."""
+    unit: str
+    """`fraction`, `ms`, `per_day`, `seconds`, `count` or a currency code."""
+    evidence: list[Evidence] = Field(default_factory=list)
+    """Where it was read (or recorded)."""
+
+
+class Traffic(_Model):
+    """The stream the flag splits, in the team's own unit."""
+
+    unit: str
+    """What is counted, plural: `transactions`, `logins`, `messages`, `searches`, ..."""
+    per_day: float | None
+    """Count per day (converted from the stated time base); null when no document states it."""
+    evidence: list[Evidence] = Field(default_factory=list)
+    """Where it was read, recorded or declared."""
+    source: str = ""
+    """Why this stream was chosen when the documents state several, or where it was declared."""
+
+
 class Baseline(_Model):
     """Current numbers; null where the documents do not state them."""
 
@@ -254,6 +290,8 @@ class Baseline(_Model):
     """Error categories and their shares."""
     evidence: dict[str, list[Evidence]] = Field(default_factory=dict)
     """Evidence per baseline field name."""
+    metrics: list[Metric] = Field(default_factory=list)
+    """Every stated metric with its kind, direction, unit and evidence."""
 
 
 class RiskFactor(_Model):
@@ -320,6 +358,75 @@ class SequentialBoundary(_Model):
     """Accept (H0 holds) when at most this many errors; null when not yet possible."""
 
 
+class BoundaryPoint(_Model):
+    """One row of a cumulative rollback boundary."""
+
+    n: int = Field(ge=1)
+    """Transactions on the new path since the stage started."""
+    k: int = Field(ge=1)
+    """Roll back as soon as `k` or more counted events are seen within the first `n`."""
+
+
+class GateTest(_Model):
+    """The fixed test that lets a stage advance."""
+
+    min_transactions: int = Field(ge=0)
+    """Transactions the new path must have seen in this stage before it may advance."""
+    hold_at_errors: int = Field(ge=1)
+    """Advance only with fewer than this many counted events in `min_transactions`;
+    this many or more holds the stage."""
+
+
+class Decision(_Model):
+    """The one decision rule of one metric in one stage: a gate test and a rollback boundary."""
+
+    metric: str
+    """Metric key the rule judges, e.g. `error_rate`, `change_error_rate`, `p95_latency_ms`."""
+    label: str = ""
+    """The metric in words."""
+    event: str = ""
+    """What is counted per transaction, e.g. `errors`, `requests slower than 890 ms`."""
+    purpose: Purpose
+    """What the stage is sized to show for this metric."""
+    baseline_rate: float = Field(ge=0, le=1)
+    """p0: share of transactions with the counted event when nothing is wrong."""
+    alternative_rate: float = Field(ge=0, le=1)
+    """p1: the regression this stage's boundary is sized to catch."""
+    advance_threshold: float | None = None
+    """The stated rate a count is judged against to advance (e.g. 1.0% error rate)."""
+    rollback_threshold: float | None = None
+    """The stated rate a count is judged against to roll back (e.g. 1.6% error rate)."""
+    alpha: float = Field(ge=0, le=1)
+    """False-rollback budget spent on this boundary."""
+    power: float = Field(ge=0, le=1)
+    """Chance the boundary is crossed within the stage's expected transactions at p1."""
+    gate: GateTest
+    """The fixed advance test."""
+    rollback_boundary: list[BoundaryPoint] = Field(default_factory=list)
+    """Roll back as soon as `k` or more events within the first `n` (`n` strictly increasing)."""
+    false_rollback: float = Field(ge=0, le=1)
+    """Chance a healthy stage crosses the boundary (exact)."""
+    false_hold: float = Field(ge=0, le=1)
+    """Chance a healthy stage fails its gate test (exact)."""
+    description: str = ""
+    """The rule in one sentence, as the gate checklist states it."""
+
+
+class DecisionSummary(_Model):
+    """What the plan's decisions cost and catch over the whole rollout."""
+
+    false_rollback: float = Field(ge=0, le=1)
+    """Chance a healthy rollout is rolled back somewhere (all stages and metrics)."""
+    false_hold: float = Field(ge=0, le=1)
+    """Chance a healthy rollout is held at some gate (all stages and metrics)."""
+    method: str
+    """How alpha was split across stages and metrics (e.g. `Bonferroni`)."""
+    caught_2x_by_stage: int | None = None
+    """First stage by which a 2x error-rate regression is caught with the policy's power."""
+    notes: list[str] = Field(default_factory=list)
+    """How the figures were computed."""
+
+
 class Stage(_Model):
     """One step of the traffic ramp."""
 
@@ -354,6 +461,8 @@ class Stage(_Model):
     """Chance of detecting an error rate at the automatic rollback threshold."""
     sequential_boundaries: list[SequentialBoundary] = Field(default_factory=list)
     """`roll back if k or more errors within the first n transactions` table."""
+    decisions: list[Decision] = Field(default_factory=list)
+    """One decision rule per gated metric: the gate test and the rollback boundary."""
     notes: list[str] = Field(default_factory=list)
     """What the stage can and cannot see, calendar waits, and similar remarks."""
 
@@ -420,6 +529,14 @@ class Alert(_Model):
     """What happens when it fires."""
     description: str = ""
     """The rule in words."""
+    window_minutes: int | None = None
+    """Length of the window a windowed alert counts over; null for a cumulative boundary."""
+    min_transactions: int | None = None
+    """The window must hold at least this many transactions before the alert can fire."""
+    min_events: int | None = None
+    """The window must hold at least this many counted events before the alert can fire."""
+    false_pages_per_week: float | None = None
+    """Expected pages per week on healthy traffic at the busiest stage the alert covers."""
 
 
 class OnCall(_Model):
@@ -554,6 +671,8 @@ class RolloutPlan(_Model):
     """The feature."""
     baseline: Baseline
     """Current numbers."""
+    traffic: Traffic = Field(default_factory=lambda: Traffic(unit="transactions", per_day=None))
+    """The stream the flag splits, in the team's unit."""
     risk: RiskAssessment
     """Risk assessment."""
     schedule: Schedule
@@ -562,6 +681,8 @@ class RolloutPlan(_Model):
     """Traffic ramp, strictly increasing, ending at 100%."""
     statistics: StatisticsSettings
     """The test settings behind every stage's detection numbers."""
+    decision_summary: DecisionSummary | None = None
+    """False rollback, false hold and detection of all the decisions together."""
     criteria: Criteria
     """Success and rollback criteria."""
     monitoring: Monitoring

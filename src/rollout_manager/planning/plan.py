@@ -25,6 +25,7 @@ from rollout_manager.model import (
     Schedule,
     Stage,
     StatisticsSettings,
+    Traffic,
 )
 from rollout_manager.planning import stats
 from rollout_manager.planning.communication import business_days_before, plan_communication
@@ -164,6 +165,15 @@ def _baseline(context: RolloutContext) -> Baseline:
         currency=base.currency,
         error_breakdown=[fact.value for fact in base.error_breakdown],
         evidence=evidence,
+    )
+
+
+def _traffic(context: RolloutContext) -> Traffic:
+    daily = context.baseline.daily_transactions or context.feature.daily_volume
+    return Traffic(
+        unit="transactions",
+        per_day=daily.value if daily is not None else None,
+        evidence=daily.evidence if daily is not None else [],
     )
 
 
@@ -394,6 +404,7 @@ def build_plan(
     return RolloutPlan(
         feature=_feature(context),
         baseline=_baseline(context),
+        traffic=_traffic(context),
         risk=risk,
         schedule=_schedule(cal, policy, context, stages),
         stages=stages,

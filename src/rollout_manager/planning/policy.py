@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from rollout_manager.errors import InputError
 from rollout_manager.model import Level, Purpose, Strategy
+from rollout_manager.planning.metrics_source import MetricsSource
 from rollout_manager.storage import read_user_text
 
 CONFIG_NAME = "rollout.yaml"
@@ -188,6 +189,7 @@ class Policy(_Strict):
     freezes: list[FreezeWindow] = Field(default_factory=list)
     stages: list[StageAdjustment] = Field(default_factory=list)
     strategy: Strategy | None = None
+    metrics_source: MetricsSource = Field(default_factory=MetricsSource)
 
     @field_validator("ladders")
     @classmethod
