@@ -1,4 +1,4 @@
-"""The user's files: read safely with one-line errors; written atomically.
+"""The user's files: read safely with one-line errors; written atomically, one writer at a time.
 
 A reader sees the old file or the new one, never half of it; a bad file gives
 an `InputError` naming it, never a traceback.
@@ -6,9 +6,12 @@ an `InputError` naming it, never a traceback.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from rollout_manager.errors import InputError
@@ -103,3 +106,25 @@ def atomic_write_text(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive advisory lock for a read-modify-write of `path`.
+
+    The lock is a file beside it (`.NAME.lock`, kept); every writer of `path`
+    takes it, and reads the file again once it holds it.
+
+    Raises:
+        InputError: the lock file cannot be created (a read-only folder, a symlink there).
+    """
+    lock = path.parent / f".{path.name}.lock"
+    try:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    except OSError as error:
+        raise InputError(str(path), f"cannot lock for writing ({error.strerror})") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock

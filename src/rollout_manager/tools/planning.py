@@ -47,7 +47,7 @@ from rollout_manager.render.sections import (
     render_section,
     status_line,
 )
-from rollout_manager.storage import atomic_write_text
+from rollout_manager.storage import atomic_write_text, locked
 from rollout_manager.tools.registry import (
     Tool,
     ToolEnv,
@@ -603,16 +603,18 @@ def _settings_file(folder: Path) -> tuple[Path, dict[str, Any], bool]:
 
 def _adjust_plan(args: AdjustInput, env: ToolEnv) -> ToolResult:
     folder = env.resolve(args.context)
-    path, current, had_comments = _settings_file(folder)
-    merged, changes, sections = _merge(current, args)
-    # Validate the whole result before anything is written: the settings, then a full plan.
-    policy = policy_from_overrides(merged, source=CONFIG_NAME)
-    try:
-        plan = build_plan(read_context(folder), policy, today=env.today)
-    except ValueError as error:
-        raise InputError(CONFIG_NAME, f"the change leaves no valid schedule: {error}") from None
-    text = yaml.safe_dump(merged, sort_keys=False, allow_unicode=True, default_flow_style=False)
-    atomic_write_text(path, text)
+    # One writer at a time, reading the file under the lock: no other writer's change is lost.
+    with locked(folder / CONFIG_NAME):
+        path, current, had_comments = _settings_file(folder)
+        merged, changes, sections = _merge(current, args)
+        # Validate the whole result before anything is written: the settings, then a full plan.
+        policy = policy_from_overrides(merged, source=CONFIG_NAME)
+        try:
+            plan = build_plan(read_context(folder), policy, today=env.today)
+        except ValueError as error:
+            raise InputError(CONFIG_NAME, f"the change leaves no valid schedule: {error}") from None
+        text = yaml.safe_dump(merged, sort_keys=False, allow_unicode=True, default_flow_style=False)
+        atomic_write_text(path, text)
     saved = _relative(env, path)
     note = f"Saved to `{saved}`: " + "; ".join(changes) + "."
     if had_comments:
