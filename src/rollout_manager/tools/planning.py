@@ -34,6 +34,7 @@ from rollout_manager.planning import stats
 from rollout_manager.planning.plan import build_plan, plan_folder, section_json
 from rollout_manager.planning.policy import (
     CONFIG_NAME,
+    MAX_CONFIG_BYTES,
     Policy,
     load_policy,
     policy_from_overrides,
@@ -47,7 +48,13 @@ from rollout_manager.render.sections import (
     render_section,
     status_line,
 )
-from rollout_manager.storage import atomic_write_text, locked
+from rollout_manager.storage import (
+    atomic_write_text,
+    locked,
+    mark_generated,
+    read_user_text,
+    write_generated,
+)
 from rollout_manager.tools.registry import (
     Tool,
     ToolEnv,
@@ -127,6 +134,10 @@ class RenderInput(SectionInput):
         "rollout-plan.md",
         pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\.md$",
         description="Markdown file name to write inside the context folder",
+    )
+    force: bool = Field(
+        False,
+        description="Replace an existing file this tool did not write (only when the user says so)",
     )
 
     @field_validator("output")
@@ -280,11 +291,19 @@ def _plan_communication(args: SectionInput, env: ToolEnv) -> ToolResult:
 
 def _render_plan(args: RenderInput, env: ToolEnv) -> ToolResult:
     plan = _plan(env, args)
-    target = env.resolve(str(Path(args.context) / args.output), field="output")
-    if target.is_symlink() or target.is_dir():
-        raise InputError("output", f"'{args.output}' exists and is not a plain file")
-    document = render_document(plan)
-    atomic_write_text(target, document)
+    folder = env.resolve(args.context)
+    # The name is never resolved: a symlink in its place is refused, not followed.
+    target = folder / args.output
+    document = mark_generated(render_document(plan))
+    try:
+        write_generated(
+            target,
+            document,
+            protected=(folder / FEATURE_FILE, folder / BASELINE_FILE),
+            force=args.force,
+        )
+    except InputError as error:
+        raise InputError("output", f"'{args.output}' {error.problem}") from None
     path = _relative(env, target)
     lines = document.count("\n")
     data = {
@@ -595,9 +614,8 @@ def _settings_file(folder: Path) -> tuple[Path, dict[str, Any], bool]:
         raise InputError(CONFIG_NAME, "is not a plain file; adjust_plan writes only a plain file")
     if not path.exists():
         return path, {}, False
-    had_comments = any(
-        line.lstrip().startswith("#") for line in path.read_text(encoding="utf-8").splitlines()
-    )
+    text = read_user_text(path, max_bytes=MAX_CONFIG_BYTES)
+    had_comments = any(line.lstrip().startswith("#") for line in text.splitlines())
     return path, read_config(path), had_comments
 
 
