@@ -21,7 +21,7 @@ from tests.conftest import RunCli
 START = ("--start", "2026-12-01")
 FEATURE = "feature-description.md"
 BASELINE = "baseline-metrics.md"
-OUTSIDE_TEXT = "TOP-OUTSIDE_TEXT: the production database password\n"
+OUTSIDE_TEXT = "TOP-SECRET: text from outside the served folder\n"
 
 
 def _call(root: Path, tool: str, **arguments: Any) -> ToolResult:
@@ -138,7 +138,7 @@ def test_a_document_symlinked_outside_is_not_read(
     for result in results:
         assert not result.ok
         assert document in (result.error or "") and "outside" in (result.error or "")
-        assert "TOP-OUTSIDE_TEXT" not in result.as_text()
+        assert "TOP-SECRET" not in result.as_text()
     assert not (seed_dir / "rollout-plan.md").exists()
 
 
@@ -151,7 +151,7 @@ def test_the_cli_does_not_read_a_document_symlinked_outside(
     result = run_cli("context", "--context", seed_dir)
 
     assert result.returncode == 2
-    assert "TOP-OUTSIDE_TEXT" not in result.stdout + result.stderr
+    assert "TOP-SECRET" not in result.stdout + result.stderr
     assert FEATURE in result.stderr and result.stderr.count("\n") == 1
 
 
