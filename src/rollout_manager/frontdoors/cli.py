@@ -33,14 +33,20 @@ SECTION_COMMANDS = {
 
 
 def _parse_start(text: str) -> datetime | date:
+    from rollout_manager.planning.policy import FIRST_YEAR, LAST_YEAR
+
     try:
         if "T" in text or " " in text.strip():
-            return datetime.fromisoformat(text.strip())
-        return date.fromisoformat(text.strip())
+            value: datetime | date = datetime.fromisoformat(text.strip())
+        else:
+            value = date.fromisoformat(text.strip())
     except ValueError:
         raise InputError(
             "--start", f"'{text}' is not an ISO date (2026-12-01) or date-time"
         ) from None
+    if not FIRST_YEAR <= value.year < LAST_YEAR:
+        raise InputError("--start", f"must be a date between {FIRST_YEAR} and {LAST_YEAR - 1}")
+    return value
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -69,9 +75,13 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 def _plan(args: argparse.Namespace) -> RolloutPlan:
     from rollout_manager.planning.plan import plan_folder
+    from rollout_manager.planning.policy import CONFIG_NAME
 
     start = _parse_start(args.start) if args.start else None
-    return plan_folder(args.context, config=args.config, start=start)
+    try:
+        return plan_folder(args.context, config=args.config, start=start)
+    except ValueError as error:  # the calendar found no gate: the settings leave no room
+        raise InputError(str(args.config or args.context / CONFIG_NAME), str(error)) from None
 
 
 def _print_json(data: object) -> None:

@@ -10,32 +10,58 @@ the key.
 from __future__ import annotations
 
 import copy
+import re
 from datetime import date, datetime, time
 from functools import cache
 from importlib import resources
 from itertools import pairwise
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from rollout_manager.errors import InputError
 from rollout_manager.model import Level, Purpose, Strategy
 from rollout_manager.planning.metrics_source import MetricsSource
+from rollout_manager.planning.plain_text import PlainLine, check_placeholders
 from rollout_manager.storage import read_user_text
 
 CONFIG_NAME = "rollout.yaml"
 MAX_CONFIG_BYTES = 256 * 1024
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+"""Dates a plan may use: from FIRST_YEAR up to, not including, LAST_YEAR."""
+# Deeper than this, a settings file is not settings (and nesting costs recursion).
+_MAX_DEPTH = 40
+_WEEK_MINUTES = 7 * 24 * 60
 
 Audience = Literal["internal", "low_value", "sampled", "everyone"]
 MessageName = Literal["pre_rollout", "stage_advancement", "rollback", "completion"]
 AppliesWhen = Literal["always", "money", "regulated", "money_or_regulated"]
 
 
+def _planning_year(value: date | datetime) -> date | datetime:
+    if not FIRST_YEAR <= value.year < LAST_YEAR:
+        raise ValueError(f"must be a date between {FIRST_YEAR} and {LAST_YEAR - 1}")
+    return value
+
+
+PlanningMoment = Annotated[date | datetime, AfterValidator(_planning_year)]
+"""A date or date-time in the years a plan may use."""
+
+
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # No infinity or NaN anywhere: every number a rule holds is a real, bounded figure.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class RiskPoints(_Strict):
@@ -44,8 +70,8 @@ class RiskPoints(_Strict):
 
 
 class RiskScale(_Strict):
-    low_max: int
-    medium_max: int
+    low_max: int = Field(ge=0, le=100)
+    medium_max: int = Field(ge=0, le=100)
 
 
 class UserImpactRule(_Strict):
@@ -54,20 +80,20 @@ class UserImpactRule(_Strict):
 
 
 class ComplexityRule(_Strict):
-    high_at: int
-    medium_at: int
+    high_at: int = Field(ge=0, le=100)
+    medium_at: int = Field(ge=0, le=100)
 
 
 class RiskPolicy(_Strict):
     points: RiskPoints
     scale: RiskScale
     user_impact: UserImpactRule
-    change_weights: dict[str, int]
+    change_weights: dict[str, Annotated[int, Field(ge=0, le=100)]]
     complexity: ComplexityRule
-    fast_rollback_minutes: float
-    event_near_days: int
+    fast_rollback_minutes: float = Field(ge=0, le=_WEEK_MINUTES)
+    event_near_days: int = Field(ge=0, le=366)
     strategies: dict[Level, Strategy]
-    direct_max_score: int
+    direct_max_score: int = Field(ge=0, le=100)
 
 
 class LadderStep(_Strict):
@@ -77,78 +103,102 @@ class LadderStep(_Strict):
 
 
 class Tolerances(_Strict):
-    error_rate_points: float = Field(ge=0, lt=1)
-    p95_relative: float = Field(ge=0)
-    rollback_error_multiplier: float = Field(gt=1)
-    rollback_p95_multiplier: float = Field(gt=1)
-    revenue_drop: float = Field(gt=0, lt=1)
-    smoke_multiplier: float = Field(gt=1)
+    # Bounded so every stage size stays a real count: a 1.0000001x regression or a
+    # 7e-286 revenue drop would need more transactions than any rollout sees.
+    error_rate_points: float = Field(ge=0.0001, le=0.5)
+    p95_relative: float = Field(ge=0, le=10)
+    rollback_error_multiplier: float = Field(ge=1.05, le=100)
+    rollback_p95_multiplier: float = Field(ge=1.05, le=100)
+    revenue_drop: float = Field(ge=0.001, lt=1)
+    smoke_multiplier: float = Field(ge=1.05, le=100)
 
 
 class StatisticsPolicy(_Strict):
-    alpha: float = Field(gt=0, lt=0.5)
-    power: float = Field(gt=0.5, lt=1)
-    revenue_cv: float = Field(gt=0)
-    sprt_checkpoints: list[int]
+    alpha: float = Field(ge=1e-6, le=0.25)
+    power: float = Field(ge=0.5, le=0.9999)
+    revenue_cv: float = Field(ge=0.01, le=100)
+    sprt_checkpoints: list[Annotated[int, Field(ge=1, le=10**9)]] = Field(max_length=50)
 
 
 class CalendarPolicy(_Strict):
     timezone: str
     gate_start: time
     gate_end: time
-    gate_days: list[Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]]
+    gate_days: list[Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]] = Field(
+        min_length=1, max_length=7
+    )
     skip_holidays: bool
-    min_stage_hours: float = Field(ge=0)
+    min_stage_hours: float = Field(ge=0, le=24 * 30)
     round_to_days: bool
-    bake_hours: float = Field(ge=0)
+    bake_hours: float = Field(ge=0, le=24 * 90)
+
+    @field_validator("gate_days")
+    @classmethod
+    def _distinct_days(cls, days: list[str]) -> list[str]:
+        if len(set(days)) != len(days):
+            raise ValueError(f"names a day twice: {days}")
+        return days
 
     @field_validator("gate_start", "gate_end", mode="before")
     @classmethod
     def _hhmm(cls, value: object) -> object:
         # YAML reads 09:00 as a string; 540 (sexagesimal) only from unquoted 9:00.
-        if isinstance(value, int):
+        if isinstance(value, int) and 0 <= value < 24 * 60:
             return time(value // 60, value % 60)
         return value
 
+    @model_validator(mode="after")
+    def _gates_open_before_they_close(self) -> CalendarPolicy:
+        if self.gate_start >= self.gate_end:
+            raise ValueError(
+                f"gate_start {self.gate_start:%H:%M} must be before gate_end {self.gate_end:%H:%M}"
+            )
+        return self
+
 
 class AlertPolicy(_Strict):
-    warning_for_minutes: int = Field(ge=0)
-    critical_for_minutes: int = Field(ge=0)
+    warning_for_minutes: int = Field(ge=0, le=24 * 60)
+    critical_for_minutes: int = Field(ge=0, le=24 * 60)
 
 
 class OnCallPolicy(_Strict):
-    rotation: str
-    through_stage: int = Field(ge=0)
-    response_minutes: int = Field(ge=1)
-    escalation: list[str]
+    rotation: PlainLine
+    through_stage: int = Field(ge=0, le=20)
+    response_minutes: int = Field(ge=1, le=24 * 60)
+    escalation: list[PlainLine] = Field(max_length=20)
 
 
 class RollbackPolicy(_Strict):
-    drain_minutes: float = Field(ge=0)
-    decide_minutes: float = Field(ge=0)
-    default_redeploy_minutes: float = Field(ge=0)
-    review_business_days: int = Field(ge=0)
+    drain_minutes: float = Field(ge=0, le=_WEEK_MINUTES)
+    decide_minutes: float = Field(ge=0, le=_WEEK_MINUTES)
+    default_redeploy_minutes: float = Field(ge=0, le=_WEEK_MINUTES)
+    review_business_days: int = Field(ge=0, le=60)
 
 
 class StakeholderRule(_Strict):
-    role: str
-    key: str
-    needs: str
-    when: str
-    offset_business_days: int = 0
+    role: PlainLine
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    needs: PlainLine
+    when: PlainLine
+    offset_business_days: int = Field(0, ge=-60, le=60)
     at_gates: bool = False
     weekly: bool = False
     applies_when: AppliesWhen = "always"
 
 
 class MessageWording(_Strict):
-    subject: str
-    body: str
+    subject: str = Field(max_length=200, pattern=r"^[^\x00-\x1f]*$")
+    body: str = Field(max_length=4000)
+
+    @field_validator("subject", "body")
+    @classmethod
+    def _plain_placeholders(cls, text: str) -> str:
+        return check_placeholders(text)
 
 
 class CommunicationPolicy(_Strict):
-    channels: dict[str, str]
-    stakeholders: list[StakeholderRule]
+    channels: dict[str, PlainLine]
+    stakeholders: list[StakeholderRule] = Field(max_length=30)
     templates: dict[
         Literal["pre_rollout", "stage_advancement", "rollback", "completion"], MessageWording
     ]
@@ -157,16 +207,16 @@ class CommunicationPolicy(_Strict):
 class FreezeWindow(_Strict):
     """A freeze declared by the team: no stage starts or advances inside it."""
 
-    name: str
-    start: date | datetime
-    end: date | datetime
+    name: PlainLine
+    start: PlanningMoment
+    end: PlanningMoment
     """Inclusive when a date (the whole day is frozen), exclusive when a date-time."""
 
 
 class StageAdjustment(_Strict):
     """A user's change to one stage."""
 
-    stage: int = Field(ge=1)
+    stage: int = Field(ge=1, le=20)
     duration_hours: float | None = Field(default=None, gt=0, le=24 * 90)
     traffic_percent: float | None = Field(default=None, gt=0, le=100)
 
@@ -175,7 +225,7 @@ class Policy(_Strict):
     """Every rule the planner applies, plus the team's adjustments."""
 
     risk: RiskPolicy
-    ladders: dict[Strategy, list[LadderStep]]
+    ladders: dict[Strategy, Annotated[list[LadderStep], Field(max_length=20)]]
     tolerances: Tolerances
     statistics: StatisticsPolicy
     calendar: CalendarPolicy
@@ -184,10 +234,10 @@ class Policy(_Strict):
     rollback: RollbackPolicy
     communication: CommunicationPolicy
     # Adjustments: usually written by `adjust_plan` or by hand in rollout.yaml.
-    start: date | datetime | None = None
+    start: PlanningMoment | None = None
     timezone: str | None = None
-    freezes: list[FreezeWindow] = Field(default_factory=list)
-    stages: list[StageAdjustment] = Field(default_factory=list)
+    freezes: list[FreezeWindow] = Field(default_factory=list, max_length=200)
+    stages: list[StageAdjustment] = Field(default_factory=list, max_length=20)
     strategy: Strategy | None = None
     metrics_source: MetricsSource = Field(default_factory=MetricsSource)
 
@@ -292,11 +342,41 @@ def read_config(path: Path) -> dict[str, Any]:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise InputError(source, f"not valid YAML{where}") from None
+    except ValueError as error:  # a value YAML recognises but cannot build: 2026-02-30
+        raise InputError(source, f"{_bad_value_line(text, error)}{error}") from None
+    except RecursionError:
+        raise InputError(source, f"nested more than {_MAX_DEPTH} levels deep") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise InputError(source, "must be a mapping of settings (key: value)")
+    if _depth(data) > _MAX_DEPTH:
+        raise InputError(source, f"nested more than {_MAX_DEPTH} levels deep")
     return data
+
+
+def _bad_value_line(text: str, error: ValueError) -> str:
+    """`line N: ` for the first line holding a date YAML could not build, else nothing."""
+    for number, line in enumerate(text.splitlines(), 1):
+        for found in re.findall(r"\b\d{4}-\d{1,2}-\d{1,2}\b", line):
+            try:
+                date.fromisoformat(found)
+            except ValueError:
+                return f"line {number}: '{found}' is not a date: "
+    return "" if str(error) else "a value cannot be read: "
+
+
+def _depth(data: object) -> int:
+    """How deeply `data` nests lists and mappings, without recursion."""
+    deepest, pending = 0, [(data, 1)]
+    while pending:
+        node, level = pending.pop()
+        if isinstance(node, dict | list):
+            deepest = max(deepest, level)
+            if level <= _MAX_DEPTH:
+                children = node.values() if isinstance(node, dict) else node
+                pending.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def load_policy(context_dir: Path, config: Path | None = None) -> Policy:
