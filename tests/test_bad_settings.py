@@ -158,3 +158,37 @@ def test_the_policy_bounds_admit_the_built_in_policy_and_sensible_teams(seed_dir
     result = dispatch("design_stages", {"context": ".", "start": "2026-12-01"}, root=seed_dir)
 
     assert result.ok, result.error
+
+
+# --------------------------------------------------------------------------- item 10
+
+LONG_NAME = "x" * 300  # one path component past the 255 bytes file systems allow
+
+
+@pytest.mark.parametrize(
+    "tool", ["read_context", "assess_risk", "render_plan", "stage_duration", "adjust_plan"]
+)
+def test_a_300_character_path_component_is_an_input_error(seed_dir: Path, tool: str) -> None:
+    arguments: dict[str, Any] = {"context": LONG_NAME}
+    if tool == "stage_duration":
+        arguments["traffic_percent"] = 2
+    if tool == "adjust_plan":
+        arguments.update(stage=2, duration_hours=72)
+
+    result = dispatch(tool, arguments, root=seed_dir)
+
+    assert not result.ok
+    assert (result.error or "").startswith("context:")
+    assert "too long" in (result.error or "")
+
+
+@pytest.mark.parametrize("option", ["--context", "--config"])
+def test_a_300_character_path_component_is_one_line_on_the_cli(
+    run_cli: RunCli, seed_dir: Path, option: str
+) -> None:
+    target = seed_dir / LONG_NAME
+    arguments = ["--context", target] if option == "--context" else ["--context", seed_dir]
+    if option == "--config":
+        arguments += ["--config", target]
+
+    _one_line_refusal(run_cli("plan", *arguments, *START), "too long")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import subprocess
+import threading
+from collections.abc import Iterator
 from contextlib import AsyncExitStack
 from datetime import date, timedelta
 from pathlib import Path
@@ -12,7 +14,11 @@ import pytest
 import yaml
 from mcp import Client, StdioServerParameters
 from mcp.client.stdio import stdio_client
+from pydantic import BaseModel
 
+from rollout_manager.frontdoors.mcp_server import build_server
+from rollout_manager.tools import registry as tools
+from rollout_manager.tools.registry import ToolEnv, ToolResult
 from tests.conftest import ROLLOUT
 
 # Five stage changes and fifteen freezes: twenty changes to twenty different keys.
@@ -92,3 +98,56 @@ def test_twenty_adjust_plan_calls_over_five_mcp_servers_are_all_kept(seed_dir: P
 
     assert failures == []
     _assert_all_twenty_kept(seed_dir / "rollout.yaml")
+
+
+# --------------------------------------------------------------------------- one slow call
+
+
+class _SlowArguments(BaseModel):
+    context: str = "."
+
+
+_RELEASE = threading.Event()
+
+
+def _slow(_args: _SlowArguments, _env: ToolEnv) -> ToolResult:
+    """A tool as slow as a runaway computation: it returns when released (or after 30 s)."""
+    _RELEASE.wait(timeout=30)
+    return ToolResult(ok=True, data={"slow": True})
+
+
+@pytest.fixture
+def slow_tool() -> Iterator[str]:
+    saved = tools.registry()
+    tools.register(tools.Tool("slow", "Returns when released.", _SlowArguments, _slow))
+    _RELEASE.clear()
+    yield "slow"
+    _RELEASE.set()
+    tools._REGISTRY.clear()
+    tools._REGISTRY.update(saved)
+
+
+def test_one_slow_call_does_not_starve_the_server(seed_dir: Path, slow_tool: str) -> None:
+    finished: list[str] = []
+
+    async def scenario() -> None:
+        async with Client(build_server(seed_dir.parent), mode="legacy") as client:
+
+            async def slow() -> None:
+                await client.call_tool(slow_tool, {})
+                finished.append("slow")
+
+            async def fast() -> None:
+                result = await client.call_tool("assess_risk", {"context": seed_dir.name})
+                assert not result.is_error
+                finished.append("fast")
+                _RELEASE.set()  # the slow call may end only once the fast one is answered
+
+            async with anyio.create_task_group() as group:
+                group.start_soon(slow)
+                await anyio.sleep(0.2)  # the slow call is under way first
+                group.start_soon(fast)
+
+    anyio.run(scenario)
+
+    assert finished == ["fast", "slow"]

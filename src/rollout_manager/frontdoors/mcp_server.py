@@ -76,8 +76,9 @@ def build_server(root: Path) -> Server[Any]:
     """An MCP server over the tool registry, serving the folder `root`.
 
     Tools resolve every path they are given against `root` and refuse paths
-    outside it. Calls run one at a time on the event loop, so two calls that
-    write the same `rollout.yaml` cannot interleave.
+    outside it. Each call runs in a worker thread, so one slow call cannot
+    starve the others; two calls that write the same `rollout.yaml` take turns
+    on its lock.
 
     Args:
         root: the folder the tools may read and write.
@@ -103,7 +104,9 @@ def build_server(root: Path) -> Server[Any]:
                 types.INVALID_PARAMS,
                 f"unknown tool {params.name!r}; available: {', '.join(schemas)}",
             )
-        return _run_tool(params.name, params.arguments, served)
+        # Off the event loop: a slow call never stalls the others (writers of one
+        # rollout.yaml serialise on its lock, `storage.locked`).
+        return await anyio.to_thread.run_sync(_run_tool, params.name, params.arguments, served)
 
     return Server(
         SERVER_NAME,

@@ -266,8 +266,10 @@ def _alert_window_warnings(
     canary = [s for s in stages if s.traffic_percent < 100]
     if daily_fact is None or settings.rollback_error_rate is None or not canary:
         return []
-    p0, p1 = settings.baseline_error_rate, settings.rollback_error_rate
+    p0 = settings.baseline_error_rate
     assert p0 is not None
+    # From the policy, not the contract's figure: that is rounded to 4 places (0.00004 -> 0).
+    p1 = min(p0 * policy.tolerances.rollback_error_multiplier, 0.99)
     needed = stats.stage_sample_size(p0, p1, alpha=settings.alpha, power=settings.power)
     minutes = policy.alerts.critical_for_minutes
     per_window = {

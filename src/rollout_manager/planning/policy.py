@@ -387,6 +387,10 @@ def load_policy(context_dir: Path, config: Path | None = None) -> Policy:
         config: an explicit settings file; default `context_dir/rollout.yaml` when present.
     """
     path = config if config is not None else Path(context_dir) / CONFIG_NAME
-    if config is None and not path.is_file():
+    try:
+        absent = config is None and not path.is_file()
+    except OSError as error:  # a name too long for the file system
+        raise InputError(str(path), f"cannot be read ({error.strerror})") from None
+    if absent:
         return default_policy()
     return policy_from_overrides(read_config(path), source=str(path))

@@ -298,13 +298,16 @@ def assured_sample_size(
 # Above this many transactions the exact search costs more than it tells: the normal
 # approximation is within a few percent there.
 EXACT_LIMIT = 2_000_000
+# An exact tail sums about sqrt(n p (1 - p)) terms: above this variance (32 errors of
+# standard deviation) the normal approximation is used instead (see `bounded_stats`).
+EXACT_VARIANCE_LIMIT = 1_000.0
 
 
 def stage_sample_size(p0: float, p1: float, *, alpha: float = 0.05, power: float = 0.8) -> int:
     """Transactions a stage needs to tell ``p1`` from ``p0``: `assured_sample_size`, or the
-    normal approximation beyond `EXACT_LIMIT`."""
+    normal approximation beyond `EXACT_LIMIT` transactions or a variance of 1,000."""
     normal = sample_size(p0, p1, alpha=alpha, power=power)
-    if normal > EXACT_LIMIT:
+    if normal > EXACT_LIMIT or normal * p0 * (1 - p0) > EXACT_VARIANCE_LIMIT:
         return normal
     return assured_sample_size(p0, p1, alpha=alpha, power=power)[0]
 

@@ -31,6 +31,7 @@ from rollout_manager.errors import InputError
 from rollout_manager.formatting import count, hours, pct
 from rollout_manager.model import Fact, RolloutContext, RolloutPlan, Strategy
 from rollout_manager.planning import stats
+from rollout_manager.planning.bounded_stats import exact_is_affordable
 from rollout_manager.planning.plain_text import PlainLine
 from rollout_manager.planning.plan import build_plan, plan_folder, section_json
 from rollout_manager.planning.policy import (
@@ -68,8 +69,6 @@ Role = Literal["engineering", "support", "product", "leadership", "finance", "co
 """Stakeholder roles whose channel `adjust_plan` can set (the policy's channel keys)."""
 
 _FIRST_YEAR, _LAST_YEAR = 2000, 2100
-# Above this many transactions the exact binomial sums get slow and no stage sees that many.
-_EXACT_LIMIT = 2_000_000
 _DURATION_FORMULA = (
     "n = the smallest count from which the exact one-sided binomial test keeps its power "
     "(the plan sizes stages the same way); normal approximation for comparison: "
@@ -390,7 +389,7 @@ def _traffic(args: DurationInput, env: ToolEnv) -> tuple[float, dict[str, Any] |
 
 def _exact(n: int, p0: float, p1: float, policy: Policy) -> dict[str, Any]:
     alpha, power = policy.statistics.alpha, policy.statistics.power
-    if n > _EXACT_LIMIT:
+    if not exact_is_affordable(n, p0):
         return {}
     exact_n, _ = stats.exact_sample_size(p0, p1, alpha=alpha, power=power)
     detectable = stats.detectable_rate(n, p0, alpha=alpha, power=power)

@@ -67,6 +67,12 @@ class ToolEnv:
             raise InputError(field, f"'{relative}' cannot be resolved: {error}") from None
         if target != root and root not in target.parents:
             raise InputError(field, f"'{relative}' is outside the folder this tool serves ({root})")
+        try:
+            target.stat()
+        except (FileNotFoundError, NotADirectoryError):
+            pass  # the tool says what is missing
+        except OSError as error:  # a name too long for the file system
+            raise InputError(field, f"'{relative[:60]}' cannot be used: {error.strerror}") from None
         return target
 
 
