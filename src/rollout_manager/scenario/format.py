@@ -7,9 +7,10 @@ subsection may carry an `**Expected Output**` block), and a
 `## Success Criteria` checklist of `- [ ] ...` lines.
 
 The Setup's shell is parsed, not executed: heredocs become files in a folder
-the caller chooses, under plain file names only; every other command (`mkdir`,
-`cd`, `echo`) is ignored, and a command that would write a file some other way
-is refused, so the folder never differs silently from what the shell would
+the caller chooses, under plain file names only; commands that write nothing
+(`mkdir`, `cd`, `echo`) are ignored, and a command that would write a file some
+other way (a redirection, `tee`, `cp`, `ln -s`, `mv`, `curl -o`...) is refused
+with a message, so the folder never differs silently from what the shell would
 have made. Heredoc bodies are taken literally (no `$VAR` expansion).
 """
 
@@ -29,6 +30,17 @@ from rollout_manager.storage import read_user_text
 
 MAX_SCENARIO_BYTES = 1024 * 1024
 
+# Commands that write, copy, link, move or fetch files: refused in a Setup, never ignored.
+_FILE_COMMANDS = frozenset(
+    (
+        *("tee", "cp", "mv", "ln", "install", "dd", "rsync", "scp", "curl", "wget"),
+        *("touch", "truncate", "rm", "unlink", "mkfifo", "mknod", "chmod", "chown"),
+        *("sed", "awk", "perl", "python", "python3", "sh", "bash", "zsh"),
+        *("tar", "unzip", "git", "patch"),
+    )
+)
+_PREFIXES = frozenset(("sudo", "env", "command", "exec", "nohup", "time", "xargs"))
+_SEPARATORS = frozenset(("|", "||", "&&", ";", "&", "(", ")", "|&"))
 _FENCE = re.compile(r"^ {0,3}(?P<mark>`{3,}|~{3,})(?P<info>.*)$")
 _HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
 _HEREDOC_TO_FILE = (
@@ -250,15 +262,33 @@ def _checked_name(target: str, line: int) -> str:
     return name
 
 
-def _writes_a_file(text: str) -> bool:
-    """Whether a shell line redirects output into a file (other than a heredoc head)."""
+def _tokens(text: str) -> list[str]:
     try:
         lexer = shlex.shlex(text, posix=True, punctuation_chars=True)
         lexer.whitespace_split = True
-        tokens = list(lexer)
+        return list(lexer)
     except ValueError:  # unbalanced quotes: not a command we could judge
-        return False
-    return any(token in (">", ">>", ">|", "&>") for token in tokens)
+        return []
+
+
+def _writes_a_file(text: str) -> bool:
+    """Whether a shell line redirects output into a file (other than a heredoc head)."""
+    return any(token in (">", ">>", ">|", "&>") for token in _tokens(text))
+
+
+def _file_command(text: str) -> str | None:
+    """The first command on a shell line that creates, copies, links or moves a file, if any."""
+    at_command = True
+    for token in _tokens(text):
+        if token in _SEPARATORS:
+            at_command = True
+        elif at_command and token in _PREFIXES:
+            continue
+        elif at_command:
+            if token.rsplit("/", 1)[-1] in _FILE_COMMANDS:
+                return token
+            at_command = False
+    return None
 
 
 def _heredocs(fence: _Fenced, files: dict[str, str]) -> None:
@@ -275,6 +305,13 @@ def _heredocs(fence: _Fenced, files: dict[str, str]) -> None:
             if _writes_a_file(text):
                 raise _ParseError(
                     number, "Setup may create files only with `cat > FILE <<'EOF'` heredocs"
+                )
+            command = _file_command(text)
+            if command is not None:
+                raise _ParseError(
+                    number,
+                    f"`{command}` is refused: Setup may create files only with "
+                    "`cat > FILE <<'EOF'` heredocs",
                 )
             index += 1
             continue
