@@ -142,8 +142,9 @@ def tool_specs() -> list[dict[str, Any]]:
 def _validation_message(error: ValidationError) -> str:
     parts = []
     for item in error.errors():
-        field = ".".join(str(part) for part in item["loc"]) or "(arguments)"
-        parts.append(f"{field}: {item['msg']}")
+        # A key the caller sent may hold a line break: escaped, the error stays one line.
+        field = ".".join(str(part).encode("unicode_escape").decode() for part in item["loc"])
+        parts.append(f"{field or '(arguments)'}: {' '.join(item['msg'].split())}")
     return "invalid arguments: " + "; ".join(parts)
 
 
