@@ -49,7 +49,7 @@ POLICY_PATHS = [
 ]
 
 _text = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30
+    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=30
 ) | st.sampled_from(["Mon", "09:00", "17:00", "canary", "UTC", "x\n## Sign-off", "{feature:>9}"])
 _numbers = (
     st.integers(min_value=-(10**20), max_value=10**20)
