@@ -32,7 +32,7 @@ _STOPWORD_TEXT: Final = (
     "them he she his her so if then than please can could would should will shall may might "
     "must just also really actually ok okay let lets let's me give show some any all "
     "about into up out over more most very quite bit need needs want like get got have has "
-    "had going go"
+    "had going go not no without"
 )
 _STOPWORDS: Final = frozenset(_STOPWORD_TEXT.split())
 # Kept as terms, but never what makes a word distinctive of one intent.
@@ -50,6 +50,7 @@ _PHRASES: Final = (
         " youread ",
     ),
     (r"\bon\s*-?\s*call\b", " oncall "),
+    (r"\b(?:low|medium|high)[\s-]+risk\s+(?=change|feature|release|rollout|migration)", " "),
     (r"\b(?:break|split|divide|cut)\s+(?:\w+\s+){0,3}?(?:down|into|up)\b", " split "),
     (r"\bheads?\s*-?\s*ups?\b", " headsup "),
     (r"\bsign\s*-?\s*off\b", " signoff "),
@@ -63,6 +64,7 @@ _PHRASES: Final = (
     (r"\bfalse\s+(?:alarms?|positives?)\b", " falsealarm "),
     (r"\bdry\s*-?\s*run\b", " simulate "),
     (r"\bmonte\s*-?\s*carlo\b", " simulate "),
+    (r"\b100\s*(?:%|percent\b|per\s*cent\b)", " fullshare "),
     (r"\bper\s*cent\b|\bpercentages?\b|%", " percent "),
     (r"\bp\s*(?:50|95|99)\b", " latency "),
     (r"\bin\s+the\s+loop\b", " informed "),

@@ -77,7 +77,8 @@ _PARTS: Final = re.compile(
 )
 # "Context is in feature-description.md": where the documents are, not a question about them.
 _WHERE_CONTEXT: Final = re.compile(
-    r"\b(?:the\s+)?(?:context|documents?|docs)\s+(?:is|are|lives?|sits?)\s+in\b[^.?!]*",
+    r"\b(?:the\s+)?(?:context|documents?|docs|details|files|everything|it\s+all)\s+"
+    r"(?:is|are|lives?|sits?)\s+in\b[^.?!]*",
     re.IGNORECASE,
 )
 # A clause that states something ("this is revenue-critical", "we need to be careful")
@@ -125,7 +126,8 @@ class IntentEntry:
 def intent_table() -> tuple[IntentEntry, ...]:
     """The packaged intent table (`data/intents.yaml`), in the order answers are shown."""
     text = (resources.files("rollout_manager") / "data" / "intents.yaml").read_text("utf-8")
-    rows = yaml.safe_load(text)
+    # libyaml when installed: the pure-Python loader costs half a second on this table.
+    rows = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     return tuple(
         IntentEntry(
             name=str(name),

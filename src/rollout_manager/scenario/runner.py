@@ -8,7 +8,10 @@ the trace are judged criterion by criterion (`scenario_checks`). Each step's
 Expected Output is shown beside what the run produced, as guidance for a
 reviewer, never as a check.
 
-Exit status: 0 when every criterion passes, 1 on any FAIL, 2 for a malformed
+Each criterion is PASS, FAIL or UNCHECKED (no check covers it); with Claude, an
+UNCHECKED one is judged by the model on the plan JSON and labelled MODEL-JUDGED
+(`scenario.judge`). Exit status: 0 when every criterion passes, 1 on any FAIL or
+UNCHECKED (UNCHECKED allowed with `--allow-unchecked`), 2 for a malformed
 scenario (one line on stderr, raised as `InputError`).
 """
 
@@ -39,6 +42,7 @@ from rollout_manager.scenario.checks import (
     find_field,
 )
 from rollout_manager.scenario.format import Scenario, Step, read_scenario, write_setup
+from rollout_manager.scenario.judge import Judge, judge_unchecked, model_judge
 from rollout_manager.storage import atomic_write_text
 
 if TYPE_CHECKING:
@@ -95,7 +99,12 @@ class ScenarioRun:
     @property
     def failed(self) -> int:
         """Criteria that failed."""
-        return len(self.results) - self.passed
+        return sum(r.status == "FAIL" for r in self.results)
+
+    @property
+    def unchecked(self) -> int:
+        """Criteria no check covers and no model judged."""
+        return sum(r.status == "UNCHECKED" for r in self.results)
 
 
 # --------------------------------------------------------------------------- running
@@ -137,6 +146,7 @@ def run_scenario(
     mode: str,
     today: date | None = None,
     keep: Path | None = None,
+    judge: Judge | None = None,
 ) -> ScenarioRun:
     """Run every step of a scenario in a fresh folder and judge its criteria.
 
@@ -146,6 +156,8 @@ def run_scenario(
         mode: how the agent runs, for the report (`offline`, `claude claude-sonnet-4-6`).
         today: planning date; default the scenario's `today`, else the system date.
         keep: copy the run folder (with `rollout-plan.md`) here at the end.
+        judge: judges the criteria no check covers (the model, with Claude); None: they
+            stay UNCHECKED.
 
     Raises:
         InputError: the Setup's documents cannot be planned, or `keep` is unusable.
@@ -161,7 +173,8 @@ def run_scenario(
         steps = _run_steps(scenario.steps, session(folder))
         plan = _plan(folder, scenario, day)
         record = RunRecord(plan=plan, calls=tuple(c for s in steps for c in s.outcome.calls))
-        results = tuple(evaluate_all([c.text for c in scenario.criteria], record))
+        checked = evaluate_all([c.text for c in scenario.criteria], record)
+        results = tuple(judge_unchecked(checked, plan, judge))
         run = ScenarioRun(
             scenario=scenario,
             mode=mode,
@@ -347,11 +360,13 @@ def run_json(run: ScenarioRun) -> dict[str, Any]:
         "seconds": round(run.seconds, 3),
         "passed": run.passed,
         "failed": run.failed,
+        "unchecked": run.unchecked,
         "criteria": [
             {
                 "criterion": r.criterion,
-                "status": "PASS" if r.passed else "FAIL",
+                "status": r.label,
                 "check": r.check,
+                "closest": r.closest,
                 "tool": r.tool,
                 "evidence": r.evidence,
             }
@@ -386,9 +401,7 @@ def format_text(run: ScenarioRun) -> str:
         f"today {run.today.isoformat()}, {run.seconds:.1f} s",
         "",
     ]
-    lines += [
-        f"{'PASS' if r.passed else 'FAIL'}  {r.criterion} — {r.evidence}" for r in run.results
-    ]
+    lines += [f"{r.label}  {r.criterion} — {r.evidence}" for r in run.results]
     lines += ["", "Steps, expected vs produced (guidance, not checks):"]
     for s in run.steps:
         lines.append(f"  {s.step.number}. {s.step.title}")
@@ -398,7 +411,8 @@ def format_text(run: ScenarioRun) -> str:
         if s.outcome.error:
             produced.append(f"stopped: {s.outcome.error}")
         lines += [f"     produced: {p}" for p in produced]
-    lines += ["", f"{run.passed} passed, {run.failed} failed"]
+    summary = f"{run.passed} passed, {run.failed} failed"
+    lines += ["", summary + (f", {run.unchecked} unchecked" if run.unchecked else "")]
     return "\n".join(lines) + "\n"
 
 
@@ -411,7 +425,7 @@ def junit_xml(run: ScenarioRun) -> str:
             "tests": str(len(run.results)),
             "failures": str(run.failed),
             "errors": "0",
-            "skipped": "0",
+            "skipped": str(run.unchecked),
             "time": f"{run.seconds:.3f}",
         },
     )
@@ -424,8 +438,10 @@ def junit_xml(run: ScenarioRun) -> str:
             "testcase",
             {"classname": f"scenario.{run.scenario.name}", "name": result.criterion, "time": "0"},
         )
-        if result.passed:
-            ET.SubElement(case, "system-out").text = result.evidence
+        if result.status == "UNCHECKED":
+            ET.SubElement(case, "skipped", {"message": f"UNCHECKED: {result.evidence}"})
+        elif result.passed:
+            ET.SubElement(case, "system-out").text = f"{result.label}: {result.evidence}"
         else:
             failure = ET.SubElement(
                 case, "failure", {"message": result.evidence, "type": result.check or "no_check"}
@@ -487,8 +503,9 @@ def run_scenario_command(args: argparse.Namespace) -> int:
     """`rollout scenario run PATH [--offline] [--model ID] [--json] [--junit FILE] [--keep DIR]`.
 
     Returns:
-        0 when every criterion passes, 1 on any FAIL. A malformed scenario raises
-        `InputError`, which the CLI prints as one line and exits 2.
+        0 when every criterion passes, 1 on any FAIL or UNCHECKED (0 for UNCHECKED with
+        `--allow-unchecked`). A malformed scenario raises `InputError`, which the CLI
+        prints as one line and exits 2.
     """
     scenario = read_scenario(args.path)
     if args.junit is not None and not args.junit.parent.is_dir():
@@ -503,7 +520,8 @@ def run_scenario_command(args: argparse.Namespace) -> int:
     mode = "offline planner" if offline else f"Claude {client.name}"
     try:
         session = conversation_session(client, today=scenario.today)
-        run = run_scenario(scenario, session, mode=mode, keep=args.keep)
+        judge = None if offline else model_judge(client)  # never judged offline
+        run = run_scenario(scenario, session, mode=mode, keep=args.keep, judge=judge)
     except ModelError as error:
         sys.stderr.write(f"rollout: {error}\n")
         return error.exit_status
@@ -513,4 +531,5 @@ def run_scenario_command(args: argparse.Namespace) -> int:
         sys.stdout.write(format_text(run))
     if args.junit is not None:
         atomic_write_text(args.junit, junit_xml(run))
-    return 0 if run.failed == 0 else 1
+    allowed = getattr(args, "allow_unchecked", False)
+    return 0 if run.failed == 0 and (run.unchecked == 0 or allowed) else 1
