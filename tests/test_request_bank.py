@@ -18,7 +18,7 @@ import yaml
 from rollout_manager.agent.intents import CAPABILITIES, intent_table, route
 from rollout_manager.agent.offline_planner import OfflinePlanner
 from rollout_manager.meaning import terms
-from rollout_manager.tools.registry import registry
+from rollout_manager.tools.catalog import default_registry
 
 BANKS = Path(__file__).parent / "data" / "requests"
 TODAY = date(2026, 11, 27)
@@ -40,7 +40,7 @@ def _answered(request: str, available: set[str]) -> list[str]:
 
 
 def _everything() -> set[str]:
-    return set(registry()) | FUTURE_TOOLS
+    return set(default_registry()) | FUTURE_TOOLS
 
 
 def test_the_bank_is_large_and_split_about_a_third_held_out() -> None:
@@ -105,11 +105,11 @@ def test_no_request_is_answered_with_the_help_text_alone(bank: str) -> None:
     ],
 )  # fmt: skip
 def test_everyday_wordings_route_to_their_sections(request_text: str, tools: list[str]) -> None:
-    assert _answered(request_text, set(registry())) == tools
+    assert _answered(request_text, set(default_registry())) == tools
 
 
 def test_a_vague_request_gets_the_overview_and_says_what_it_could_not_pin_down() -> None:
-    routing = route("Sort this out for me", today=TODAY, available=set(registry()))
+    routing = route("Sort this out for me", today=TODAY, available=set(default_registry()))
 
     assert routing.overview
     assert [c.tool for c in routing.calls] == [
@@ -121,7 +121,7 @@ def test_a_vague_request_gets_the_overview_and_says_what_it_could_not_pin_down()
 
 
 def test_a_change_keeps_its_exact_parsing() -> None:
-    calls = route("make stage 2 five days", today=TODAY, available=set(registry())).calls
+    calls = route("make stage 2 five days", today=TODAY, available=set(default_registry())).calls
 
     assert [(c.tool, c.arguments) for c in calls] == [
         ("adjust_plan", {"stage": 2, "duration_days": 5})
@@ -130,7 +130,8 @@ def test_a_change_keeps_its_exact_parsing() -> None:
 
 def test_a_number_word_touching_letters_is_no_duration() -> None:
     # "stage 2 and": "an" + "d" once read as one day, turning a question into a change.
-    calls = route("Check stage 2 and tell me the verdict", today=TODAY, available=set(registry()))
+    available = set(default_registry())
+    calls = route("Check stage 2 and tell me the verdict", today=TODAY, available=available)
 
     assert "adjust_plan" not in [c.tool for c in calls.calls]
 
@@ -149,7 +150,7 @@ def test_a_number_word_touching_letters_is_no_duration() -> None:
     ],
 )  # fmt: skip
 def test_a_new_tool_is_routed_only_when_the_registry_has_it(request_text: str, tool: str) -> None:
-    planning = set(registry()) - FUTURE_TOOLS
+    planning = set(default_registry()) - FUTURE_TOOLS
 
     with_it = route(request_text, today=TODAY, available=planning | {tool})
     without = route(request_text, today=TODAY, available=planning)
@@ -180,5 +181,5 @@ def test_a_new_tool_gets_only_the_arguments_its_schema_declares() -> None:
 def test_every_intent_names_a_tool_the_registry_has_or_one_of_this_wave() -> None:
     tools = {row.tool for row in intent_table() if row.tool is not None}
 
-    assert tools <= set(registry()) | FUTURE_TOOLS
+    assert tools <= set(default_registry()) | FUTURE_TOOLS
     assert tools >= FUTURE_TOOLS

@@ -13,8 +13,9 @@ import pytest
 import yaml
 
 from rollout_manager.agent.offline_planner import OfflinePlanner
+from rollout_manager.agent.protocol import ToolCall
 from rollout_manager.planning.plan import plan_folder
-from rollout_manager.scenario.checks import RunRecord, ToolCall, evaluate, match_checks
+from rollout_manager.scenario.checks import RunRecord, evaluate, match_checks
 from rollout_manager.scenario.format import parse_scenario, read_scenario
 from rollout_manager.scenario.judge import judge_unchecked, model_judge
 from rollout_manager.scenario.runner import (
@@ -23,7 +24,7 @@ from rollout_manager.scenario.runner import (
     run_scenario,
     run_scenario_command,
 )
-from rollout_manager.tools.registry import dispatch
+from rollout_manager.tools.catalog import dispatch
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

@@ -6,7 +6,8 @@ tool that answers it, its vocabulary and example requests. A request that asks f
 several things gets several sections (each clause is scored on its own too); one
 too vague to pin down gets the overview of the whole plan, never the help text
 alone. Changes and what-ifs keep their exact parsing (`changes`); an intent whose
-tool the registry does not have is never chosen.
+tool the registry does not have is never chosen (the offline planner passes the
+tools it is offered).
 """
 
 from __future__ import annotations
@@ -150,9 +151,9 @@ def _matcher(available: frozenset[str]) -> Matcher:
 def _available_tools(available: Collection[str] | None) -> frozenset[str]:
     if available is not None:
         return frozenset(available)
-    from rollout_manager.tools.registry import registry
+    from rollout_manager.tools.catalog import default_registry
 
-    return frozenset(registry())
+    return frozenset(default_registry())
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,7 @@ def understand(text: str, available: Collection[str] | None = None) -> Understan
 
     Args:
         text: the request (or the part of it that is not a change).
-        available: tool names the registry has (default: `tools.registry.registry()`).
+        available: tool names the registry has (default: the built-in tools).
 
     Returns:
         Intent names in table order; empty (or only `overview`) when nothing is pinned down.

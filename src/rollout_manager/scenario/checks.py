@@ -32,6 +32,7 @@ from typing import Any, Final, Literal
 
 import yaml
 
+from rollout_manager.agent.protocol import ToolCall
 from rollout_manager.meaning import Intent, Matcher, Score, terms
 from rollout_manager.model import RolloutPlan
 from rollout_manager.scenario import verifiers as v
@@ -40,24 +41,6 @@ from rollout_manager.scenario.verifiers import Outcome, Seen
 Status = Literal["PASS", "FAIL", "UNCHECKED"]
 
 # --------------------------------------------------------------------------- run record
-
-
-@dataclass(frozen=True)
-class ToolCall:
-    """One tool call of a run, as the trace recorded it."""
-
-    name: str
-    """Tool name, e.g. `assess_risk`."""
-    input: dict[str, Any] = field(default_factory=dict)
-    """Arguments the model sent."""
-    ok: bool = True
-    """Whether the tool answered without an error."""
-    error: str | None = None
-    """The tool's one-line error when `ok` is false."""
-    data: dict[str, Any] = field(default_factory=dict)
-    """The result's JSON data (contract field names)."""
-    step: int = 0
-    """The scenario step (1-based) whose prompt led to the call; 0 when unknown."""
 
 
 @dataclass(frozen=True)
