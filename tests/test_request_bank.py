@@ -183,3 +183,13 @@ def test_every_intent_names_a_tool_the_registry_has_or_one_of_this_wave() -> Non
 
     assert tools <= set(default_registry()) | FUTURE_TOOLS
     assert tools >= FUTURE_TOOLS
+
+
+def test_a_change_that_cannot_be_read_exactly_is_said_and_nothing_is_saved() -> None:
+    routing = route(
+        "Make the second phase a bit longer", today=TODAY, available=set(default_registry())
+    )
+
+    assert "adjust_plan" not in [c.tool for c in routing.calls]
+    assert routing.calls  # the stages are shown instead
+    assert any("could not read which one, so nothing was saved" in n for n in routing.notes)

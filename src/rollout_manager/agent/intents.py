@@ -162,28 +162,44 @@ class Understanding:
 
     intents: tuple[str, ...]
     best: Score | None
+    """The best-scoring intent that could be chosen."""
+    excluded_best: str | None = None
+    """The best intent overall when it was one of the excluded (a change not read exactly)."""
 
 
-def understand(text: str, available: Collection[str] | None = None) -> Understanding:
+def understand(
+    text: str,
+    available: Collection[str] | None = None,
+    *,
+    exclude: Collection[str] = (),
+) -> Understanding:
     """The intents `text` asks for: the best over the whole text, and each clause's own.
 
     Args:
         text: the request (or the part of it that is not a change).
         available: tool names the registry has (default: the built-in tools).
+        exclude: tools not to choose (a change or a what-if that was not read exactly).
 
     Returns:
         Intent names in table order; empty (or only `overview`) when nothing is pinned down.
     """
     matcher = _matcher(_available_tools(available))
+    barred = {e.name for e in intent_table() if e.tool in exclude}
+
+    def scores(part: str) -> list[Score]:
+        return [s for s in matcher.scores(part) if s.name not in barred]
+
     parts = [p for p in _PARTS.split(text) if p and terms(p) and not _STATEMENT.match(p)]
-    whole = matcher.scores(" ".join(parts) if parts else text)
+    everything = matcher.scores(" ".join(parts) if parts else text)
+    whole = [s for s in everything if s.name not in barred]
     best = whole[0] if whole else None
+    excluded_best = everything[0].name if everything and everything[0].name in barred else None
     picked: list[str] = []
     if best is not None and best.value >= CONFIDENCE_FLOOR:
         picked.append(best.name)
     if len(parts) > 1:
         for part in parts:
-            scored = matcher.scores(part)
+            scored = scores(part)
             top, runner = scored[0], scored[1] if len(scored) > 1 else None
             margin = top.value - (runner.value if runner else 0.0)
             clear = top.value >= CLAUSE_FLOOR and margin >= CLAUSE_MARGIN and top.distinctive
@@ -192,7 +208,7 @@ def understand(text: str, available: Collection[str] | None = None) -> Understan
     if len(picked) > 1 and OVERVIEW in picked:
         picked.remove(OVERVIEW)
     order = [e.name for e in intent_table()]
-    return Understanding(tuple(sorted(picked, key=order.index)), best)
+    return Understanding(tuple(sorted(picked, key=order.index)), best, excluded_best)
 
 
 def _tool_of(name: str) -> str | None:
@@ -265,7 +281,7 @@ def _with_change(
     rest = _asked_outright(text, today)
     if not terms(rest):
         return routing
-    understood = understand(rest, _available_tools(available) - {"adjust_plan"})
+    understood = understand(rest, available, exclude={"adjust_plan"})
     shown = changes.changed_sections(change)
     routing.calls += [c for c in _sections(rest, understood) if c.tool not in shown]
     return routing
@@ -303,8 +319,13 @@ def route(prompt: str, *, today: date, available: Collection[str] | None = None)
         routing.calls.append(ToolCall("stage_duration", what_if))
         return routing
     # Without a change or a what-if read exactly, those intents cannot be answered.
-    offered = _available_tools(available) - {"adjust_plan", "stage_duration"}
-    understood = understand(text, offered)
+    understood = understand(text, available, exclude={"adjust_plan", "stage_duration"})
+    if understood.excluded_best == "adjust_plan" and not routing.notes:
+        routing.notes.append(
+            "That reads like a change, but I could not read which one, so nothing was saved: "
+            "say e.g. 'make stage 2 last five days', 'start on 2026-12-08' or 'freeze Dec 21 "
+            "to Jan 4'."
+        )
     calls = _sections(text, understood)
     if not calls:
         return _overview(routing, understood.best, text)
