@@ -25,6 +25,7 @@ import yaml
 from rollout_manager.agent import changes
 from rollout_manager.agent.changes import parse_dates, parse_duration_hours, parse_number
 from rollout_manager.meaning import Intent, Matcher, Score, terms
+from rollout_manager.sections import SECTIONS
 
 __all__ = [
     "CAPABILITIES",
@@ -58,14 +59,8 @@ ASK_HINT: Final = (
     'document), a what-if ("how long must a 2% stage run?") or a change saved to '
     '`rollout.yaml` ("make stage 2 last five days").'
 )
-# The sections the overview is built from, in the order its lines are shown.
-OVERVIEW_TOOLS: Final = (
-    "assess_risk",
-    "design_stages",
-    "define_criteria",
-    "plan_monitoring",
-    "plan_communication",
-)
+# The sections the overview is built from (the Section table's tools), in its order.
+OVERVIEW_TOOLS: Final = tuple(section.tool for section in SECTIONS)
 OVERVIEW: Final = "overview"
 # Below this score the request is not pinned down: the answer is the overview.
 CONFIDENCE_FLOOR: Final = 0.24

@@ -37,6 +37,7 @@ from rollout_manager.meaning import Intent, Matcher, Score, terms
 from rollout_manager.model import RolloutPlan
 from rollout_manager.scenario import verifiers as v
 from rollout_manager.scenario.verifiers import Outcome, Seen
+from rollout_manager.sections import section_named
 
 Status = Literal["PASS", "FAIL", "UNCHECKED"]
 
@@ -94,11 +95,13 @@ class Check:
     verify: Callable[[Seen], Outcome] = field(repr=False)
 
 
-_RISK_TOOLS = ("assess_risk", "render_plan")
-_STAGE_TOOLS = ("design_stages", "render_plan")
-_CRITERIA_TOOLS = ("define_criteria", "render_plan")
-_MONITORING_TOOLS = ("plan_monitoring", "render_plan")
+# A section's own tool (from the Section table), or the whole document.
 _PLAN_TOOLS = ("render_plan",)
+_RISK_TOOLS = (section_named("assess").tool, *_PLAN_TOOLS)
+_STAGE_TOOLS = (section_named("stages").tool, *_PLAN_TOOLS)
+_CRITERIA_TOOLS = (section_named("criteria").tool, *_PLAN_TOOLS)
+_MONITORING_TOOLS = (section_named("monitoring").tool, *_PLAN_TOOLS)
+_COMMS_TOOLS = (section_named("comms").tool, *_PLAN_TOOLS)
 
 CHECKS: tuple[Check, ...] = (
     Check("risk_factors", _RISK_TOOLS, ("factors",), v.risk_factors),
@@ -111,7 +114,7 @@ CHECKS: tuple[Check, ...] = (
     Check("final_stage_full", _STAGE_TOOLS, ("stages",), v.final_stage_full),
     Check(
         "success_measurable",
-        ("define_criteria", "design_stages", "render_plan"),
+        (section_named("criteria").tool, *_STAGE_TOOLS),
         ("success", "success_criteria"),
         v.success_measurable,
     ),
@@ -120,7 +123,7 @@ CHECKS: tuple[Check, ...] = (
     Check("alert_levels", _MONITORING_TOOLS, ("alerts",), v.alert_levels),
     Check(
         "stakeholders_by_role",
-        ("plan_communication", "render_plan"),
+        _COMMS_TOOLS,
         ("stakeholders",),
         v.comms_roles,
     ),
