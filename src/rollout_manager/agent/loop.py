@@ -346,7 +346,7 @@ def make_client(args: argparse.Namespace) -> ModelClient:
 
         if not args.offline:
             _say("ANTHROPIC_API_KEY is not set: answering with the offline planner (--offline).")
-        return OfflinePlanner()
+        return OfflinePlanner(today=getattr(args, "planning_date", None))
     from rollout_manager.agent.claude_client import ClaudeClient
 
     retries = os.environ.get("ROLLOUT_MAX_RETRIES", "2")
@@ -395,7 +395,12 @@ def run_ask_command(args: argparse.Namespace, *, client: ModelClient | None = No
     folder = _check_arguments(args)
     if not args.prompt.strip():
         raise InputError("PROMPT", "is empty: ask a question, e.g. 'Assess the rollout risk'")
-    conversation = Conversation(client or make_client(args), root=folder, defaults=_defaults(args))
+    conversation = Conversation(
+        client or make_client(args),
+        root=folder,
+        defaults=_defaults(args),
+        today=getattr(args, "planning_date", None),
+    )
     try:
         outcome = conversation.ask(args.prompt)
     except ModelError as error:
@@ -441,7 +446,12 @@ def run_chat_command(
         0 all answered, 2 bad input or credentials, 1 a request failed.
     """
     folder = _check_arguments(args)
-    conversation = Conversation(client or make_client(args), root=folder, defaults=_defaults(args))
+    conversation = Conversation(
+        client or make_client(args),
+        root=folder,
+        defaults=_defaults(args),
+        today=getattr(args, "planning_date", None),
+    )
     requests = _stdin_lines(sys.stdin.isatty()) if lines is None else lines
     status = 0
     try:

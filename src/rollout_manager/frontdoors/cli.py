@@ -43,6 +43,23 @@ def _parse_start(text: str) -> datetime | date:
         ) from None
 
 
+def planning_date(text: str | None) -> date | None:
+    """The planning date from `--today`, else `$ROLLOUT_TODAY`, else None (the real date).
+
+    Raises:
+        InputError: the value is not an ISO date, naming where it came from.
+    """
+    source = "--today"
+    if text is None:
+        text, source = os.environ.get("ROLLOUT_TODAY") or None, "ROLLOUT_TODAY"
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(source, f"'{text}' is not an ISO date (2026-12-01)") from None
+
+
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--context",
@@ -63,7 +80,15 @@ def _common(parser: argparse.ArgumentParser) -> None:
         type=str,
         default=None,
         metavar="DATE",
-        help="first stage start (default: next business day outside every freeze)",
+        help="first stage start (default: the first start that leaves the lead time "
+        "and fits the calendar)",
+    )
+    parser.add_argument(
+        "--today",
+        type=str,
+        default=None,
+        metavar="DATE",
+        help="plan as of this date (default: $ROLLOUT_TODAY, else the real date)",
     )
 
 
@@ -71,7 +96,7 @@ def _plan(args: argparse.Namespace) -> RolloutPlan:
     from rollout_manager.planning.plan import plan_folder
 
     start = _parse_start(args.start) if args.start else None
-    return plan_folder(args.context, config=args.config, start=start)
+    return plan_folder(args.context, config=args.config, start=start, today=args.planning_date)
 
 
 def _print_json(data: object) -> None:
@@ -167,6 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler: Handler = args.handler
     try:
+        args.planning_date = planning_date(getattr(args, "today", None))
         return handler(args)
     except InputError as error:
         print(f"rollout: {error}", file=sys.stderr)

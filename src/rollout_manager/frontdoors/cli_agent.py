@@ -86,6 +86,12 @@ def add_agent_commands(sub: Any, common: Callable[[argparse.ArgumentParser], Non
     run.add_argument("path", type=Path, help="scenario file in the seed's format")
     run.add_argument("--offline", action="store_true", help="use the offline planner")
     run.add_argument("--model", default=None, metavar="ID", help="Claude model id")
+    run.add_argument(
+        "--today",
+        default=None,
+        metavar="DATE",
+        help="plan as of this date (default: $ROLLOUT_TODAY, else the scenario's, else today)",
+    )
     run.add_argument("--json", action="store_true", help="print results as JSON")
     run.add_argument("--junit", type=Path, default=None, metavar="FILE", help="write JUnit XML")
     run.add_argument("--keep", type=Path, default=None, metavar="DIR", help="keep the run folder")

@@ -380,9 +380,10 @@ def build_plan(
     Args:
         context: facts read from the documents.
         policy: built-in rules plus the team's settings and adjustments.
-        today: the planning date, used only for the default start.
+        today: the planning date (default: the real date in the plan's time zone).
     """
-    today = today or date.today()
+    if today is None:  # the real date where the plan's gates are
+        today = datetime.now(_timezone(context, policy)).date()
     cal = _calendar(context, policy, today)
     risk = assess_risk(context, policy, start=cal.start, freezes=cal.freezes)
     criteria = define_criteria(context, policy, risk)
