@@ -740,6 +740,9 @@ class RolloutPlan(_Model):
     """Values assumed because the documents do not state them; every missing metric named."""
     next_steps: list[str] = Field(default_factory=list)
     """What to do after sign-off."""
+    before_signing: list[str] = Field(default_factory=list)
+    """What the executive summary raises up front (a start moved past a freeze, a start that
+    does not fit, cohorts that are not random samples), a line each; `warnings` says more."""
     playbooks: list[PlaybookUse] = Field(default_factory=list)
     """Domain playbooks chosen from the documents (their checklist items and rollback steps
     are in `gate_checklist` and `rollback_procedure`)."""

@@ -28,6 +28,7 @@ from rollout_manager.model import (
     Traffic,
 )
 from rollout_manager.planning import stats
+from rollout_manager.planning.cohorts import review_cohorts, size_internal_stage
 from rollout_manager.planning.communication import plan_communication
 from rollout_manager.planning.monitoring import plan_monitoring, plan_on_call
 from rollout_manager.planning.playbooks import (
@@ -115,6 +116,20 @@ def _peak_text(peak: PeakWindow) -> str:
     return f"{peak.start}-{peak.end} {peak.timezone} daily"
 
 
+def _day_ranges(weekdays: frozenset[int]) -> str:
+    """Gate days as runs: `Mon-Thu`, `Mon-Fri`, `Mon, Wed-Fri`."""
+    runs: list[list[int]] = []
+    for weekday in sorted(weekdays):
+        if runs and runs[-1][-1] == weekday - 1:
+            runs[-1].append(weekday)
+        else:
+            runs.append([weekday])
+    return ", ".join(
+        WEEKDAYS[run[0]] if len(run) == 1 else f"{WEEKDAYS[run[0]]}-{WEEKDAYS[run[-1]]}"
+        for run in runs
+    )
+
+
 def _schedule(
     line: Timeline,
     policy: Policy,
@@ -122,14 +137,8 @@ def _schedule(
     stages: list[Stage],
     removal: LegacyRemoval,
 ) -> Schedule:
-    days = ", ".join(
-        day_name for day_name in WEEKDAYS if WEEKDAYS.index(day_name) in line.gates.weekdays
-    )
-    eves = (
-        ", never on the last business day before a holiday or freeze"
-        if line.gates.avoid_eves
-        else ""
-    )
+    days = _day_ranges(line.gates.weekdays)
+    eves = ", their eves or a freeze's eve" if line.gates.avoid_eves else ""
     return Schedule(
         timezone=line.tz.key,
         start=stages[0].start,
@@ -273,7 +282,7 @@ def _prep_day(moment: datetime, line: Timeline) -> str:
     if moment.date() >= line.earliest_prep:
         return day(moment)
     first = datetime.combine(line.earliest_prep, time(0), tzinfo=line.tz)
-    return f"{day(first)} at the latest (the lead time is short: see warnings)"
+    return f"{day(first)} (short lead time: see warnings)"
 
 
 def _next_steps(
@@ -327,8 +336,15 @@ def build_plan(
     chosen = choose_playbooks(context, policy)
     ladder, ladder_reason = playbook_ladder(chosen)
     line = plan_timeline(context, policy, today, ladder=ladder)
+    steps = ladder or list(policy.ladders[line.risk.strategy])
+    staffed = size_internal_stage(context, policy, steps)
+    if staffed is not None:  # the internal stage at the staff's share: plan again with it
+        policy = staffed
+        line = plan_timeline(context, policy, today, ladder=ladder)
+        steps = ladder or list(policy.ladders[line.risk.strategy])
     risk, criteria, design = line.risk, line.criteria, line.design
-    stages = design.stages
+    cohorts = review_cohorts(design.stages, steps, context, policy)
+    stages = cohorts.stages
     removal = legacy_removal(stages, chosen, line.gates, policy.on_call.legacy_removal_owner)
     monitoring = plan_monitoring(context, policy, criteria, stages)
     monitoring = monitoring.model_copy(
@@ -376,6 +392,7 @@ def build_plan(
         worst_case_exposure=_exposure(context, stages, recovery, policy),
         warnings=_context_warnings(context, line)
         + line.warnings
+        + cohorts.up_front
         + ([f"Traffic steps set by the {ladder_reason}."] if ladder_reason else [])
         + design.warnings
         + _alert_window_warnings(context, stages, design.statistics, policy),
@@ -389,6 +406,7 @@ def build_plan(
             removal=removal,
         ),
         playbooks=[c.use() for c in chosen],
+        before_signing=line.brief + cohorts.brief,
     )
 
 

@@ -48,6 +48,8 @@ class Timeline:
     earliest_prep: date
     """First work day after the planning date: nothing before the start is dated earlier."""
     warnings: list[str] = field(default_factory=list)
+    brief: list[str] = field(default_factory=list)
+    """The warnings above in a line each, for the executive summary."""
 
 
 def plan_timezone(context: RolloutContext, policy: Policy) -> ZoneInfo:
@@ -183,14 +185,14 @@ def _requested_problems(setting: _Setting, start: datetime, design: StageDesign)
 
 def _choose_start(
     setting: _Setting, requested: datetime | None, today: date
-) -> tuple[datetime, StageDesign, list[str]]:
+) -> tuple[datetime, StageDesign, list[str], list[str]]:
     gates = setting.gates
     if requested is not None:
         start = gates.next_allowed(requested)
         design = setting.design(start)
         problems = _requested_problems(setting, start, design)
         if not problems:
-            return start, design, []
+            return start, design, [], []
         fit, _ = _first_fit(setting, start)
         text = "; ".join(problems)
         return (
@@ -200,6 +202,10 @@ def _choose_start(
                 f"{text[:1].upper()}{text[1:]}. The first start that fits is {when(fit)} "
                 f"(--start {fit.date().isoformat()})."
             ],
+            [
+                f"Start {day(start)} is too early or hits a freeze: first fit "
+                f"--start {fit.date().isoformat()}."
+            ],
         )
     earliest = gates.next_business_day_start(today)
     first_lead = earliest
@@ -207,11 +213,11 @@ def _choose_start(
         first_lead = gates.next_business_day_start(first_lead.date())
     start, design = _first_fit(setting, earliest)
     if start.date() == first_lead.date():
-        return start, design, []
+        return start, design, [], []
     early = setting.design(first_lead)
     freeze = setting.blocking_freeze(first_lead, early)
     if freeze is None:
-        return start, design, []
+        return start, design, [], []
     return (
         start,
         design,
@@ -220,6 +226,10 @@ def _choose_start(
             f"a {setting.risk.overall.value}-risk ramp started at the first date the lead time "
             f"allows ({when(first_lead)}) cannot finish its bake before the freeze. Starting "
             f"then would mean {_held_through(freeze, early)}."
+        ],
+        [
+            f"Start moved to {day(start)}, after {_freeze_text(freeze)}: starting "
+            f"{day(first_lead)} would hold a partial rollout through it."
         ],
     )
 
@@ -288,7 +298,7 @@ def plan_timeline(
             earliest_prep=gates.next_work_day(today),
             ladder=ladder,
         )
-        start, design, warnings = _choose_start(setting, requested, today)
+        start, design, warnings, brief = _choose_start(setting, requested, today)
         window = (design.stages[0].start, design.stages[-1].end)
         again = assess_risk(context, policy, start=window[0], end=window[1], freezes=gates.freezes)
         settled = (again.overall, again.strategy) == (risk.overall, risk.strategy)
@@ -306,4 +316,5 @@ def plan_timeline(
         design=design,
         earliest_prep=setting.earliest_prep,
         warnings=warnings,
+        brief=brief,
     )
