@@ -17,33 +17,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo
 
-_NEW_YORK = "America/New_York"
-_ABBREVIATIONS: dict[str, str] = {
-    "EST": _NEW_YORK,
-    "EDT": _NEW_YORK,
-    "ET": _NEW_YORK,
-    "CST": "America/Chicago",
-    "CDT": "America/Chicago",
-    "CT": "America/Chicago",
-    "MST": "America/Denver",
-    "MDT": "America/Denver",
-    "MT": "America/Denver",
-    "PST": "America/Los_Angeles",
-    "PDT": "America/Los_Angeles",
-    "PT": "America/Los_Angeles",
-    "UTC": "UTC",
-    "GMT": "UTC",
-    "CET": "Europe/Berlin",
-    "CEST": "Europe/Berlin",
-    "BST": "Europe/London",
-    "GMT+1": "Europe/London",
-    "IST": "Asia/Kolkata",
-    "JST": "Asia/Tokyo",
-    "AEST": "Australia/Sydney",
-    "AEDT": "Australia/Sydney",
-}
+from rollout_manager.planning.zones import resolve_timezone
+
 # Spelled out: strftime("%a") and ("%B") follow the process locale.
 _WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTH_NAMES = (
@@ -81,31 +58,17 @@ KNOWN_EVENTS: frozenset[str] = frozenset(
 UNDATED_EVENTS: frozenset[str] = frozenset({"product_launch"})
 """Known events without a date of their own: they give no freeze; the caller notes them."""
 
-
-def resolve_timezone(name: str) -> ZoneInfo:
-    """The time zone for an IANA name (``America/New_York``) or a common abbreviation.
-
-    Abbreviations map to a representative zone: EST/EDT/ET -> America/New_York,
-    CST/CT -> America/Chicago, MST/MT -> America/Denver, PST/PT ->
-    America/Los_Angeles, UTC/GMT -> UTC, CET/CEST -> Europe/Berlin, BST/GMT+1
-    -> Europe/London, IST -> Asia/Kolkata, JST -> Asia/Tokyo, AEST ->
-    Australia/Sydney. IANA names are also matched regardless of case.
-
-    Raises:
-        ValueError: The name is neither.
-    """
-    text = name.strip()
-    alias = _ABBREVIATIONS.get(text.upper())
-    if alias is not None:
-        return ZoneInfo(alias)
-    try:
-        return ZoneInfo(text)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        pass
-    folded = {zone.casefold(): zone for zone in available_timezones()}
-    if text.casefold() in folded:
-        return ZoneInfo(folded[text.casefold()])
-    raise ValueError(f"unknown time zone {name!r}: use an IANA name such as America/New_York")
+__all__ = [
+    "KNOWN_EVENTS",
+    "UNDATED_EVENTS",
+    "Freeze",
+    "GateCalendar",
+    "event_freezes",
+    "format_local",
+    "resolve_timezone",
+    "schedule_stages",
+    "thanksgiving",
+]
 
 
 def format_local(moment: datetime, tz: ZoneInfo) -> str:
