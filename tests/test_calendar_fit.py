@@ -184,3 +184,20 @@ def test_a_seasonal_freeze_is_removable_and_skips_changes_it_does_not_apply_to(
     plan = plan_folder(folder, start=date(2026, 12, 14), today=TODAY)
     assert not any("Year-end" in freeze for freeze in plan.schedule.freezes)
     assert plan.stages[0].start.date() == date(2026, 12, 14)
+
+
+def test_timing_names_an_undated_event_instead_of_guessing(tmp_path: Path) -> None:
+    folder = tmp_path / "launch"
+    folder.mkdir()
+    (folder / "feature-description.md").write_text(
+        "# Feature: New settings page\n\n- Affects 5% of users\n"
+        "- Timing: ships before the product launch\n",
+        encoding="utf-8",
+    )
+    (folder / "baseline-metrics.md").write_text(
+        "# Baseline\n\n- Error rate: 0.5%\n- Daily transactions: ~40,000\n", encoding="utf-8"
+    )
+    plan = plan_folder(folder, today=TODAY)
+    timing = next(f for f in plan.risk.factors if f.name == "timing")
+    assert timing.level.value == "MEDIUM"
+    assert "without a date" in timing.rationale

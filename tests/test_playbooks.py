@@ -6,6 +6,7 @@ and not by a document that mentions its domain only in passing.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,24 @@ def test_a_team_removes_a_playbook_and_adds_its_own(tmp_path: Path) -> None:
     )
     keys = [c.key for c in choose_playbooks(read_context(folder), policy)]
     assert keys == ["search_cluster"]
+
+
+def test_a_mobile_release_follows_the_store_phased_release(tmp_path: Path) -> None:
+    from rollout_manager.planning.plan import plan_folder
+
+    folder = tmp_path / "app"
+    folder.mkdir()
+    (folder / "feature-description.md").write_text(
+        "# Feature: Onboarding v3\n\n## What is changing\n"
+        "iOS and Android app version 5.2 with new onboarding screens.\n"
+        "Ships through the App Store phased release.\n\n"
+        "- Feature flag: onboarding_v3 (currently OFF)\n",
+        encoding="utf-8",
+    )
+    (folder / "baseline-metrics.md").write_text(BASELINE, encoding="utf-8")
+    plan = plan_folder(folder, today=date(2026, 12, 1))
+    # Apple's phased release for automatic updates: 1, 2, 5, 10, 20, 50, 100% over 7 days.
+    assert [s.traffic_percent for s in plan.stages] == [1, 2, 5, 10, 20, 50, 100]
+    actions = " ".join(step.action for step in plan.rollback_procedure)
+    assert "Halt the phased release" in actions
+    assert "hotfix" in actions

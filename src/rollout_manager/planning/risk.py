@@ -26,7 +26,7 @@ from rollout_manager.model import (
     Strategy,
 )
 from rollout_manager.planning.policy import Policy
-from rollout_manager.planning.schedule import Freeze
+from rollout_manager.planning.schedule import UNDATED_EVENTS, Freeze
 
 _LEVELS = (Level.LOW, Level.MEDIUM, Level.HIGH)
 _EVENT_NAMES = {
@@ -265,6 +265,15 @@ def _timing(
             rationale=f"{freeze.name} ({_span(freeze.start, freeze.end - timedelta(days=1))}) "
             f"{where}; gates avoid it, but traffic and attention peak then.",
             evidence=[] if freeze.seasonal else _ev(*events),
+        )
+    undated = [e for e in events if e.value in UNDATED_EVENTS]
+    if undated:
+        return RiskFactor(
+            name="timing",
+            level=Level.MEDIUM,
+            rationale=f"{event_name(undated[0].value).capitalize()} is named without a date: "
+            "it cannot be placed against the rollout window.",
+            evidence=_ev(*undated),
         )
     if peaks:
         shown = ", ".join(f"{p.value.start}-{p.value.end} {p.value.timezone}" for p in peaks)
