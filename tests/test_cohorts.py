@@ -104,3 +104,8 @@ def test_every_stage_detects_the_same_rate_in_the_table_and_the_text(plan: Rollo
         shown = re.search(r"detects an error rate of ([\d.]+%)", text)
         assert shown is not None
         assert table[stage.number] == shown[1], stage.number
+
+
+@pytest.mark.parametrize("rate", [1e53, 1e300, -1e40, 5e-324])
+def test_a_rate_of_any_size_is_shown(rate: float) -> None:
+    assert pct(rate).endswith("%")
