@@ -376,6 +376,7 @@ def build_plan(
         schedule=_schedule(line, policy, context, stages, removal),
         stages=stages,
         statistics=design.statistics,
+        decision_summary=design.summary,
         criteria=criteria,
         monitoring=monitoring,
         communication=communication,
