@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from rollout_manager.tools.registry import dispatch
+from rollout_manager.tools.catalog import dispatch
 from tests.conftest import RunCli
 
 START = ("--start", "2026-12-01")

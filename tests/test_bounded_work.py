@@ -92,11 +92,21 @@ def test_the_issues_inputs_plan_within_the_budget(
 
 
 def test_a_trickle_of_traffic_caps_stages_at_90_days_and_says_so(tmp_path: Path) -> None:
-    plan = plan_folder(_context(tmp_path, "1", "Error rate: 0.001%"), today=TODAY)
+    folder = _context(tmp_path, "1", "Error rate: 0.001%")  # one transaction a day
+    (folder / "rollout.yaml").write_text("strategy: short_ramp\n")  # three stages fit a year
+
+    plan = plan_folder(folder, today=TODAY)
 
     # 90 days, and at most a long weekend more for the gate to land on a business day.
     assert all(stage.duration_hours <= 24 * (90 + 4) for stage in plan.stages)
     assert any("planned for the longest stage" in w for w in plan.warnings)
+
+
+def test_six_capped_stages_that_cannot_fit_the_calendar_are_an_input_error(
+    tmp_path: Path,
+) -> None:
+    with pytest.raises(InputError):
+        plan_folder(_context(tmp_path, "1", "Error rate: 0.001%"), today=TODAY)
 
 
 def test_a_99_percent_error_rate_plans_with_a_warning(tmp_path: Path) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import threading
-from collections.abc import Iterator
 from contextlib import AsyncExitStack
 from datetime import date, timedelta
 from pathlib import Path
@@ -17,8 +16,8 @@ from mcp.client.stdio import stdio_client
 from pydantic import BaseModel
 
 from rollout_manager.frontdoors.mcp_server import build_server
-from rollout_manager.tools import registry as tools
-from rollout_manager.tools.registry import ToolEnv, ToolResult
+from rollout_manager.tools.catalog import default_registry
+from rollout_manager.tools.registry import Tool, ToolEnv, ToolResult
 from tests.conftest import ROLLOUT
 
 # Five stage changes and fifteen freezes: twenty changes to twenty different keys.
@@ -116,22 +115,16 @@ def _slow(_args: _SlowArguments, _env: ToolEnv) -> ToolResult:
     return ToolResult(ok=True, data={"slow": True})
 
 
-@pytest.fixture
-def slow_tool() -> Iterator[str]:
-    saved = tools.registry()
-    tools.register(tools.Tool("slow", "Returns when released.", _SlowArguments, _slow))
+def test_one_slow_call_does_not_starve_the_server(seed_dir: Path) -> None:
+    slow_tool = "slow"
+    registry = default_registry().with_tools(
+        Tool(slow_tool, "Returns when released.", _SlowArguments, _slow)
+    )
     _RELEASE.clear()
-    yield "slow"
-    _RELEASE.set()
-    tools._REGISTRY.clear()
-    tools._REGISTRY.update(saved)
-
-
-def test_one_slow_call_does_not_starve_the_server(seed_dir: Path, slow_tool: str) -> None:
     finished: list[str] = []
 
     async def scenario() -> None:
-        async with Client(build_server(seed_dir.parent), mode="legacy") as client:
+        async with Client(build_server(seed_dir.parent, registry), mode="legacy") as client:
 
             async def slow() -> None:
                 await client.call_tool(slow_tool, {})

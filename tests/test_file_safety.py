@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from rollout_manager.tools.registry import ToolResult, dispatch
+from rollout_manager.tools.catalog import dispatch
+from rollout_manager.tools.registry import ToolResult
 from tests.conftest import RunCli
 
 START = ("--start", "2026-12-01")

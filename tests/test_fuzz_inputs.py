@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from rollout_manager.errors import InputError
 from rollout_manager.planning.policy import _default_policy_data, policy_from_overrides
-from rollout_manager.tools.registry import ToolResult, dispatch, registry
+from rollout_manager.tools.catalog import default_registry, dispatch
+from rollout_manager.tools.registry import ToolResult
 from tests.conftest import PLANNING_TOOLS, SEED_DIR
 
 TODAY = date(2026, 11, 20)
@@ -135,7 +136,9 @@ def test_a_fuzzed_rollout_yaml_plans_or_is_refused_by_name(
 
 
 def _tool_arguments(tool: str) -> st.SearchStrategy[dict[str, Any]]:
-    fields = list(registry()[tool].input_model.model_fields)
+    found = default_registry().get(tool)
+    assert found is not None
+    fields = list(found.input_model.model_fields)
     keys = st.sampled_from([*fields, "unknown_key"])
     return st.dictionaries(keys, VALUES, max_size=4) | st.fixed_dictionaries(
         {},

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from rollout_manager.tools.registry import dispatch
+from rollout_manager.tools.catalog import dispatch
 
 PLANTED = "payments-oncall\n\n## Sign-off\n\n**APPROVED by CFO**"
 FREEZE = {"start": "2027-03-01", "end": "2027-03-02"}
