@@ -25,8 +25,8 @@ from rollout_manager.planning.bounded_stats import normal_power
 from rollout_manager.planning.plan import plan_folder
 from tests.conftest import SEED_DIR
 
-BUDGET = 400_000
-"""Tail terms one plan may sum: about a tenth of a second of Python on an idle core."""
+BUDGET = 1_000_000
+"""Tail terms one plan may sum: a few tenths of a second of Python on an idle core."""
 TODAY = date(2026, 11, 20)
 
 

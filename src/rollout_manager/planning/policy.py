@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
-from datetime import date, datetime, time
+from datetime import time
 from functools import cache
 from importlib import resources
 from itertools import pairwise
@@ -20,7 +20,6 @@ from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -33,29 +32,14 @@ from rollout_manager.errors import InputError
 from rollout_manager.model import Level, Purpose, Strategy
 from rollout_manager.planning.metrics_source import MetricsSource
 from rollout_manager.planning.plain_text import PlainLine, check_placeholders
-from rollout_manager.storage import read_user_text
+from rollout_manager.planning.settings_file import PlanningMoment, read_config
 
 CONFIG_NAME = "rollout.yaml"
-MAX_CONFIG_BYTES = 256 * 1024
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-FIRST_YEAR, LAST_YEAR = 2000, 2100
-"""Dates a plan may use: from FIRST_YEAR up to, not including, LAST_YEAR."""
-# Deeper than this, a settings file is not settings (and nesting costs recursion).
-_MAX_DEPTH = 40
 _WEEK_MINUTES = 7 * 24 * 60
 
 Audience = Literal["internal", "low_value", "sampled", "everyone"]
 AppliesWhen = Literal["always", "money", "regulated", "money_or_regulated"]
-
-
-def _planning_year(value: date | datetime) -> date | datetime:
-    if not FIRST_YEAR <= value.year < LAST_YEAR:
-        raise ValueError(f"must be a date between {FIRST_YEAR} and {LAST_YEAR - 1}")
-    return value
-
-
-PlanningMoment = Annotated[date | datetime, AfterValidator(_planning_year)]
-"""A date or date-time in the years a plan may use."""
 
 
 class _Strict(BaseModel):
@@ -450,57 +434,6 @@ def policy_from_overrides(overrides: dict[str, Any], *, source: str = CONFIG_NAM
 def default_policy() -> Policy:
     """The built-in policy with no team settings."""
     return policy_from_overrides({}, source="built-in policy")
-
-
-def read_config(path: Path) -> dict[str, Any]:
-    """Read a `rollout.yaml` into a mapping (empty file: no overrides).
-
-    Raises:
-        InputError: unreadable, too large, not YAML, or not a mapping.
-    """
-    source = str(path)
-    text = read_user_text(path, max_bytes=MAX_CONFIG_BYTES)
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise InputError(source, f"not valid YAML{where}") from None
-    except ValueError as error:  # a value YAML recognises but cannot build: 2026-02-30
-        raise InputError(source, f"{_bad_value_line(text, error)}{error}") from None
-    except RecursionError:
-        raise InputError(source, f"nested more than {_MAX_DEPTH} levels deep") from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise InputError(source, "must be a mapping of settings (key: value)")
-    if _depth(data) > _MAX_DEPTH:
-        raise InputError(source, f"nested more than {_MAX_DEPTH} levels deep")
-    return data
-
-
-def _bad_value_line(text: str, error: ValueError) -> str:
-    """`line N: ` for the first line holding a date YAML could not build, else nothing."""
-    for number, line in enumerate(text.splitlines(), 1):
-        for found in re.findall(r"\b\d{4}-\d{1,2}-\d{1,2}\b", line):
-            try:
-                date.fromisoformat(found)
-            except ValueError:
-                return f"line {number}: '{found}' is not a date: "
-    return "" if str(error) else "a value cannot be read: "
-
-
-def _depth(data: object) -> int:
-    """How deeply `data` nests lists and mappings, without recursion."""
-    deepest, pending = 0, [(data, 1)]
-    while pending:
-        node, level = pending.pop()
-        if isinstance(node, dict | list):
-            deepest = max(deepest, level)
-            if level <= _MAX_DEPTH:
-                children = node.values() if isinstance(node, dict) else node
-                pending.extend((child, level + 1) for child in children)
-    return deepest
 
 
 def load_policy(context_dir: Path, config: Path | None = None) -> Policy:

@@ -30,7 +30,7 @@ from rollout_manager.model import (
     StatisticsSettings,
 )
 from rollout_manager.model import Threshold as _Threshold
-from rollout_manager.planning import bounded_stats, sequential, stats
+from rollout_manager.planning import bounded_stats, sequential, stage_limits, stats
 from rollout_manager.planning import decisions as rules
 from rollout_manager.planning.policy import LadderStep, Policy
 from rollout_manager.planning.schedule import GateCalendar, schedule_stages
@@ -41,12 +41,6 @@ _PURPOSE_TEXT: dict[Purpose, str] = {
     "parity_check": "Confirm parity within the success tolerance",
     "full_rollout": "Full rollout: bake at 100% before the legacy path is removed",
 }
-
-
-LONGEST_STAGE_HOURS = 24 * 90
-"""No stage is planned longer than 90 days, however little traffic it sees."""
-# No gate is sized for an error rate above this: at 99% nearly every request fails.
-_HIGHEST_TARGET = 0.99
 
 
 @dataclass
@@ -98,17 +92,11 @@ def _inputs(context: RolloutContext, policy: Policy, risk: RiskAssessment) -> _I
     return _Inputs(
         daily=daily,
         p0=p0,
-        rollback_rate=_worse(p0, p0 * tol.rollback_error_multiplier),
-        parity_rate=_worse(p0, p0 + tol.error_rate_points),
-        smoke_rate=_worse(p0, p0 * tol.smoke_multiplier),
+        rollback_rate=stage_limits.worse_rate(p0, p0 * tol.rollback_error_multiplier),
+        parity_rate=stage_limits.worse_rate(p0, p0 + tol.error_rate_points),
+        smoke_rate=stage_limits.worse_rate(p0, p0 * tol.smoke_multiplier),
         revenue_n=revenue_n,
     )
-
-
-def _worse(p0: float, rate: float) -> float | None:
-    """The rate a gate watches for, capped at 99%; None when that leaves no room above ``p0``."""
-    target = min(rate, _HIGHEST_TARGET)
-    return target if target > p0 else None
 
 
 def _ladder(policy: Policy, risk: RiskAssessment) -> list[LadderStep]:
@@ -162,8 +150,7 @@ def _required(step: LadderStep, inputs: _Inputs, policy: Policy) -> tuple[int, f
     if inputs.daily is None or inputs.daily <= 0:
         return needed, minimum
     need_hours = stats.hours_for_transactions(needed, inputs.daily, step.traffic_percent / 100)
-    # A trickle of traffic would need years (or more days than a calendar holds): cap and warn.
-    return needed, min(max(need_hours, minimum), LONGEST_STAGE_HOURS)
+    return needed, min(max(need_hours, minimum), stage_limits.LONGEST_STAGE_HOURS)
 
 
 def _audience(step: LadderStep, context: RolloutContext) -> str:
@@ -220,7 +207,6 @@ def _seen(
     if inputs.p0 is None or inputs.rollback_rate is None:
         return _Seen(expected, None, None)
     alpha, power = policy.statistics.alpha, policy.statistics.power
-    # Bounded cost: exact tails where they are cheap, the normal approximation above the cap.
     return _Seen(
         expected,
         bounded_stats.stage_detectable_rate(expected, inputs.p0, alpha=alpha, power=power),
@@ -398,12 +384,7 @@ def _explain(design: StageDesign, inputs: _Inputs, policy: Policy, context: Roll
             "expected transactions are unknown."
         )
     if inputs.p0 is not None and inputs.rollback_rate is None:
-        design.warnings.append(
-            f"Baseline error rate {pct(inputs.p0)}: a "
-            f"{policy.tolerances.rollback_error_multiplier:g}x regression has no room below "
-            f"{pct(_HIGHEST_TARGET, 0)}, so stages are not sized by error rate; fix the "
-            "service or the figure before rolling out."
-        )
+        design.warnings.append(stage_limits.no_room_warning(inputs.p0, policy))
     if inputs.p0 is None or inputs.rollback_rate is None or inputs.daily is None:
         return
     blind = [
@@ -445,7 +426,7 @@ def _explain(design: StageDesign, inputs: _Inputs, policy: Policy, context: Roll
     _explain_parity(design, inputs, policy)
     _explain_revenue(design, inputs, policy)
     _explain_user_overrides(design, policy)
-    _explain_capped(design, policy)
+    design.warnings += stage_limits.capped_warnings(design.stages, policy)
     if any(s.audience.startswith("Internal") for s in stages):
         design.assumptions.append(
             "Internal staff traffic can fill the first stage's share; otherwise it is "
@@ -509,23 +490,6 @@ def _explain_revenue(design: StageDesign, inputs: _Inputs, policy: Policy) -> No
             f"transactions per arm (coefficient of variation {cv:g} assumed); "
             f"measurable from stage {first.number}."
         )
-
-
-def _explain_capped(design: StageDesign, policy: Policy) -> None:
-    for stage in design.stages:
-        if _user_duration(policy, stage.number) is not None or stage.required_transactions == 0:
-            continue
-        if (
-            stage.required_hours >= LONGEST_STAGE_HOURS
-            and stage.expected_transactions < stage.required_transactions
-        ):
-            design.warnings.append(
-                f"Stage {stage.number} ({stage.traffic_percent:g}%) would need more than "
-                f"{hours(LONGEST_STAGE_HOURS)} to see the {count(stage.required_transactions)} "
-                f"transactions its purpose needs; it is planned for the longest stage, "
-                f"{hours(LONGEST_STAGE_HOURS)}, and sees about "
-                f"{count(stage.expected_transactions)}."
-            )
 
 
 def _explain_user_overrides(design: StageDesign, policy: Policy) -> None:

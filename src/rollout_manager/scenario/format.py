@@ -17,7 +17,6 @@ have made. Heredoc bodies are taken literally (no `$VAR` expansion).
 from __future__ import annotations
 
 import re
-import shlex
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -26,21 +25,11 @@ from typing import Any
 import yaml
 
 from rollout_manager.errors import InputError
+from rollout_manager.scenario.setup_shell import file_command, writes_a_file
 from rollout_manager.storage import read_user_text
 
 MAX_SCENARIO_BYTES = 1024 * 1024
 
-# Commands that write, copy, link, move or fetch files: refused in a Setup, never ignored.
-_FILE_COMMANDS = frozenset(
-    (
-        *("tee", "cp", "mv", "ln", "install", "dd", "rsync", "scp", "curl", "wget"),
-        *("touch", "truncate", "rm", "unlink", "mkfifo", "mknod", "chmod", "chown"),
-        *("sed", "awk", "perl", "python", "python3", "sh", "bash", "zsh"),
-        *("tar", "unzip", "git", "patch"),
-    )
-)
-_PREFIXES = frozenset(("sudo", "env", "command", "exec", "nohup", "time", "xargs"))
-_SEPARATORS = frozenset(("|", "||", "&&", ";", "&", "(", ")", "|&"))
 _FENCE = re.compile(r"^ {0,3}(?P<mark>`{3,}|~{3,})(?P<info>.*)$")
 _HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
 _HEREDOC_TO_FILE = (
@@ -269,35 +258,6 @@ def _checked_name(target: str, line: int) -> str:
     return name
 
 
-def _tokens(text: str) -> list[str]:
-    try:
-        lexer = shlex.shlex(text, posix=True, punctuation_chars=True)
-        lexer.whitespace_split = True
-        return list(lexer)
-    except ValueError:  # unbalanced quotes: not a command we could judge
-        return []
-
-
-def _writes_a_file(text: str) -> bool:
-    """Whether a shell line redirects output into a file (other than a heredoc head)."""
-    return any(token in (">", ">>", ">|", "&>") for token in _tokens(text))
-
-
-def _file_command(text: str) -> str | None:
-    """The first command on a shell line that creates, copies, links or moves a file, if any."""
-    at_command = True
-    for token in _tokens(text):
-        if token in _SEPARATORS:
-            at_command = True
-        elif at_command and token in _PREFIXES:
-            continue
-        elif at_command:
-            if token.rsplit("/", 1)[-1] in _FILE_COMMANDS:
-                return token
-            at_command = False
-    return None
-
-
 def _heredocs(fence: _Fenced, files: dict[str, str]) -> None:
     lines = fence.lines
     index = 0
@@ -309,11 +269,11 @@ def _heredocs(fence: _Fenced, files: dict[str, str]) -> None:
                 raise _ParseError(
                     number, "only `cat > FILE <<'EOF'` heredocs are supported in Setup"
                 )
-            if _writes_a_file(text):
+            if writes_a_file(text):
                 raise _ParseError(
                     number, "Setup may create files only with `cat > FILE <<'EOF'` heredocs"
                 )
-            command = _file_command(text)
+            command = file_command(text)
             if command is not None:
                 raise _ParseError(
                     number,

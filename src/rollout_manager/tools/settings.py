@@ -21,12 +21,11 @@ from rollout_manager.errors import InputError
 from rollout_manager.planning.plan import build_plan, section_json
 from rollout_manager.planning.policy import (
     CONFIG_NAME,
-    MAX_CONFIG_BYTES,
     FreezeWindow,
     StageAdjustment,
     policy_from_overrides,
-    read_config,
 )
+from rollout_manager.planning.settings_file import MAX_CONFIG_BYTES, read_config
 from rollout_manager.reading.context import read_context
 from rollout_manager.render.sections import render_section
 from rollout_manager.storage import atomic_write_text, locked, read_user_text
