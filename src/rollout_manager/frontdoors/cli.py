@@ -121,6 +121,20 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_simulate(args: argparse.Namespace) -> int:
+    from rollout_manager.planning.simulate import simulate_rollout  # numpy: only here
+    from rollout_manager.render.simulation import render_simulation
+
+    if args.runs < 1:
+        raise InputError("--runs", f"must be at least 1, got {args.runs}")
+    report = simulate_rollout(_plan(args), runs=args.runs, seed=args.seed)
+    if args.json:
+        _print_json(report.model_dump(mode="json"))
+    else:
+        print(render_simulation(report), end="")
+    return 0
+
+
 def _cmd_schema(_args: argparse.Namespace) -> int:
     from rollout_manager.schema import plan_json_schema
 
@@ -151,6 +165,16 @@ def _build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--json", action="store_true", help="print the RolloutPlan as JSON")
     plan.add_argument("-o", "--output", type=Path, default=None, metavar="FILE")
     plan.set_defaults(handler=_cmd_plan)
+
+    simulate = sub.add_parser(
+        "simulate",
+        help="run the plan's decision rules against simulated healthy and regressed rollouts",
+    )
+    _common(simulate)
+    simulate.add_argument("--json", action="store_true", help="print the report as JSON")
+    simulate.add_argument("--runs", type=int, default=10_000, help="rollouts (default 10,000)")
+    simulate.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    simulate.set_defaults(handler=_cmd_simulate)
 
     schema = sub.add_parser("schema", help="print the JSON Schema of RolloutPlan")
     schema.set_defaults(handler=_cmd_schema)

@@ -357,6 +357,8 @@ def summarize(
         false_rollback=round(_combined([d.false_rollback for d in decisions]), 6),
         false_hold=round(_combined([d.false_hold for d in decisions]), 6),
         method=METHOD,
+        false_rollback_limit=plan_budget.rollback_total,
+        false_hold_limit=plan_budget.hold_total,
         caught_2x_by_stage=caught_by,
         notes=[
             f"{METHOD}: the {pct(plan_budget.rollback_total, 0)} false-rollback total is split "

@@ -14,22 +14,22 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from rollout_manager.errors import InputError
-from rollout_manager.formatting import day, money, number, pct, plural, when
+from rollout_manager.formatting import day, when
 from rollout_manager.model import (
     Baseline,
     Communication,
     FeatureSummary,
     PeakWindow,
+    RiskAssessment,
     RolloutContext,
     RolloutPlan,
     Schedule,
     Stage,
-    StatisticsSettings,
     Traffic,
 )
-from rollout_manager.planning import stats
 from rollout_manager.planning.communication import business_days_before, plan_communication
 from rollout_manager.planning.criteria import define_criteria
+from rollout_manager.planning.exposure import exposure_note, worst_case_exposure
 from rollout_manager.planning.monitoring import plan_monitoring
 from rollout_manager.planning.policy import CONFIG_NAME, FreezeWindow, Policy, load_policy
 from rollout_manager.planning.procedure import (
@@ -258,44 +258,6 @@ def _lead_time_warnings(cal: _Calendar, stages: list[Stage], today: date) -> lis
     ]
 
 
-def _alert_window_warnings(
-    context: RolloutContext, stages: list[Stage], settings: StatisticsSettings, policy: Policy
-) -> list[str]:
-    """Say when a CRITICAL rate alert's window is too small to judge the rate it names."""
-    daily_fact = context.baseline.daily_transactions or context.feature.daily_volume
-    canary = [s for s in stages if s.traffic_percent < 100]
-    if daily_fact is None or settings.rollback_error_rate is None or not canary:
-        return []
-    p0, p1 = settings.baseline_error_rate, settings.rollback_error_rate
-    assert p0 is not None
-    needed = stats.stage_sample_size(p0, p1, alpha=settings.alpha, power=settings.power)
-    minutes = policy.alerts.critical_for_minutes
-    per_window = {
-        s.number: daily_fact.value * s.traffic_percent / 100 / 1440 * minutes for s in canary
-    }
-    blind = [n for n, seen in per_window.items() if seen < needed]
-    if not blind:
-        return []
-    example = next(
-        (b for s in canary for b in s.sequential_boundaries if b.transactions >= needed), None
-    )
-    rule = (
-        f" (e.g. roll back at {example.rollback_at_errors} errors within the first "
-        f"{example.transactions:,} transactions)"
-        if example is not None
-        else ""
-    )
-    first, last = canary[0], canary[-1]
-    return [
-        f"A {minutes}-min alert window holds about {number(per_window[first.number])} "
-        f"transactions at stage {first.number} and {number(per_window[last.number])} at "
-        f"stage {last.number}; telling {pct(p0)} from {pct(p1)} needs about {needed:,}. "
-        f"In stages {', '.join(map(str, blind))} the error-rate alerts catch gross failures "
-        f"only: judge the rollback threshold on the stage's cumulative count with its "
-        f"sequential table{rule}."
-    ]
-
-
 def _assumptions(context: RolloutContext, policy: Policy) -> list[str]:
     stats = policy.statistics
     lines = [
@@ -309,36 +271,6 @@ def _assumptions(context: RolloutContext, policy: Policy) -> list[str]:
         "the rest of the traffic is the control."
     )
     return lines
-
-
-def _exposure(context: RolloutContext, stages: list[Stage], recovery: float, policy: Policy) -> str:
-    base = context.baseline
-    daily_fact = base.daily_transactions or context.feature.daily_volume
-    if daily_fact is None:
-        return "Unknown: the documents do not state daily volume."
-    minutes = policy.alerts.critical_for_minutes + recovery
-
-    def affected(stage: Stage) -> str:
-        n = daily_fact.value / 1440 * stage.traffic_percent / 100 * minutes
-        value = (
-            f" (about {money(n * base.avg_transaction_value.value, base.currency)})"
-            if base.avg_transaction_value
-            else ""
-        )
-        return f"about {plural(max(n, 1), 'transaction')}{value} at stage {stage.number} " + (
-            f"({stage.traffic_percent:g}%)"
-        )
-
-    canary = [s for s in stages if s.traffic_percent < 100] or stages
-    exposures = [affected(stages[0])]
-    if canary[-1] is not stages[0]:
-        exposures.append(affected(canary[-1]))
-    return (
-        f"A total failure is caught by a CRITICAL alert within "
-        f"{policy.alerts.critical_for_minutes} min and rolled back in about {recovery:g} min: "
-        + ", ".join(exposures)
-        + "."
-    )
 
 
 def _next_steps(
@@ -372,6 +304,11 @@ def _next_steps(
     ]
 
 
+def keeps_holdback(risk: RiskAssessment, policy: Policy) -> bool:
+    """Whether the 100% bake keeps a holdback on the old path as the revenue control."""
+    return risk.overall in policy.statistics.holdback_levels
+
+
 def build_plan(
     context: RolloutContext, policy: Policy, *, today: date | None = None
 ) -> RolloutPlan:
@@ -388,8 +325,14 @@ def build_plan(
     criteria = define_criteria(context, policy, risk)
     design = design_stages(context, policy, risk, criteria, calendar=cal.gates, start=cal.start)
     stages = design.stages
-    monitoring = plan_monitoring(context, policy, criteria, stages)
+    monitoring = plan_monitoring(
+        context, policy, criteria, stages, holdback=keeps_holdback(risk, policy)
+    )
     procedure, recovery, irreversible_recovery = rollback_procedure(context, policy)
+    for stage in stages:
+        note = exposure_note(context, stage, recovery, policy)
+        if note is not None:
+            stage.notes.append(note)
     communication = plan_communication(
         context,
         policy,
@@ -419,11 +362,10 @@ def build_plan(
         rollback_procedure=procedure,
         expected_recovery_minutes=recovery,
         irreversible_recovery_minutes=irreversible_recovery,
-        worst_case_exposure=_exposure(context, stages, recovery, policy),
+        worst_case_exposure=worst_case_exposure(context, stages, recovery, policy),
         warnings=_context_warnings(context, cal)
         + _lead_time_warnings(cal, stages, today)
-        + design.warnings
-        + _alert_window_warnings(context, stages, design.statistics, policy),
+        + design.warnings,
         assumptions=_assumptions(context, policy) + design.assumptions,
         next_steps=_next_steps(cal, stages, policy, communication, today),
     )

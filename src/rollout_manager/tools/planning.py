@@ -137,6 +137,13 @@ class RenderInput(SectionInput):
         return value
 
 
+class SimulateInput(SectionInput):
+    """Arguments of `simulate_rollout`."""
+
+    runs: int = Field(10_000, ge=100, le=200_000, description="Simulated rollouts per scenario")
+    seed: int = Field(0, ge=0, description="Random seed, for a repeatable run")
+
+
 class DurationInput(ContextInput):
     """Arguments of `stage_duration`."""
 
@@ -276,6 +283,16 @@ def _plan_monitoring(args: SectionInput, env: ToolEnv) -> ToolResult:
 
 def _plan_communication(args: SectionInput, env: ToolEnv) -> ToolResult:
     return _section(_plan(env, args), "comms")
+
+
+def _simulate_rollout(args: SimulateInput, env: ToolEnv) -> ToolResult:
+    from rollout_manager.planning.simulate import simulate_rollout  # numpy: only here
+    from rollout_manager.render.simulation import render_simulation
+
+    report = simulate_rollout(_plan(env, args), runs=args.runs, seed=args.seed)
+    return ToolResult(
+        ok=True, data=report.model_dump(mode="json"), markdown=render_simulation(report)
+    )
 
 
 def _render_plan(args: RenderInput, env: ToolEnv) -> ToolResult:
@@ -704,6 +721,14 @@ _TOOLS = (
         "needed, hours, detectable rate, power, the formula.",
         DurationInput,
         _served(_stage_duration),
+    ),
+    Tool(
+        "simulate_rollout",
+        "Runs the plan's own decision rules on simulated rollouts (default 10,000): healthy "
+        "false rollback and false hold beside the plan's figures; 2x and 5x error rate and "
+        "P95 +20% starting at each stage: share caught, held, missed, exposure. Changes nothing.",
+        SimulateInput,
+        _served(_simulate_rollout),
     ),
     Tool(
         "adjust_plan",
