@@ -79,11 +79,19 @@ def warning_alert(
     pages = None
     if per_day:
         window = _window_transactions(busiest, per_day, alerts.warning_window_minutes)
-        while min_events < max(window, 1) and (
-            pages_per_week(rule, busiest, per_day, policy, min_events)
-            > alerts.max_false_pages_per_week
-        ):
-            min_events += 1
+
+        def too_many(events: int) -> bool:
+            pages = pages_per_week(rule, busiest, per_day, policy, events)
+            return pages > alerts.max_false_pages_per_week
+
+        if too_many(min_events):
+            # Pages fall as the minimum rises: bisect for the smallest one within budget.
+            low = max(min_events, math.floor(rule.threshold * window) + 1) - 1
+            high = max(window, low + 1)
+            while high - low > 1:
+                middle = (low + high) // 2
+                low, high = (middle, high) if too_many(middle) else (low, middle)
+            min_events = high
         pages = pages_per_week(rule, busiest, per_day, policy, min_events)
     minutes = alerts.warning_window_minutes
     return Alert(

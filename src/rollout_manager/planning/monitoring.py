@@ -81,7 +81,7 @@ def _business(context: RolloutContext, criteria: Criteria) -> list[MonitoredMetr
         MonitoredMetric(
             name="revenue_vs_control",
             kind="business",
-            description="Revenue per transaction, treatment vs control",
+            description="Revenue per checkout attempt (failed ones count), treatment vs control",
             split_by=["variant"],
             baseline=0.0,
             unit="ratio",
@@ -127,7 +127,7 @@ def _dashboards(context: RolloutContext) -> list[Dashboard]:
             panels=[
                 "Success and error rate by variant",
                 "Latency P50 / P95 / P99 by variant",
-                "Revenue per transaction, treatment vs control",
+                "Revenue per checkout attempt, treatment vs control",
             ],
         ),
         Dashboard(
