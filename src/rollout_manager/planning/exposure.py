@@ -111,8 +111,8 @@ def worst_case_exposure(
         else ""
     )
     return (
-        f"A total failure at the peak rate ({number(policy.statistics.peak_factor)}x the "
-        f"average, assumed) reaches the error boundary after {' and '.join(parts)}, then "
+        f"A total failure (peak rate, {number(policy.statistics.peak_factor)}x average "
+        f"assumed) hits the error boundary in {', '.join(parts)}, then "
         f"{minutes(recovery)} to roll back; a silent failure runs a whole stage until "
         f"reconciliation: up to {count(most.silent_transactions)} transactions{silent_money} "
         f"at stage {largest.number}."
