@@ -127,6 +127,11 @@ def _calendar(context: RolloutContext, policy: Policy, today: date) -> _Calendar
     return _Calendar(tz=tz, gates=gates, freezes=freezes, start=start, requested=requested)
 
 
+def gate_calendar(context: RolloutContext, policy: Policy, today: date) -> GateCalendar:
+    """The calendar the plan's gates keep (gate hours, peak windows, freezes)."""
+    return _calendar(context, policy, today).gates
+
+
 def _feature(context: RolloutContext) -> FeatureSummary:
     f = context.feature
     return FeatureSummary(

@@ -105,7 +105,11 @@ def register(tool: Tool) -> Tool:
 def registry() -> dict[str, Tool]:
     """All tools by name, with the built-in planning tools loaded."""
     from rollout_manager.tools import planning as planning_tools  # noqa: F401  (registers on import)
+    from rollout_manager.tools.gates import GATE_TOOLS
 
+    for tool in GATE_TOOLS:
+        if tool.name not in _REGISTRY:
+            register(tool)
     return dict(_REGISTRY)
 
 
