@@ -10,8 +10,10 @@ decision judges.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -278,10 +280,11 @@ def read_events(
     expected = expected_categories(plan)
     tallies = {"canary": _Tally(), "control": _Tally()}
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.reader(handle)
-            columns = _header(reader, source)
-            groups = _group(reader, columns, slow_above_ms, source)
+        groups = _fast_groups(path, source) if slow_above_ms is None else None
+        if groups is None:
+            with path.open(encoding="utf-8", newline="") as handle:
+                reader = csv.reader(handle)
+                groups = _group(reader, _header(reader, source), slow_above_ms, source)
     except FileNotFoundError:
         raise InputError(source, "file not found") from None
     except (UnicodeDecodeError, csv.Error) as problem:
@@ -312,6 +315,65 @@ def read_events(
 
 
 _Group = tuple[str, str, str, bool]
+_CHUNK_BYTES = 8 * 1024 * 1024
+
+
+def _row_pattern(columns: dict[str, int]) -> tuple[re.Pattern[bytes], int]:
+    """A regex capturing variant, error (and category) from one unquoted CSV line."""
+    wanted = [columns["variant"], columns["error"]]
+    if "error_category" in columns:
+        wanted.append(columns["error_category"])
+    fields = [rb"([^,\n]*)" if i in wanted else rb"[^,\n]*" for i in range(max(wanted) + 1)]
+    order = sorted(wanted)
+    return re.compile(rb"^" + b",".join(fields), re.MULTILINE), len(order)
+
+
+def _fast_groups(path: Path, source: str) -> Counter[_Group] | None:
+    """Group unquoted CSV rows with one regex scan per 8 MiB chunk (about twice `csv`'s speed).
+
+    None when the file quotes a field: then `csv` reads it.
+    """
+    with path.open("rb") as handle:
+        with io.TextIOWrapper(io.BytesIO(handle.readline()), encoding="utf-8-sig") as first:
+            columns = _header(csv.reader(first), source)
+        pattern, width = _row_pattern(columns)
+        found: Counter[tuple[bytes, ...]] = Counter()
+        rest = b""
+        while chunk := handle.read(_CHUNK_BYTES):
+            chunk = rest + chunk
+            cut = chunk.rfind(b"\n") + 1
+            rest, chunk = chunk[cut:], chunk[:cut]
+            if b'"' in chunk or b'"' in rest:
+                return None
+            matches = pattern.findall(chunk)
+            blank = chunk.count(b"\n\n") + chunk.count(b"\n\r\n") + chunk.startswith(b"\n")
+            if len(matches) + blank != chunk.count(b"\n"):
+                raise InputError(source, "a row has fewer columns than the header")
+            found.update(matches if width > 1 else [(m,) for m in matches])
+        if rest.strip():
+            if b'"' in rest:
+                return None
+            tail = pattern.findall(rest + b"\n")
+            if not tail:
+                raise InputError(source, "a row has fewer columns than the header")
+            found.update(tail)
+    return _decoded(found, columns)
+
+
+def _decoded(found: Counter[tuple[bytes, ...]], columns: dict[str, int]) -> Counter[_Group]:
+    """The regex groups as (variant, error, category, slow), in the header's column order."""
+    wanted = {"variant": columns["variant"], "error": columns["error"]}
+    if "error_category" in columns:
+        wanted["error_category"] = columns["error_category"]
+    position = {
+        name: rank for rank, (name, _) in enumerate(sorted(wanted.items(), key=lambda i: i[1]))
+    }
+    groups: Counter[_Group] = Counter()
+    for key, rows in found.items():
+        text = [part.decode("utf-8").strip() for part in key]
+        category = text[position["error_category"]] if "error_category" in position else ""
+        groups[text[position["variant"]], text[position["error"]], category, False] += rows
+    return groups
 
 
 def _group(
