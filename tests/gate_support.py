@@ -20,6 +20,7 @@ from rollout_manager.planning.plan import plan_folder
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "scenarios" / "progressive-rollout"
 START = "2026-12-01"
+P0_STAGE2 = Fraction(8, 1000)
 
 # Stage 2 of the seed (5% traffic, 0.8% baseline): the gate test the README states
 # (1,269 transactions, hold at 17 errors) and the stage's Wald rollback rows.
