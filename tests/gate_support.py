@@ -81,10 +81,13 @@ def write_counts(path: Path, canary: dict[str, Any], control: dict[str, Any] | N
     return path
 
 
-def write_events(path: Path, arms: dict[str, tuple[int, int]], *, expected: int = 0) -> Path:
+def write_events(
+    path: Path, arms: dict[str, tuple[int, int]], *, expected: int = 0, slow: int = 0
+) -> Path:
     """Raw events CSV: per variant (`on`/`off`) so many rows and errors, errors first.
 
-    The first `expected` errors of each arm are card declines (expected errors).
+    The first `expected` errors of each arm are card declines (expected errors); the last
+    `slow` rows of each arm take 1,200 ms, every other row 300-799 ms.
     """
     with path.open("w", encoding="utf-8") as handle:
         handle.write("timestamp,variant,error,error_category,latency_ms,amount\n")
@@ -96,6 +99,6 @@ def write_events(path: Path, arms: dict[str, tuple[int, int]], *, expected: int 
                 )
                 handle.write(
                     f"2026-12-03T10:{i % 60:02d}:00Z,{variant},{int(failed)},{category},"
-                    f"{300 + i % 500},{67.5}\n"
+                    f"{1200 if i >= rows - slow else 300 + i % 500},{67.5}\n"
                 )
     return path

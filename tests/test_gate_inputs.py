@@ -173,3 +173,29 @@ def test_counts_for_another_stage_are_refused(seed: tuple[Path, RolloutPlan, Pat
 
     with pytest.raises(InputError, match="the counts are for stage 3, not 2"):
         _gate(folder, plan_file, counts)
+
+
+# A hand-made latency decision: requests slower than the 890 ms baseline P95 are 5% when
+# healthy; the gate needs 1,000 requests with fewer than 64 slow ones.
+LATENCY = {
+    "metric": "p95_latency_ms", "event": "requests slower than 890 ms",
+    "purpose": "rollback_threshold", "baseline_rate": 0.05, "alternative_rate": 0.1,
+    "alpha": 0.05, "power": 0.8, "gate": {"min_transactions": 1000, "hold_at_errors": 64},
+    "rollback_boundary": [{"n": 1000, "k": 90}], "false_rollback": 0.0, "false_hold": 0.05,
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("slow", "expected"), [(40, "advance"), (70, "hold"), (95, "rollback")])
+def test_a_latency_decision_counts_requests_slower_than_the_baseline_p95(
+    tmp_path: Path, slow: int, expected: str
+) -> None:
+    # 1,000 requests at the gate's own n: fewer than 64 slow passes, 64 or more holds, and
+    # 90 or more within the first 1,000 crosses the boundary row (1,000, 90).
+    folder = copy_seed(tmp_path / "seed")
+    plan = seed_plan_with_decisions(folder, {2: [LATENCY]})
+    plan_file = write_plan(plan, folder / "plan.json")
+    events = write_events(folder / "events.csv", {"on": (1000, 8)}, slow=slow)
+    counts = write_counts(folder / "counts.json", {"transactions": 1000, "errors": 8, "slow": slow})
+
+    assert _gate(folder, plan_file, events) == expected
+    assert _gate(folder, plan_file, counts) == expected

@@ -42,7 +42,10 @@ SERIES = {
     "healthy": ((3000, 24), (57000, 456)),
     "regressed": ((3000, 48), (57000, 456)),
     "gross": ((100, 8), (1900, 15)),
+    "slow": ((1000, 8), (19000, 152)),
 }
+# flag "slow": requests above the 890 ms baseline P95 (histogram bucket le="0.89"), per arm.
+SLOW = {"on": 120, "off": 950}
 OPEN_CALENDAR = """\
 timezone: UTC
 calendar:
@@ -84,6 +87,20 @@ def _openmetrics(since: datetime, minutes: int) -> str:
                     lines.append(
                         f'{family}_total{{flag="{flag}",variant="{variant}"}} {value} {stamp}'
                     )
+    lines.append("# TYPE rollout_request_duration_seconds histogram")
+    for variant, (requests, _errors) in zip(("on", "off"), SERIES["slow"], strict=True):
+        labels = f'flag="slow",variant="{variant}"'
+        for minute in range(minutes + 1):
+            stamp = int((since + timedelta(minutes=minute)).timestamp())
+            total = requests * minute // minutes
+            fast = total - SLOW[variant] * minute // minutes
+            name = "rollout_request_duration_seconds"
+            lines += [
+                f'{name}_bucket{{{labels},le="0.89"}} {fast} {stamp}',
+                f'{name}_bucket{{{labels},le="+Inf"}} {total} {stamp}',
+                f"{name}_count{{{labels}}} {total} {stamp}",
+                f"{name}_sum{{{labels}}} {total * 0.5} {stamp}",
+            ]
     return "\n".join([*lines, "# EOF"]) + "\n"
 
 
@@ -164,6 +181,20 @@ def folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return result
 
 
+@pytest.fixture(scope="module")
+def slow_folder(tmp_path_factory: pytest.TempPathFactory, folders: dict[str, Path]) -> Path:
+    """Flag `slow`, judged by the hand-made latency decision of test_gate_inputs."""
+    from tests.test_gate_inputs import LATENCY
+
+    folder = folders["slow"]
+    plan = seed_plan_with_decisions(
+        copy_seed(tmp_path_factory.mktemp("s") / "seed"), {2: [LATENCY]}
+    )
+    plan.feature.flag = "slow"
+    write_plan(plan, folder / "plan.json")
+    return folder
+
+
 def _judge(folder: Path, server: Server, **source: object) -> str:
     verdict, _ = evaluate(
         GateRequest(
@@ -193,7 +224,21 @@ def test_a_gross_failure_rolls_back(server: Server, folders: dict[str, Path]) ->
     assert _judge(folders["gross"], server, prometheus=server.url) == "rollback"
 
 
-@pytest.mark.parametrize("flag", list(SERIES))
+def test_slow_requests_come_from_the_histogram_bucket(server: Server, slow_folder: Path) -> None:
+    # 120 of the 1,070 requests above 890 ms on a 1,000 / 20,000 = 1/20 share: the exact
+    # conditional p-value is below the level of the latency boundary row (1,000, 90) at 5%.
+    assert upper_tail(120, 1070, Fraction(1, 20)) < upper_tail(90, 1000, Fraction(1, 20))
+    verdict, _ = evaluate(
+        GateRequest(folder=slow_folder, stage=2, plan_file=slow_folder / "plan.json",
+                    at=server.at, since=server.since, prometheus=server.url)
+    )  # fmt: skip
+
+    assert verdict.verdict == "rollback"
+    assert verdict.canary == {"transactions": 1000, "p95_latency_ms": 120.0}
+    assert verdict.control == {"transactions": 19000, "p95_latency_ms": 950.0}
+
+
+@pytest.mark.parametrize("flag", ["healthy", "regressed", "gross"])
 def test_counts_file_raw_events_and_prometheus_agree(
     server: Server, folders: dict[str, Path], flag: str
 ) -> None:
