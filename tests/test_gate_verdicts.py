@@ -200,3 +200,20 @@ def test_a_stage_without_decisions_is_bad_input_not_a_verdict(
     observation = Observation(canary=Arm(100, {"errors": 0}), control=None, source="test")
     with pytest.raises(InputError, match="stage 3 states no decision rules"):
         judge_stage(plan, 3, observation, at=AT, since=SINCE, calendar=None, min_dwell_hours=24)
+
+
+def test_a_metric_without_counts_is_not_judged_and_does_not_block(tmp_path: Path) -> None:
+    from tests.gate_support import STAGE2_DECISION
+    from tests.test_gate_inputs import LATENCY
+
+    folder = copy_seed(tmp_path / "seed")
+    plan = seed_plan_with_decisions(folder, {2: [STAGE2_DECISION, LATENCY]})
+    observation = Observation(canary=Arm(3000, {"errors": 24}), control=None, source="test")
+
+    verdict = judge_stage(
+        plan, 2, observation, at=AT, since=SINCE, calendar=None, min_dwell_hours=24
+    )
+
+    assert [m.verdict for m in verdict.metrics] == ["advance", "not_judged"]
+    assert verdict.verdict == "advance"
+    assert "Not judged (no counts given): p95_latency_ms." in verdict.summary

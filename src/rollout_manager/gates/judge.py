@@ -12,9 +12,13 @@ level it attains under the decision's baseline rate `p0`: `P(X >= k | n, p0)`.
   against the level of the plan's rule; at the plan's own `n` both readings
   are the same.
 - Against the concurrent control (its counts given): the exact conditional
-  test replaces the baseline tail, at the same level as the plan's rule at
-  this `n`; no baseline rate is assumed, so a month with a different mix
-  judges the change, not the month.
+  test replaces the baseline tail, held against the level of the plan's rule
+  (the row covering `n`, or the gate test); no baseline rate is assumed, so
+  a month with a different mix judges the change, not the month.
+
+A decision whose count the observed data lacks (a counts file with errors
+but no `slow`) is `not_judged` and says so; the stage is judged on the rest,
+and with none judged it is `continue`.
 
 The split is checked too: a canary share far from the stage's traffic share
 (two-sided exact test, p < 0.001) holds the stage, because a broken split
@@ -33,7 +37,7 @@ from rollout_manager.gates.tests import (
     sample_ratio_p_value,
     upper_tail,
 )
-from rollout_manager.gates.verdict import MetricVerdict, SampleRatio, Verdict
+from rollout_manager.gates.verdict import MetricOutcome, MetricVerdict, SampleRatio, Verdict
 from rollout_manager.model import BoundaryPoint, Decision
 from rollout_manager.planning.stats import hours_for_transactions
 
@@ -44,9 +48,10 @@ Against = Literal["control", "baseline"]
 _ORDER: tuple[Verdict, ...] = ("rollback", "hold", "continue", "advance")
 
 
-def worst(verdicts: list[Verdict]) -> Verdict:
+def worst(verdicts: list[MetricOutcome]) -> Verdict:
     """The verdict that wins: rollback, then hold, then continue, then advance."""
-    return min(verdicts, key=_ORDER.index) if verdicts else "continue"
+    judged = [v for v in verdicts if v != "not_judged"]
+    return min(judged, key=_ORDER.index) if judged else "continue"
 
 
 def _n(value: float) -> str:
@@ -99,7 +104,7 @@ def _rollback(d: Decision, c: _Counts, event: str) -> tuple[MetricVerdict | None
     if point is None:
         return None, "the plan states no rollback boundary"
     rule = f"the rollback boundary of {point.k} {event} within the first {_n(point.n)}"
-    level = upper_tail(point.k, min(c.n, point.n), d.baseline_rate)
+    level = upper_tail(point.k, point.n, d.baseline_rate)
     p_value = c.p_value(d.baseline_rate)
     if c.against == "baseline" and not past:
         crossed = c.k >= point.k
@@ -165,7 +170,7 @@ def _gate(d: Decision, c: _Counts, event: str, no_rollback: str) -> MetricVerdic
 def _verdict(  # noqa: PLR0917  (the verdict's fields, named at every call by position)
     d: Decision,
     c: _Counts,
-    verdict: Verdict,
+    verdict: MetricOutcome,
     reason: str,
     p_value: float | None,
     level: float | None,
@@ -200,8 +205,8 @@ def judge_decision(
     control_n = control.transactions if control is not None and control_k is not None else None
     counts = _Counts(n=canary.transactions, k=k or 0, control_n=control_n, control_k=control_k)
     if k is None:
-        reason = f"no count for {d.metric} in the observed data (no '{d.metric}' or its source)"
-        return _verdict(d, counts, "continue", reason + ": continue.", None, None, None)
+        reason = f"{d.metric}: not judged, the observed data has no count for it"
+        return _verdict(d, counts, "not_judged", reason + ".", None, None, None)
     if counts.n == 0:
         need = d.gate.min_transactions
         return _verdict(

@@ -136,6 +136,9 @@ def _summary(verdict: str, metrics: list[MetricVerdict], split: SampleRatio | No
         reasons = [split.reason.capitalize()]
     else:
         reasons = [m.reason for m in metrics if m.verdict == verdict] or [m.reason for m in metrics]
+        unjudged = [m.metric for m in metrics if m.verdict == "not_judged"]
+        if unjudged and len(unjudged) < len(metrics):
+            reasons.append(f"Not judged (no counts given): {', '.join(unjudged)}.")
     label = {"advance": "Advance", "continue": "Continue", "hold": "Hold", "rollback": "Roll back"}
     text = " ".join(f"{m[0].upper()}{m[1:]}" for m in reasons)
     return f"{label[verdict]}. {text}"

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from rollout_manager.model import BoundaryPoint, GateTest
 
 Verdict = Literal["advance", "continue", "hold", "rollback"]
+MetricOutcome = Literal["advance", "continue", "hold", "rollback", "not_judged"]
 
 EXIT_CODES: dict[Verdict, int] = {"advance": 0, "continue": 3, "hold": 4, "rollback": 5}
 """`rollout gate` exit status per verdict; 2 is bad input, 1 an internal error."""
@@ -24,7 +25,8 @@ class MetricVerdict(_Model):
 
     metric: str
     label: str = ""
-    verdict: Verdict
+    verdict: MetricOutcome
+    """`not_judged` when the observed data has no count for this metric."""
     reason: str
     """One or two sentences with the counts and the plan's numbers."""
     against: Literal["control", "baseline"]
