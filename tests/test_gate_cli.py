@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from rollout_manager.gates.journal import read_journal
-from rollout_manager.tools.registry import dispatch
+from rollout_manager.tools.catalog import dispatch
 from tests.conftest import ROLLOUT, RunCli
 from tests.gate_support import copy_seed, seed_plan_with_decisions, write_counts, write_plan
 

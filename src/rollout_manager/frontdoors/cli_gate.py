@@ -33,9 +33,9 @@ def _time(text: str, option: str) -> datetime:
 
 
 def _cmd_gate(args: argparse.Namespace) -> int:
-    from rollout_manager.frontdoors.cli import _parse_start
     from rollout_manager.gates.report import render_verdict
     from rollout_manager.gates.run import GateRequest, evaluate
+    from rollout_manager.tools.inputs import parse_start
 
     request = GateRequest(
         folder=args.context,
@@ -46,7 +46,7 @@ def _cmd_gate(args: argparse.Namespace) -> int:
         since=_time(args.since, "--since") if args.since else None,
         plan_file=args.plan,
         config=args.config,
-        start=_parse_start(args.start) if args.start else None,
+        start=parse_start(args.start) if args.start else None,
     )
     verdict, _journal = evaluate(request)
     if args.json:
@@ -57,19 +57,19 @@ def _cmd_gate(args: argparse.Namespace) -> int:
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
-    from rollout_manager.frontdoors.cli import _parse_start
     from rollout_manager.gates.journal import read_journal
     from rollout_manager.gates.report import render_status
     from rollout_manager.gates.run import GateRequest, load_plan
     from rollout_manager.gates.status import rollout_status
     from rollout_manager.planning.policy import load_policy
+    from rollout_manager.tools.inputs import parse_start
 
     request = GateRequest(
         folder=args.context,
         stage=1,
         plan_file=args.plan,
         config=args.config,
-        start=_parse_start(args.start) if args.start else None,
+        start=parse_start(args.start) if args.start else None,
     )
     plan, _source = load_plan(request, load_policy(args.context, args.config))
     status = rollout_status(plan, read_journal(args.context))

@@ -16,7 +16,7 @@ from rollout_manager.gates.prometheus import read_prometheus
 from rollout_manager.gates.stage import find_stage, judge_stage
 from rollout_manager.gates.verdict import GateVerdict
 from rollout_manager.model import RolloutPlan, Stage
-from rollout_manager.planning.plan import build_plan, gate_calendar
+from rollout_manager.planning.plan import build_plan, plan_calendar
 from rollout_manager.planning.policy import Policy, load_policy
 from rollout_manager.reading.context import read_context
 from rollout_manager.storage import read_user_text
@@ -41,17 +41,6 @@ class GateRequest:
     config: Path | None = None
     start: date | datetime | None = None
     today: date | None = None
-    shown_folder: str | None = None
-    """How to name files in errors (relative to a served folder)."""
-
-
-def _shown(request: GateRequest, path: Path) -> str:
-    if request.shown_folder is None:
-        return str(path)
-    try:
-        return path.resolve().relative_to(request.folder.resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def load_plan(request: GateRequest, policy: Policy) -> tuple[RolloutPlan, str]:
@@ -61,7 +50,7 @@ def load_plan(request: GateRequest, policy: Policy) -> tuple[RolloutPlan, str]:
         if start is not None:
             policy = policy.model_copy(update={"start": start})
         return build_plan(read_context(request.folder), policy, today=request.today), "the plan"
-    shown = _shown(request, request.plan_file)
+    shown = str(request.plan_file)
     text = read_user_text(request.plan_file, max_bytes=MAX_PLAN_BYTES, shown=shown)
     try:
         return RolloutPlan.model_validate(json.loads(text)), shown
@@ -101,7 +90,7 @@ def _observe(
         return read_prometheus(request.prometheus, plan, stage, source, since=since, at=at)
     if request.observed is None:
         raise InputError("--observed", "give --observed FILE (counts JSON or events CSV)")
-    shown = _shown(request, request.observed)
+    shown = str(request.observed)
     if request.observed.suffix.lower() == ".csv":
         return read_events(
             request.observed,
@@ -123,7 +112,8 @@ def evaluate(request: GateRequest) -> tuple[GateVerdict, Path]:
     policy = load_policy(request.folder, request.config)
     plan, plan_source = load_plan(request, policy)
     stage = find_stage(plan, request.stage, plan_source)
-    calendar = gate_calendar(read_context(request.folder), policy, request.today or date.today())
+    context = read_context(request.folder)
+    calendar = plan_calendar(context, policy, request.today or date.today()).gates
     at = request.at or datetime.now(UTC)
     observation = _observe(request, plan, stage, policy, at)
     at = request.at or observation.at or at

@@ -41,6 +41,7 @@ from rollout_manager.planning.risk import assess_risk, event_name
 from rollout_manager.planning.schedule import Freeze, GateCalendar, event_freezes, resolve_timezone
 from rollout_manager.planning.stages import design_stages
 from rollout_manager.reading.context import read_context
+from rollout_manager.sections import section_named
 
 # Freezes this close to the rollout window are listed in the schedule.
 _NEAR = timedelta(days=14)
@@ -98,7 +99,8 @@ def _requested_start(policy: Policy, tz: ZoneInfo) -> datetime | None:
     return datetime.combine(value, policy.calendar.gate_start, tzinfo=tz)
 
 
-def _calendar(context: RolloutContext, policy: Policy, today: date) -> _Calendar:
+def plan_calendar(context: RolloutContext, policy: Policy, today: date) -> _Calendar:
+    """The plan's calendar: time zone, gates (hours, peaks, freezes) and the first start."""
     tz = _timezone(context, policy)
     requested = _requested_start(policy, tz)
     anchor = requested.date() if requested else today
@@ -125,11 +127,6 @@ def _calendar(context: RolloutContext, policy: Policy, today: date) -> _Calendar
     )
     start = gates.next_allowed(requested) if requested else gates.next_business_day_start(today)
     return _Calendar(tz=tz, gates=gates, freezes=freezes, start=start, requested=requested)
-
-
-def gate_calendar(context: RolloutContext, policy: Policy, today: date) -> GateCalendar:
-    """The calendar the plan's gates keep (gate hours, peak windows, freezes)."""
-    return _calendar(context, policy, today).gates
 
 
 def _feature(context: RolloutContext) -> FeatureSummary:
@@ -388,7 +385,7 @@ def build_plan(
         today: the planning date, used only for the default start.
     """
     today = today or date.today()
-    cal = _calendar(context, policy, today)
+    cal = plan_calendar(context, policy, today)
     risk = assess_risk(context, policy, start=cal.start, freezes=cal.freezes)
     criteria = define_criteria(context, policy, risk)
     design = design_stages(context, policy, risk, criteria, calendar=cal.gates, start=cal.start)
@@ -462,15 +459,6 @@ def plan_folder(
         raise
 
 
-SECTIONS: dict[str, tuple[str, ...]] = {
-    "assess": ("feature", "baseline", "risk"),
-    "stages": ("feature", "schedule", "stages", "warnings"),
-    "criteria": ("criteria",),
-    "monitoring": ("monitoring",),
-    "comms": ("communication",),
-}
-
-
 def section_json(plan: RolloutPlan, section: str) -> dict[str, Any]:
     """The contract fields one section command prints with `--json`."""
-    return plan.model_dump(mode="json", include=set(SECTIONS[section]))
+    return plan.model_dump(mode="json", include=set(section_named(section).fields))

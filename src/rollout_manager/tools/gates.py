@@ -15,7 +15,7 @@ from pydantic import Field, field_validator
 from rollout_manager.gates.report import render_verdict
 from rollout_manager.gates.run import GateRequest, evaluate
 from rollout_manager.planning.policy import load_policy
-from rollout_manager.tools.planning import ContextInput, _served
+from rollout_manager.tools.inputs import ContextInput
 from rollout_manager.tools.registry import Tool, ToolEnv, ToolResult
 
 _PATH = r"^[^\x00-\x1f]*$"
@@ -66,8 +66,8 @@ def _evaluate_gate(args: GateInput, env: ToolEnv) -> ToolResult:
         at=args.at,
         since=args.since,
         plan_file=_inside(env, args.context, args.plan, "plan"),
+        config=env.config,
         today=env.today,
-        shown_folder=args.context,
     )
     verdict, journal = evaluate(request)
     data = verdict.model_dump(mode="json")
@@ -75,13 +75,13 @@ def _evaluate_gate(args: GateInput, env: ToolEnv) -> ToolResult:
     return ToolResult(ok=True, data=data, markdown=render_verdict(verdict))
 
 
-GATE_TOOLS = (
+GATE_TOOLS: tuple[Tool, ...] = (
     Tool(
         "evaluate_gate",
         "Judges a stage from observed counts (counts JSON, events CSV or Prometheus) with "
         "exactly the plan's decision rules: advance, continue, hold or rollback, explained "
         "with the numbers; against the control when its counts are given. Journals it.",
         GateInput,
-        _served(_evaluate_gate),
+        _evaluate_gate,
     ),
 )
