@@ -69,7 +69,8 @@ def _timing(
     verdict.verdict = "continue"
     verdict.exit_code = EXIT_CODES["continue"]
     verdict.hours_to_wait = round((ready - verdict.at).total_seconds() / 3600, 2)
-    verdict.summary += " Not yet: " + "; ".join(waits) + ": continue."
+    passed = verdict.summary.removeprefix("Advance. ")
+    verdict.summary = f"Continue. {passed} Not yet: " + "; ".join(waits) + "."
     return verdict
 
 
