@@ -15,7 +15,8 @@ from rollout_manager.tools.catalog import dispatch
 from tests.conftest import ROLLOUT, RunCli
 from tests.gate_support import copy_seed, seed_plan_with_decisions, write_counts, write_plan
 
-AT = "2026-12-03T14:30:00Z"  # Thu 09:30 EST: gate hours, 24.5 h into stage 2
+AT = "2026-12-03T14:30:00Z"  # Thu 09:30 EST: gate hours
+SINCE = "2026-12-02T14:00:00Z"  # stage 2 started 24.5 h before AT
 
 
 @pytest.fixture
@@ -57,7 +58,7 @@ def test_the_exit_status_is_the_verdict(
     counts = _counts(seed, "counts.json", canary, control)
     result = run_cli(
         "gate", "2", "--context", seed, "--plan", seed / "plan.json", "--observed", counts,
-        "--at", AT,
+        "--at", AT, "--since", SINCE,
     )  # fmt: skip
 
     assert result.returncode == code, result.stderr
@@ -95,7 +96,8 @@ def test_status_shows_three_gate_calls_in_order(seed: Path, run_cli: RunCli) -> 
              ((3000, 24), AT)]  # fmt: skip
     for number, (canary, at) in enumerate(calls):
         counts = _counts(seed, f"c{number}.json", canary, None)
-        run_cli("gate", "2", "--context", seed, "--plan", plan, "--observed", counts, "--at", at)
+        run_cli("gate", "2", "--context", seed, "--plan", plan, "--observed", counts,
+                "--at", at, "--since", SINCE)  # fmt: skip
 
     text = run_cli("status", "--context", seed, "--plan", plan).stdout
     data = json.loads(run_cli("status", "--context", seed, "--plan", plan, "--json").stdout)

@@ -22,6 +22,7 @@ from tests.gate_support import (
 )
 
 AT = "2026-12-03T14:30:00+00:00"  # Thu 09:30 EST
+SINCE = "2026-12-02T14:00:00+00:00"  # the stage started 24.5 h before
 
 
 @pytest.fixture
@@ -39,6 +40,7 @@ def _gate(folder: Path, plan_file: Path, observed: Path) -> str:
             observed=observed,
             plan_file=plan_file,
             at=datetime.fromisoformat(AT),
+            since=datetime.fromisoformat(SINCE),
         )
     )
     return verdict.verdict

@@ -197,9 +197,11 @@ def test_a_stage_without_decisions_is_bad_input_not_a_verdict(
     seed: tuple[Path, RolloutPlan],
 ) -> None:
     _folder, plan = seed
+    bare = plan.model_copy(deep=True)
+    bare.stages[2].decisions = []
     observation = Observation(canary=Arm(100, {"errors": 0}), control=None, source="test")
     with pytest.raises(InputError, match="stage 3 states no decision rules"):
-        judge_stage(plan, 3, observation, at=AT, since=SINCE, calendar=None, min_dwell_hours=24)
+        judge_stage(bare, 3, observation, at=AT, since=SINCE, calendar=None, min_dwell_hours=24)
 
 
 def test_a_metric_without_counts_is_not_judged_and_does_not_block(tmp_path: Path) -> None:
