@@ -277,6 +277,41 @@ def test_the_cli_reads_prometheus_too(server: Server, folders: dict[str, Path]) 
     assert data["source"] == f"Prometheus {server.url}"
 
 
+def test_the_seed_plans_own_decisions_judge_the_series(
+    server: Server, folders: dict[str, Path], tmp_path: Path
+) -> None:
+    from rollout_manager.planning.plan import plan_folder
+
+    plan = plan_folder(copy_seed(tmp_path / "seed"))
+    (d,) = [d for d in plan.stages[1].decisions if d.metric == "error_rate"]
+    row = next(p for p in sorted(d.rollback_boundary, key=lambda p: p.n) if p.n >= 3000)
+    p0 = Fraction(d.baseline_rate).limit_denominator(10**6)
+    # Healthy: 24 of 480 on a 1/20 share (p ~ 0.53) is above the gate test's level; the 2x
+    # series: 48 of 504 is below the level of the row covering 3,000. The series carry no
+    # latency histogram and no expected-error counter: those decisions are not judged.
+    assert d.gate.min_transactions <= 3000
+    assert upper_tail(24, 480, Fraction(1, 20)) > upper_tail(
+        d.gate.hold_at_errors, d.gate.min_transactions, p0
+    )
+    assert upper_tail(48, 504, Fraction(1, 20)) <= upper_tail(row.k, row.n, p0)
+    outcomes = {}
+    for flag in ("healthy", "regressed"):
+        plan.feature.flag = flag
+        write_plan(plan, folders[flag] / "seed-plan.json")
+        verdict, _ = evaluate(
+            GateRequest(folder=folders[flag], stage=2, plan_file=folders[flag] / "seed-plan.json",
+                        at=server.at, since=server.since, prometheus=server.url)
+        )  # fmt: skip
+        outcomes[flag] = {m.metric: m.verdict for m in verdict.metrics} | {"": verdict.verdict}
+
+    assert outcomes["healthy"] == {
+        "error_rate": "advance", "change_error_rate": "not_judged",
+        "p95_latency_ms": "not_judged", "": "advance",
+    }  # fmt: skip
+    assert outcomes["regressed"]["error_rate"] == "rollback"
+    assert outcomes["regressed"][""] == "rollback"
+
+
 def test_an_unreachable_prometheus_is_bad_input(folders: dict[str, Path]) -> None:
     from rollout_manager.errors import InputError
 

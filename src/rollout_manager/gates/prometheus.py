@@ -155,11 +155,16 @@ def read_prometheus(
     per_metric = {d.metric: _decision_counts(reader, d, plan) for d in stage.decisions}
 
     def arm(variant: str) -> Arm:
-        counts = {
-            key: values.get(variant, 0.0)
-            for key, values in per_metric.items()
-            if values is not None
-        }
+        counts: dict[str, float] = {}
+        for key, values in per_metric.items():
+            if values is None:
+                continue
+            if variant in values:
+                counts[key] = values[variant]
+            elif values or key == "error_rate":
+                # The series exists for another variant, or no error was counted yet: zero.
+                # A series missing for every variant is not measured: the metric is not judged.
+                counts[key] = 0.0
         return Arm(transactions=round(requests.get(variant, 0.0)), counts=counts)
 
     control = arm(source.old_variant)
