@@ -91,6 +91,27 @@ def test_events_count_expected_errors_by_the_documents_breakdown(
     assert observation.control is not None and observation.control.counts["errors"] == 5
 
 
+def test_quoted_fields_are_read_by_csv_with_the_same_counts(
+    seed: tuple[Path, RolloutPlan, Path],
+) -> None:
+    folder, plan, _ = seed
+    path = folder / "quoted.csv"
+    path.write_text(
+        "timestamp,variant,error,error_category,latency_ms,amount\n"
+        '2026-12-03T10:00:00Z,on,1,"Card declined",300,"1,250.00"\n'
+        "2026-12-03T10:01:00Z,on,1,Network timeout,300,10\n"
+        "2026-12-03T10:02:00Z,on,0,,300,10\n"
+        "2026-12-03T10:03:00Z,off,0,,300,10\n",
+        encoding="utf-8",
+    )
+
+    observation = read_events(path, plan)
+
+    assert observation.canary.transactions == 3
+    assert observation.canary.counts == {"errors": 2, "expected_errors": 1}
+    assert observation.control is not None and observation.control.transactions == 1
+
+
 def test_a_million_raw_events_are_judged(seed: tuple[Path, RolloutPlan, Path]) -> None:
     folder, _plan, plan_file = seed
     # 50,000 canary rows with 400 errors (0.8%) and 950,000 control rows with 7,600 (0.8%):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from rollout_manager.formatting import count
 from rollout_manager.gates.verdict import GateVerdict
+from rollout_manager.planning.schedule import format_local, resolve_timezone
 
 
 def _arm(counts: dict[str, float] | None) -> str:
@@ -16,6 +18,10 @@ def _arm(counts: dict[str, float] | None) -> str:
     return text + (f", {count(errors)} errors" if errors is not None else "")
 
 
+def _local(moment: datetime, zone: str | None) -> str:
+    return format_local(moment, resolve_timezone(zone)) if zone else moment.isoformat()
+
+
 def render_verdict(verdict: GateVerdict) -> str:
     """`## Stage 2 gate: ADVANCE`, the explanation, then one row per decision."""
     lines = [
@@ -23,8 +29,9 @@ def render_verdict(verdict: GateVerdict) -> str:
         "",
         verdict.summary,
         "",
-        f"Judged at {verdict.at.isoformat()} on {verdict.source}, "
-        f"{verdict.hours_in_stage:g} h since the stage started ({verdict.since.isoformat()}); "
+        f"Judged at {_local(verdict.at, verdict.timezone)} on {verdict.source}, "
+        f"{verdict.hours_in_stage:g} h since the stage started "
+        f"({_local(verdict.since, verdict.timezone)}); "
         f"against the {'concurrent control' if verdict.against == 'control' else 'plan baseline'}.",
         "",
         "| Metric | Verdict | New path | Events | p-value | Plan level |",

@@ -126,6 +126,7 @@ def judge_stage(
         ),
         canary=observation.canary.as_json(),
         control=None if observation.control is None else observation.control.as_json(),
+        timezone=None if calendar is None else str(calendar.tz),
     )
     if verdict == "advance":
         return _timing(result, calendar=calendar, min_dwell_hours=min_dwell_hours)

@@ -82,3 +82,5 @@ class GateVerdict(_Model):
     """Earliest time the calendar lets this stage advance."""
     canary: dict[str, float]
     control: dict[str, float] | None = None
+    timezone: str | None = None
+    """IANA zone of the plan's calendar, for showing times as the team reads them."""
