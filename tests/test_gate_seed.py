@@ -20,8 +20,9 @@ from rollout_manager.gates.observed import Arm, Observation
 from rollout_manager.gates.stage import judge_stage
 from rollout_manager.gates.verdict import GateVerdict
 from rollout_manager.model import BoundaryPoint, Decision, RolloutPlan, Stage
-from rollout_manager.planning.plan import plan_calendar, plan_folder
+from rollout_manager.planning.plan import plan_folder
 from rollout_manager.planning.policy import load_policy
+from rollout_manager.planning.timeline import plan_timeline
 from rollout_manager.reading.context import read_context
 from tests.gate_support import copy_seed, upper_tail
 
@@ -59,7 +60,7 @@ def _judge(
         control=None if control is None else Arm(control[0], {"errors": control[1]}),
         source="acceptance",
     )
-    calendar = plan_calendar(read_context(folder), load_policy(folder), stage.start.date()).gates
+    calendar = plan_timeline(read_context(folder), load_policy(folder), stage.start.date()).gates
     return judge_stage(
         plan, 2, observation, at=stage.end, since=stage.start, calendar=calendar,
         min_dwell_hours=load_policy(folder).calendar.min_stage_hours,

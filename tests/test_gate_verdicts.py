@@ -19,8 +19,8 @@ from rollout_manager.gates.observed import Arm, Observation
 from rollout_manager.gates.stage import judge_stage
 from rollout_manager.gates.verdict import GateVerdict
 from rollout_manager.model import RolloutPlan
-from rollout_manager.planning.plan import plan_calendar
 from rollout_manager.planning.policy import load_policy
+from rollout_manager.planning.timeline import plan_timeline
 from rollout_manager.reading.context import read_context
 from tests.gate_support import copy_seed, seed_plan_with_decisions, upper_tail
 
@@ -49,7 +49,7 @@ def _judge(
         control=None if control is None else Arm(control[0], {"errors": control[1]}),
         source="test",
     )
-    calendar = plan_calendar(read_context(folder), load_policy(folder), AT.date()).gates
+    calendar = plan_timeline(read_context(folder), load_policy(folder), AT.date()).gates
     return judge_stage(
         plan, 2, observation, at=at, since=since, calendar=calendar, min_dwell_hours=24
     )
