@@ -135,19 +135,20 @@ def test_twenty_concurrent_gates_leave_twenty_journal_lines(seed: Path) -> None:
 
 
 def test_evaluate_gate_tool_judges_and_journals_inside_the_served_folder(seed: Path) -> None:
-    _counts(seed, "counts.json", (100, 8), None)
+    # The tool plans the folder itself (the seed's own decisions): 20 errors in the first 100
+    # transactions are past stage 2's row covering 100 (at most 8, test_gate_seed).
+    write_counts(seed / "counts.json", {"transactions": 100, "errors": 20}, at=AT, since=SINCE)
     result = dispatch(
-        "evaluate_gate",
-        {"context": ".", "stage": 2, "observed": "counts.json", "plan": "plan.json", "at": AT},
-        root=seed,
+        "evaluate_gate", {"context": ".", "stage": 2, "observed": "counts.json"}, root=seed
     )
-    outside = dispatch(
-        "evaluate_gate", {"stage": 2, "observed": "../../etc/passwd", "plan": "plan.json"},
-        root=seed,
-    )  # fmt: skip
+    outside = dispatch("evaluate_gate", {"stage": 2, "observed": "../../etc/passwd"}, root=seed)
+    unreachable = dispatch("evaluate_gate", {"stage": 2, "observed": "prometheus"}, root=seed)
 
     assert result.ok, result.error
     assert result.data["verdict"] == "rollback" and result.data["journal"] == "rollout-log.jsonl"
     assert "ROLLBACK" in result.markdown
     assert [entry["verdict"] for entry in read_journal(seed)] == ["rollback"]
     assert not outside.ok and outside.error is not None and "outside" in outside.error
+    # The address rollout.yaml's metrics_source names (default http://prometheus:9090).
+    assert not unreachable.ok and unreachable.error is not None
+    assert "cannot reach http://prometheus:9090" in unreachable.error

@@ -7,7 +7,7 @@ the Prometheus address the team's `rollout.yaml` names.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
 from pathlib import Path
 
 from pydantic import Field, field_validator
@@ -18,54 +18,42 @@ from rollout_manager.planning.policy import load_policy
 from rollout_manager.tools.inputs import ContextInput
 from rollout_manager.tools.registry import Tool, ToolEnv, ToolResult
 
-_PATH = r"^[^\x00-\x1f]*$"
+_MAX_PATH = 400
+PROMETHEUS = "prometheus"
+"""`observed` value that reads the Prometheus at `rollout.yaml` `metrics_source.address`."""
+_CONTROL = re.compile(r"[\x00-\x1f]")
 
 
 class GateInput(ContextInput):
-    """Arguments of `evaluate_gate`."""
+    """Arguments of `evaluate_gate`; the CLI adds `--at`, `--since` and `--plan`.
 
-    stage: int = Field(ge=1, le=20, description="Stage number to judge")
-    observed: str | None = Field(
-        None,
-        max_length=400,
-        pattern=_PATH,
-        description="Counts JSON or raw events .csv, relative to the context folder",
-    )
-    prometheus: bool = Field(
-        False, description="Query the Prometheus at rollout.yaml metrics_source.address instead"
-    )
-    at: datetime | None = Field(None, description="Moment to judge, ISO 8601 (default: now)")
-    since: datetime | None = Field(
-        None, description="When the stage started, ISO 8601 (default: the plan's stage start)"
-    )
-    plan: str | None = Field(
-        None,
-        max_length=400,
-        pattern=_PATH,
-        description="Saved `rollout plan --json` in the context folder (default: plan again)",
-    )
+    Kept to the essentials so the tool definitions stay within the prompt budget; a counts
+    file carries its own `at` and `since`.
+    """
 
-    @field_validator("at", "since")
+    stage: int = Field(ge=1, le=20, description="Stage to judge")
+    observed: str = Field(description=f"Counts .json, events .csv, or '{PROMETHEUS}'")
+
+    @field_validator("observed")
     @classmethod
-    def _aware(cls, value: datetime | None) -> datetime | None:
-        return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+    def _file_name(cls, value: str) -> str:
+        if len(value) > _MAX_PATH or _CONTROL.search(value):
+            raise ValueError(f"must be a file name of at most {_MAX_PATH} printable characters")
+        return value
 
 
-def _inside(env: ToolEnv, context: str, name: str | None, field: str) -> Path | None:
-    return None if name is None else env.resolve(str(Path(context) / name), field=field)
+def _inside(env: ToolEnv, context: str, name: str, field: str) -> Path:
+    return env.resolve(str(Path(context) / name), field=field)
 
 
 def _evaluate_gate(args: GateInput, env: ToolEnv) -> ToolResult:
     folder = env.resolve(args.context)
-    address = load_policy(folder).metrics_source.address if args.prometheus else None
+    query = args.observed == PROMETHEUS
     request = GateRequest(
         folder=folder,
         stage=args.stage,
-        observed=_inside(env, args.context, args.observed, "observed"),
-        prometheus=address,
-        at=args.at,
-        since=args.since,
-        plan_file=_inside(env, args.context, args.plan, "plan"),
+        observed=None if query else _inside(env, args.context, args.observed, "observed"),
+        prometheus=load_policy(folder, env.config).metrics_source.address if query else None,
         config=env.config,
         today=env.today,
     )
@@ -78,9 +66,8 @@ def _evaluate_gate(args: GateInput, env: ToolEnv) -> ToolResult:
 GATE_TOOLS: tuple[Tool, ...] = (
     Tool(
         "evaluate_gate",
-        "Judges a stage from observed counts (counts JSON, events CSV or Prometheus) with "
-        "exactly the plan's decision rules: advance, continue, hold or rollback, explained "
-        "with the numbers; against the control when its counts are given. Journals it.",
+        "A stage's verdict by the plan's decision rules on observed counts (JSON, CSV or "
+        "Prometheus): advance, continue, hold or rollback, explained.",
         GateInput,
         _evaluate_gate,
     ),
