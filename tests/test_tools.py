@@ -25,6 +25,8 @@ from tests.conftest import PLANNING_TOOLS
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "scenarios" / "progressive-rollout"
 TOOL_NAMES = PLANNING_TOOLS
+# Tools that answer only when given a file of observed counts the scratch folder does not hold.
+NEEDS_OBSERVED_DATA = frozenset({"evaluate_gate"})
 START = "2026-12-01"
 
 
@@ -184,6 +186,8 @@ def test_every_tool_answers_any_schema_valid_call_without_raising(spec: dict[str
 
     call()
     print(f"\n{spec['name']}: {sum(outcomes)} of {len(outcomes)} generated calls answered")
+    if spec["name"] in NEEDS_OBSERVED_DATA:
+        return  # random file names never name a counts file; tests/test_gate_*.py judge real ones
     assert any(outcomes), "no generated call got past validation: the generator is too loose"
 
 

@@ -1,6 +1,7 @@
 """The `rollout` command: translates arguments, calls the core, prints.
 
-Exit status: 0 ok, 2 bad input (one line naming the file), 1 internal error.
+Exit status: 0 ok, 2 bad input (one line naming the file), 1 internal error;
+`rollout gate` exits with its verdict: 0 advance, 3 continue, 4 hold, 5 rollback.
 Nothing here plans; `anthropic` and `mcp` are imported only by the commands
 that use them.
 """
@@ -238,6 +239,9 @@ def _build_parser() -> argparse.ArgumentParser:
     from rollout_manager.frontdoors.cli_agent import add_agent_commands
 
     add_agent_commands(sub, _common)
+    from rollout_manager.frontdoors.cli_gate import add_gate_commands
+
+    add_gate_commands(sub, _common)
     return parser
 
 

@@ -6,13 +6,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from rollout_manager.tools.gates import GATE_TOOLS
 from rollout_manager.tools.planning import PLANNING_TOOLS
 from rollout_manager.tools.registry import Registry, ToolResult
 
 
 def default_registry() -> Registry:
     """Every built-in tool, in the order a model should read them."""
-    return Registry(PLANNING_TOOLS)
+    return Registry([*PLANNING_TOOLS, *GATE_TOOLS])
 
 
 def dispatch(
