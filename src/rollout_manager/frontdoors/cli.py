@@ -121,6 +121,28 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from rollout_manager.exports.bundle import export_context, export_notes, write_exports
+
+    start = _parse_start(args.start) if args.start else None
+    files = export_context(
+        args.context,
+        args.to,
+        config=args.config,
+        start=start,
+        stage=args.stage,
+        placeholder=args.placeholder,
+        workload=args.rollout_from,
+    )
+    written = write_exports(files, args.output)
+    print(f"wrote {len(written)} files to {args.output}")
+    for path in written:
+        print(f"  {path}")
+    for note in export_notes(files):
+        print(f"note: {note}")
+    return 0
+
+
 def _cmd_schema(_args: argparse.Namespace) -> int:
     from rollout_manager.schema import plan_json_schema
 
@@ -151,6 +173,47 @@ def _build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--json", action="store_true", help="print the RolloutPlan as JSON")
     plan.add_argument("-o", "--output", type=Path, default=None, metavar="FILE")
     plan.set_defaults(handler=_cmd_plan)
+
+    export = sub.add_parser(
+        "export",
+        help="the plan as Prometheus rules, an Argo Rollout, a Flagger Canary, flagd flags",
+        description="Write the plan's stages and decisions as the engines' own files.",
+    )
+    _common(export)
+    export.add_argument(
+        "--to",
+        required=True,
+        choices=("prometheus", "argo", "flagger", "flagd", "all"),
+        help="engine to export to, or all",
+    )
+    export.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("exports"),
+        metavar="DIR",
+        help="folder to write into, one subfolder per engine (default: exports)",
+    )
+    export.add_argument(
+        "--stage",
+        type=int,
+        default=None,
+        metavar="N",
+        help="only stage N's Prometheus rules and one flagd flags.json for it",
+    )
+    export.add_argument(
+        "--placeholder",
+        action="store_true",
+        help="write marked placeholder series for gated metrics rollout.yaml does not map",
+    )
+    export.add_argument(
+        "--rollout-from",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="an existing Rollout or Deployment manifest to merge the Argo strategy into",
+    )
+    export.set_defaults(handler=_cmd_export)
 
     schema = sub.add_parser("schema", help="print the JSON Schema of RolloutPlan")
     schema.set_defaults(handler=_cmd_schema)

@@ -645,6 +645,9 @@ def _served(function: Callable[[Any, ToolEnv], ToolResult]) -> ToolFunction:
     return run
 
 
+served = _served
+"""Public name for the other tool modules: errors name paths relative to the served folder."""
+
 _TOOLS = (
     Tool(
         "read_context",

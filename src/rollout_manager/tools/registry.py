@@ -104,6 +104,7 @@ def register(tool: Tool) -> Tool:
 
 def registry() -> dict[str, Tool]:
     """All tools by name, with the built-in planning tools loaded."""
+    from rollout_manager.tools import exports as export_tools  # noqa: F401  (registers on import)
     from rollout_manager.tools import planning as planning_tools  # noqa: F401  (registers on import)
 
     return dict(_REGISTRY)
