@@ -19,7 +19,7 @@ from rollout_manager.exports.flagd import weights
 from rollout_manager.model import RolloutPlan
 from rollout_manager.planning.metrics_source import MetricSeries, MetricsSource
 from rollout_manager.planning.plan import plan_folder
-from rollout_manager.tools.registry import dispatch
+from rollout_manager.tools.catalog import dispatch
 from tests.conftest import REPO, RunCli
 from tests.exports_support import (
     CHANGE_ERRORS,

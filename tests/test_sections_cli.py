@@ -50,7 +50,7 @@ def test_assess(run_cli: RunCli, seed_dir: Path) -> None:
     assert "| `error_rate` | 0.8% | baseline-metrics.md:10 |" in text
 
     data = _json(run_cli, "assess", seed_dir)
-    assert set(data) == {"feature", "baseline", "risk"}
+    assert set(data) == {"feature", "baseline", "traffic", "risk"}
     assert data["feature"]["flag"] == "payment_pipeline_v2"
     assert data["baseline"]["error_rate"] == pytest.approx(0.008)
     assert data["baseline"]["p95_latency_ms"] == pytest.approx(890)

@@ -7,7 +7,6 @@ The plan is the only source of stages, weights and thresholds; `metrics_source`
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -163,27 +162,25 @@ def export_notes(files: list[ExportFile]) -> list[str]:
 
 
 def export_context(
+    plan: RolloutPlan,
     folder: Path,
     to: str,
     *,
     config: Path | None = None,
-    start: date | datetime | None = None,
-    today: date | None = None,
     stage: int | None = None,
     placeholder: bool = False,
     workload: Path | None = None,
 ) -> list[ExportFile]:
-    """Plan a context folder and export it: what `rollout export` and `export_plan` share.
+    """Export the plan of a context folder with its settings' series: what `rollout export`
+    and the `export_plan` tool share.
 
     Raises:
-        InputError: bad documents or settings, an unknown engine or stage, a gated
-            metric with no series, or a bad `workload` manifest.
+        InputError: bad settings, an unknown engine or stage, a gated metric with no
+            series, or a bad `workload` manifest.
     """
-    from rollout_manager.planning.plan import plan_folder
     from rollout_manager.planning.policy import CONFIG_NAME, load_policy
 
     names = engines(to)
-    plan = plan_folder(folder, config=config, start=start, today=today)
     policy = load_policy(folder, config)
     settings = config if config is not None else folder / CONFIG_NAME
     manifest = read_workload_file(workload) if workload is not None else None

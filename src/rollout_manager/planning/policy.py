@@ -30,7 +30,6 @@ MAX_CONFIG_BYTES = 256 * 1024
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 Audience = Literal["internal", "low_value", "sampled", "everyone"]
-MessageName = Literal["pre_rollout", "stage_advancement", "rollback", "completion"]
 AppliesWhen = Literal["always", "money", "regulated", "money_or_regulated"]
 
 

@@ -19,7 +19,7 @@ from datetime import datetime
 from itertools import pairwise
 
 from rollout_manager.errors import InputError
-from rollout_manager.formatting import chance, count, hours, money, pct, points, when
+from rollout_manager.formatting import chance, count, hours, money, pct, points
 from rollout_manager.model import (
     Criteria,
     Purpose,
@@ -483,8 +483,3 @@ def _explain_user_overrides(design: StageDesign, policy: Policy) -> None:
                 f"{count(stage.expected_transactions)} of the {count(stage.required_transactions)}"
                 " transactions its purpose needs."
             )
-
-
-def describe_window(stage: Stage) -> str:
-    """`Tue 2026-12-01 09:00 EST -> Wed 2026-12-02 09:00 EST`."""
-    return f"{when(stage.start)} -> {when(stage.end)}"

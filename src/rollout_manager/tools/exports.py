@@ -11,11 +11,10 @@ from typing import Literal
 
 from pydantic import Field
 
-from rollout_manager.errors import InputError
 from rollout_manager.exports.bundle import export_context, export_notes, write_exports
-from rollout_manager.planning.policy import CONFIG_NAME
-from rollout_manager.tools.planning import SectionInput, served
-from rollout_manager.tools.registry import Tool, ToolEnv, ToolResult, register
+from rollout_manager.tools.inputs import SectionInput
+from rollout_manager.tools.registry import Tool, ToolEnv, ToolResult
+from rollout_manager.tools.served import plan_for, relative
 
 Engine = Literal["prometheus", "argo", "flagger", "flagd", "all"]
 
@@ -51,21 +50,16 @@ def _export_plan(args: ExportInput, env: ToolEnv) -> ToolResult:
         if args.rollout_from
         else None
     )
-    try:
-        files = export_context(
-            folder,
-            args.to,
-            start=args.start,
-            today=env.today,
-            stage=args.stage,
-            placeholder=args.placeholder,
-            workload=workload,
-        )
-    except ValueError as error:  # the calendar found no gate: the settings leave no room
-        raise InputError(CONFIG_NAME, str(error)) from None
-    written = write_exports(files, target)
-    root = env.root.resolve()
-    paths = [path.relative_to(root).as_posix() for path in written]
+    files = export_context(
+        plan_for(env, args),
+        folder,
+        args.to,
+        config=env.config,
+        stage=args.stage,
+        placeholder=args.placeholder,
+        workload=workload,
+    )
+    paths = [relative(env, path) for path in write_exports(files, target)]
     notes = export_notes(files)
     markdown = "\n".join(
         [f"Wrote {len(paths)} files:", *(f"- `{p}`" for p in paths)]
@@ -78,13 +72,13 @@ def _export_plan(args: ExportInput, env: ToolEnv) -> ToolResult:
     return ToolResult(ok=True, data={"files": paths, "notes": notes}, markdown=markdown + "\n")
 
 
-register(
+EXPORT_TOOLS: tuple[Tool, ...] = (
     Tool(
         "export_plan",
         "Writes the plan as the engines' own files: Prometheus recording and alert rules with "
         "promtool tests, an Argo Rollouts canary with AnalysisTemplates, a Flagger Canary with "
         "MetricTemplates, flagd flag files per stage. Same stages and thresholds as the plan.",
         ExportInput,
-        served(_export_plan),
-    )
+        _export_plan,
+    ),
 )
