@@ -34,13 +34,16 @@ START = "2026-12-08"
 ALL = ("prometheus", "argo", "flagger", "flagd")
 
 
+SERIES = f"metrics_source:\n  metrics:\n    change_error_rate: {{events: {CHANGE_ERRORS}}}\n"
+"""The seed team's counter of errors without card declines (a gated metric once decided)."""
+
+
 def _copy_seed(tmp_path: Path, settings: str = "") -> Path:
     folder = tmp_path / "seed"
     folder.mkdir(parents=True)
     for name in ("feature-description.md", "baseline-metrics.md"):
         shutil.copy(SEED / name, folder / name)
-    if settings:
-        (folder / "rollout.yaml").write_text(settings, encoding="utf-8")
+    (folder / "rollout.yaml").write_text(settings + SERIES, encoding="utf-8")
     return folder
 
 
@@ -96,7 +99,7 @@ def _engine_weights(out: Path) -> dict[str, list[float]]:
 def test_argo_and_flagger_weights_are_the_plans_stage_percentages(
     run_cli: RunCli, tmp_path: Path
 ) -> None:
-    plan = _export(run_cli, SEED, tmp_path / "out")
+    plan = _export(run_cli, _copy_seed(tmp_path), tmp_path / "out")
     percentages = [float(s["traffic_percent"]) for s in plan["stages"]]
     assert percentages == [1, 5, 10, 25, 50, 100]  # the seed's ladder, as its scenario states
     found = _engine_weights(tmp_path / "out")
@@ -302,8 +305,10 @@ def test_a_gated_metric_without_series_is_a_clear_error(decision_plan: dict[str,
 
 
 def test_a_plan_without_decisions_says_where_its_thresholds_come_from() -> None:
-    plan = plan_folder(SEED, start=date.fromisoformat(START))
-    assert not any(s.decisions for s in plan.stages)
+    planned = plan_folder(SEED, start=date.fromisoformat(START)).model_dump(mode="json")
+    for stage in planned["stages"]:
+        stage["decisions"] = []
+    plan = RolloutPlan.model_validate(planned)
     for export in export_plan(plan, MetricsSource(), ("prometheus", "argo", "flagger")):
         assert "no per-stage decisions" in export.text.split("\n\n")[0], export.path
 
@@ -315,7 +320,8 @@ def test_a_plan_without_decisions_says_where_its_thresholds_come_from() -> None:
 def test_stage_option_writes_one_flagd_file_and_one_rule_file(
     run_cli: RunCli, tmp_path: Path
 ) -> None:
-    result = run_cli("export", "--context", SEED, "--to", "all", "-o", tmp_path, "--stage", "2")
+    seed = _copy_seed(tmp_path / "in")
+    result = run_cli("export", "--context", seed, "--to", "all", "-o", tmp_path, "--stage", "2")
     assert result.returncode == 0, result.stderr
     assert [p.name for p in (tmp_path / "flagd").iterdir()] == ["flags.json"]
     flag = json.loads((tmp_path / "flagd" / "flags.json").read_text("utf-8"))
@@ -364,7 +370,7 @@ def test_rollout_from_a_deployment_keeps_its_workload(run_cli: RunCli, tmp_path:
     result = run_cli(
         "export",
         "--context",
-        SEED,
+        _copy_seed(tmp_path / "in"),
         "--to",
         "argo",
         "-o",

@@ -37,10 +37,17 @@ from tests.exports_support import (
 START = "2026-12-08"
 KEYS = 20_000
 SCENARIOS = ("progressive-rollout", "destructive-migration", "low-risk-ui-change")
-CUSTOM_SERIES = """\
-stages:
-  - {stage: 1, traffic_percent: 0.5}
+SERIES = f"""\
 metrics_source:
+  metrics:
+    change_error_rate: {{events: {CHANGE_ERRORS}}}
+"""
+CUSTOM_SERIES = f"""\
+stages:
+  - {{stage: 1, traffic_percent: 0.5}}
+metrics_source:
+  metrics:
+    change_error_rate: {{events: {CHANGE_ERRORS}, selector: 'kind="provider"'}}
   requests: checkout_requests_total
   errors: checkout_failures_total
   flag_label: feature

@@ -6,7 +6,7 @@ The plan is the only source of stages, weights and thresholds; `metrics_source`
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +69,7 @@ def _only_stage(rules: ExportRules, stage: int | None) -> None:
 def export_plan(
     plan: RolloutPlan,
     source: MetricsSource,
-    to: Iterable[str],
+    to: Sequence[str],
     *,
     stage: int | None = None,
     placeholder: bool = False,
@@ -92,7 +92,9 @@ def export_plan(
     """
     rules = export_rules(plan)
     _only_stage(rules, stage)
-    queries = _queries(plan, rules, source, placeholder, config)
+    # flagd needs no series: only the engines that query Prometheus need every metric mapped.
+    needs_series = any(engine != "flagd" for engine in to)
+    queries = _queries(plan, rules, source, placeholder, config) if needs_series else {}
     files: list[ExportFile] = []
     for engine in to:
         if engine == "prometheus":
