@@ -151,12 +151,16 @@ def _stage_rules(stage: StageRules, rules: ExportRules, queries: dict[str, Metri
 # --------------------------------------------------------------------------- promtool tests
 
 
-def _series(q: MetricQueries, counts: dict[str, tuple[int, int]], steps: int) -> list[Any]:
-    """Counters at 0 at t=0 that jump to their count at t=1m and stay there."""
+def _series(
+    q: MetricQueries, counts: dict[str, tuple[int, int]], steps: int, ramp: int | None = None
+) -> list[Any]:
+    """Counters at 0 at t=0 that jump to their count at t=1m and stay there; or, with
+    `ramp`, that grow steadily so every `ramp` minutes hold exactly the count."""
     out = []
     for variant, (transactions, events) in counts.items():
         for name, value in q.test_series(variant, transactions, events):
-            out.append({"series": name, "values": f"0 {value}+0x{steps}"})
+            values = f"0+{value // ramp}x{steps}" if ramp else f"0 {value}+0x{steps}"
+            out.append({"series": name, "values": values})
     return out
 
 
@@ -177,12 +181,13 @@ def _case(
     eval_minutes: int,
     fires: bool,
     labels: dict[str, str],
+    ramp: int | None = None,
 ) -> dict[str, Any]:
     expected = [{"exp_labels": labels, "exp_annotations": alert["annotations"]}] if fires else []
     return {
         "name": name,
         "interval": "1m",
-        "input_series": _series(q, counts, eval_minutes + 1),
+        "input_series": _series(q, counts, eval_minutes + 1, ramp),
         "alert_rule_test": [
             {"eval_time": f"{eval_minutes}m", "alertname": alert["alert"], "exp_alerts": expected}
         ],
@@ -193,12 +198,21 @@ def _warning_cases(rule: GatedRule, alert: dict[str, Any], q: MetricQueries) -> 
     warning = rule.warning
     assert warning is not None
     new, old = q.source.new_variant, q.source.old_variant
-    if warning.window_minutes < warning.for_minutes + _JUMP_MINUTES + 1:
-        return []  # a step in a counter leaves a window shorter than `for` too soon to test
-    eval_at = _JUMP_MINUTES + warning.for_minutes + 1
+    window = warning.window_minutes
     n = max(warning.min_transactions, math.ceil(warning.min_events / warning.threshold))
+    ramp = None
+    if window < warning.for_minutes + _JUMP_MINUTES + 1:
+        # A step leaves so short a window before `for` is over: use steady counters whose
+        # window holds whole counts per minute instead.
+        ramp = window
+        n = window * math.ceil(n / window)
+        eval_at = window + warning.for_minutes + 1
+    else:
+        eval_at = _JUMP_MINUTES + warning.for_minutes + 1
+    step = ramp or 1
     above = max(warning.min_events, math.floor(warning.threshold * n) + 1)
-    at = math.floor(warning.threshold * n)
+    above = step * math.ceil(above / step)
+    at = step * math.floor(warning.threshold * n / step)
     labels = _expected(alert["labels"], q)
     cases = [
         _case(
@@ -209,6 +223,7 @@ def _warning_cases(rule: GatedRule, alert: dict[str, Any], q: MetricQueries) -> 
             eval_minutes=eval_at,
             fires=True,
             labels=labels,
+            ramp=ramp,
         ),
         _case(
             f"{alert['alert']} stays silent at {warning.threshold:g}: {at} of {n}",
@@ -218,10 +233,11 @@ def _warning_cases(rule: GatedRule, alert: dict[str, Any], q: MetricQueries) -> 
             eval_minutes=eval_at,
             fires=False,
             labels=labels,
+            ramp=ramp,
         ),
     ]
-    if warning.min_transactions > 1:
-        few = warning.min_transactions - 1
+    few = step * ((warning.min_transactions - 1) // step)
+    if few > 0:
         cases.append(
             _case(
                 f"{alert['alert']} stays silent below its minimum count: {few} of {few}",
@@ -231,6 +247,7 @@ def _warning_cases(rule: GatedRule, alert: dict[str, Any], q: MetricQueries) -> 
                 eval_minutes=eval_at,
                 fires=False,
                 labels=labels,
+                ramp=ramp,
             )
         )
     return cases
