@@ -114,8 +114,9 @@ def _check_stages(data: dict[str, dict[str, Any]], answer: str) -> None:
     stages = data["design_stages"]["stages"]
     assert [s["traffic_percent"] for s in stages] == [1, 5, 10, 25, 50, 100]
     assert stages[0]["audience"].startswith("Internal")
-    # 1% of 15,000 transactions a day for one day (statistics.md).
-    assert stages[0]["expected_transactions"] == 150
+    # 1% of 15,000 transactions a day (statistics.md) for the stage's two days.
+    assert stages[0]["duration_hours"] == 48
+    assert stages[0]["expected_transactions"] == 150 * 2
     assert stages[0]["start"] == "2026-12-01T09:00:00-05:00"  # --start, at the gate hour
     assert "| 1 | 1% |" in answer and "| 6 | 100% |" in answer and "979 ms" in answer
 

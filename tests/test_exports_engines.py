@@ -84,16 +84,17 @@ def decision_case(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[
 
 
 def _cases(run_cli: RunCli, tmp_path: Path, case: str) -> tuple[Path, dict[str, Any]]:
-    if case in SCENARIOS:
-        context = REPO / "scenarios" / case
-    else:  # the seed with a 0.5% first stage and its own series names
-        context = tmp_path / "custom"
-        shutil.copytree(
-            REPO / "scenarios" / "progressive-rollout",
-            context,
-            ignore=shutil.ignore_patterns("expected", "scenario.md"),
-        )
-        (context / "rollout.yaml").write_text(CUSTOM_SERIES, encoding="utf-8")
+    context = tmp_path / case
+    scenario = case if case in SCENARIOS else "progressive-rollout"
+    shutil.copytree(
+        REPO / "scenarios" / scenario,
+        context,
+        ignore=shutil.ignore_patterns("expected", "scenario.md"),
+    )
+    # The team's series: the seed's errors without card declines have a counter of their own;
+    # the custom case also has a 0.5% first stage and series names of its own.
+    settings = CUSTOM_SERIES if case == "custom-series" else SERIES
+    (context / "rollout.yaml").write_text(settings, encoding="utf-8")
     out = tmp_path / "exports"
     return out, _export_folder(run_cli, context, out)
 

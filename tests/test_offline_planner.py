@@ -348,7 +348,7 @@ def test_chat_keeps_the_conversation_and_replans_from_the_files(
     out = capsys.readouterr().out
     assert status == 0
     first, second = out.split("## Rollout stages", 2)[1:]
-    assert "| 2 | 5% | Wed 2026-12-02 09:00 EST | 5 days |" in second
+    assert "| 2 | 5% | Thu 2026-12-03 09:00 EST | 5 days |" in second
     assert "Risk assessment" not in out  # nothing after `exit`
     trace = json.loads(trace_file.read_text())
     assert [e["prompt"] for e in trace["exchanges"]] == [
@@ -415,7 +415,7 @@ def test_rollout_chat_with_piped_stdin_shows_a_change_in_the_next_turn(
     assert completed.stderr == ""
     answers = completed.stdout.split("## Rollout stages")
     assert len(answers) == 3
-    assert "| 2 | 5% | Wed 2026-12-02 09:00 EST | 5 days |" in answers[2]
+    assert "| 2 | 5% | Thu 2026-12-03 09:00 EST | 5 days |" in answers[2]
 
 
 @pytest.mark.slow

@@ -66,7 +66,7 @@ def _stage_rows(plan: RolloutPlan) -> list[ExecutionRow]:
             template = f"`{template_name(rules, rule)}`"
             rows.append(
                 ExecutionRow(
-                    rule=f"Stage {stage.number} {rule.label}: rollback boundary and gate test",
+                    rule=f"Stage {stage.number}: {rule.label}, rollback boundary and gate test",
                     prometheus=f"`{alert_name(rule.metric, 'Critical')}`"
                     + (f", `{alert_name(rule.metric, 'Warning')}`" if rule.warning else ""),
                     argo=f"{template} (boundary: Failed; gate: Inconclusive holds)",

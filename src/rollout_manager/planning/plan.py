@@ -410,6 +410,7 @@ def build_plan(
         schedule=_schedule(cal, policy, context, stages),
         stages=stages,
         statistics=design.statistics,
+        decision_summary=design.summary,
         criteria=criteria,
         monitoring=monitoring,
         communication=communication,

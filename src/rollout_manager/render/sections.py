@@ -69,6 +69,7 @@ def _environment() -> Environment:
         hours=formatting.hours,
         minutes=formatting.minutes,
         chance=formatting.chance,
+        rare=formatting.rare,
         plural=formatting.plural,
         when=formatting.when,
         day=formatting.day,
