@@ -271,6 +271,52 @@ def test_alert_thresholds_are_the_plans_decisions(
             assert result.returncode == 0, result.stdout.replace("\n\n", "")[-3000:]
 
 
+_CRITICAL = {
+    "error_rate": "RolloutErrorRateCritical",
+    "change_error_rate": "RolloutChangeErrorRateCritical",
+    "p95_latency_ms": "RolloutP95LatencyCritical",
+}
+
+
+def _seed_series(plan: dict[str, Any], metric: str, n: int, k: int) -> list[dict[str, str]]:
+    """Counters holding n transactions and k counted events of one of the seed's metrics."""
+    on = 'flag="payment_pipeline_v2", variant="on"'
+    if metric == "p95_latency_ms":  # slow = all requests minus those within the baseline P95
+        le = f"{plan['baseline']['p95_latency_ms'] / 1000:g}"
+        bucket = "rollout_request_duration_seconds_bucket"
+        return _counts(f'{bucket}{{{on}, le="+Inf"}}', f'{bucket}{{{on}, le="{le}"}}', n, n - k, 3)
+    events = CHANGE_ERRORS if metric == "change_error_rate" else "rollout_errors_total"
+    return _counts(f"rollout_requests_total{{{on}}}", f"{events}{{{on}}}", n, k, 3)
+
+
+@pytest.mark.slow
+def test_the_seeds_critical_alerts_are_its_decision_boundaries(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """Every row of every decision's rollback boundary in the seed's plan JSON, checked with
+    our own promtool tests: k events within n transactions fire, k - 1 stay silent."""
+    plan = _export(run_cli, _copy_seed(tmp_path), tmp_path / "out")
+    folder = tmp_path / "out" / "prometheus"
+    decided = [s for s in plan["stages"] if s["decisions"]]
+    assert decided, "the seed plan states decisions"
+    for stage in decided:
+        cases = []
+        for decision in stage["decisions"]:
+            alert = _CRITICAL[decision["metric"]]
+            words = _annotations(folder, stage["number"], alert)
+            for point in decision["rollback_boundary"]:
+                n, k = point["n"], point["k"]
+                for count, fires in ((k, True), (k - 1, False)):
+                    series = _seed_series(plan, decision["metric"], n, count)
+                    cases.append(
+                        _own_test(stage["number"], alert, series, "2m", fires=fires, words=words)
+                    )
+        test = {"rule_files": [f"stage-{stage['number']}.rules.yml"], "tests": cases}
+        (folder / "own.test.yml").write_text(yaml.safe_dump(test), encoding="utf-8")
+        result = run_promtool("test", "rules", "own.test.yml", cwd=folder)
+        assert result.returncode == 0, result.stdout.replace("\n\n", "")[-3000:]
+
+
 def test_argo_gate_and_boundary_are_the_plans_decisions(decision_plan: dict[str, Any]) -> None:
     plan = RolloutPlan.model_validate(decision_plan)
     files = {f.path: f.text for f in export_plan(plan, _source(), ("argo",))}
