@@ -472,7 +472,7 @@ def test_tools_plan_with_the_scenario_date_so_the_trace_matches_the_plan() -> No
     # No start is given anywhere: the default start follows `today`, so the tools must
     # use the scenario's date, or the trace and the judged plan disagree.
     # A date other than the machine's, so a tool that read the clock would disagree.
-    wednesday = date(2026, 12, 9)
+    wednesday = date(2027, 2, 10)
     session = conversation_session(OfflinePlanner(today=wednesday), today=wednesday)
 
     run = run_scenario(read_scenario(SEED), session, mode="offline", today=wednesday)
@@ -480,4 +480,6 @@ def test_tools_plan_with_the_scenario_date_so_the_trace_matches_the_plan() -> No
     stages = next(c for s in run.steps for c in s.outcome.calls if c.name == "design_stages")
     first_start = stages.data["stages"][0]["start"]
     assert first_start == run.plan.stages[0].start.isoformat()
-    assert first_start.startswith("2026-12-10")  # the next business day after Wednesday
+    # The first business day after Wed 2027-02-10 is Thu 11; three business days of lead
+    # time from there (Mon 15 is Presidents' Day): Thu 11, Fri 12, Tue 16, so Wed 17.
+    assert first_start.startswith("2027-02-17")

@@ -167,7 +167,8 @@ def test_the_seed_passes_every_criterion_with_the_numbers_it_saw() -> None:
     assert "revenue_vs_control < -5.0%" in evidence["auto_rollback"]
     assert "error_rate <= 1.0%, p95_latency_ms <= 979 ms" in evidence["success_measurable"]
     assert evidence["stakeholders_by_role"].startswith("Engineering (Slack #platform)")
-    assert evidence["rollback_procedure"].startswith("7 numbered steps: 1. Declare")
+    # Seven generic steps plus the payments playbook's two (processor of record, retries).
+    assert evidence["rollback_procedure"].startswith("9 numbered steps: 1. Declare")
     # Each verdict rests on the tool that computes the section.
     tools = {r.check: r.tool for r in run.results}
     assert tools["risk_factors"] == "assess_risk"

@@ -477,7 +477,7 @@ def conversation_session(client: ModelClient, *, today: date | None = None) -> S
 
 
 def run_scenario_command(args: argparse.Namespace) -> int:
-    """`rollout scenario run PATH [--offline] [--model ID] [--json] [--junit FILE] [--keep DIR]`.
+    """`rollout scenario run PATH [--offline] [--today DATE] [--json] [--junit FILE] [--keep DIR]`.
 
     Returns:
         0 when every criterion passes, 1 on any FAIL. A malformed scenario raises
@@ -492,12 +492,13 @@ def run_scenario_command(args: argparse.Namespace) -> int:
 
     client = make_client(args)
     offline = isinstance(client, OfflinePlanner)
-    if offline and scenario.today is not None:  # year-less dates in prompts read against it
-        client = OfflinePlanner(today=scenario.today)
+    today = getattr(args, "planning_date", None) or scenario.today
+    if offline and today is not None:  # year-less dates in prompts read against it
+        client = OfflinePlanner(today=today)
     mode = "offline planner" if offline else f"Claude {client.name}"
     try:
-        session = conversation_session(client, today=scenario.today)
-        run = run_scenario(scenario, session, mode=mode, keep=args.keep)
+        session = conversation_session(client, today=today)
+        run = run_scenario(scenario, session, mode=mode, today=today, keep=args.keep)
     except ModelError as error:
         sys.stderr.write(f"rollout: {error}\n")
         return error.exit_status
