@@ -124,18 +124,25 @@ def test_each_criterion_line_finds_its_check(line: str, key: str) -> None:
 
 @pytest.mark.parametrize(
     "line",
-    [
-        "Document is actionable and ready for sign-off",
-        "The team feels confident",
-        "Risk properly assessed based on impact and reversibility",
-    ],
+    ["Document is actionable and ready for sign-off", "The team feels confident"],
 )
-def test_a_line_without_a_check_fails_and_says_so(line: str, seed_dir: Path) -> None:
+def test_a_line_without_a_check_is_unchecked_and_says_so(line: str, seed_dir: Path) -> None:
     result = evaluate(line, _record(seed_dir, SECTION_TOOLS))
 
     assert match_check(line) is None
-    assert not result.passed
-    assert result.evidence == "no check for this criterion"
+    assert not result.passed and result.status == "UNCHECKED"
+    assert result.evidence.startswith("no check covers this criterion (closest: ")
+
+
+def test_a_vague_line_that_names_factors_is_judged_on_them(seed_dir: Path) -> None:
+    # Matched by meaning: it names reversibility, which the risk check verifies is rated.
+    result = evaluate(
+        "Risk properly assessed based on impact and reversibility",
+        _record(seed_dir, SECTION_TOOLS),
+    )
+
+    assert result.check == "risk_factors" and result.passed
+    assert result.evidence == "reversibility HIGH"
 
 
 def test_every_criterion_of_every_scenario_has_a_check() -> None:
@@ -155,7 +162,7 @@ def test_the_seed_passes_every_criterion_with_the_numbers_it_saw() -> None:
     # The seed's expected numbers (shared/seed/progressive-rollout.md), checked by hand:
     # warning at baseline 0.8% + 0.2 points, critical at 2x baseline; the 1% internal stage.
     assert evidence["alert_levels"] == (
-        "WARNING error_rate > 1.0%, CRITICAL error_rate > 1.6% (+4 more)"
+        "WARNING error_rate > 1.0%, CRITICAL error_rate > 1.6% (+5 more)"
     )
     assert evidence["risk_factors"] == (
         "user_impact HIGH, revenue_impact HIGH, system_criticality HIGH, reversibility HIGH"
@@ -261,9 +268,14 @@ def test_without_critical_alerts_only_the_alert_criterion_fails(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def warnings_only(
-        context: RolloutContext, policy: Policy, criteria: Criteria, stages: list[Stage]
+        context: RolloutContext,
+        policy: Policy,
+        criteria: Criteria,
+        stages: list[Stage],
+        *,
+        holdback: bool = False,
     ) -> Monitoring:
-        monitoring = plan_monitoring(context, policy, criteria, stages)
+        monitoring = plan_monitoring(context, policy, criteria, stages, holdback=holdback)
         alerts = [a for a in monitoring.alerts if a.severity != "CRITICAL"]
         return monitoring.model_copy(update={"alerts": alerts})
 
