@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SEED   := scenarios/progressive-rollout
 
-.PHONY: demo test lint typecheck pytest golden clean validator validate-plugin
+.PHONY: demo test lint typecheck pytest golden clean validator validate-plugin promtool
 
 # The official plugin validator is the Claude Code CLI, kept in the ignored folder .tools/.
 # Pinned: `--profile` needs a 2.1.3xx release, and on Node 20 an unpinned install resolves
@@ -32,6 +32,13 @@ $(CLAUDE_STAMP):
 	touch $@
 
 validator: $(CLAUDE_STAMP)
+
+# promtool validates the Prometheus exports (`promtool check rules`, `promtool test rules`);
+# it comes with Debian's prometheus package, installed only when missing.
+promtool:
+	@command -v promtool >/dev/null 2>&1 || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus; }
+	@promtool --version | head -1
 
 validate-plugin: $(CLAUDE_STAMP)
 	PATH="$(CURDIR)/$(TOOLS)/node_modules/.bin:$$PATH" claude plugin validate --strict --profile directory .

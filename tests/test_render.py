@@ -49,6 +49,7 @@ DOCUMENT_HEADINGS = [
     "## Communication plan",
     "## Stage gate checklist",
     "## Rollback procedure",
+    "## Execution",
     "## Warnings and assumptions",
     "## Sign-off",
     "## Next steps",

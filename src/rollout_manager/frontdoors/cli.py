@@ -170,6 +170,27 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from rollout_manager.exports.bundle import export_context, export_notes, write_exports
+
+    files = export_context(
+        _plan(args),
+        Path(args.context),
+        args.to,
+        config=args.config,
+        stage=args.stage,
+        placeholder=args.placeholder,
+        workload=args.rollout_from,
+    )
+    written = write_exports(files, args.output)
+    print(f"wrote {len(written)} files to {args.output}")
+    for path in written:
+        print(f"  {path}")
+    for note in export_notes(files):
+        print(f"note: {note}")
+    return 0
+
+
 def _cmd_simulate(args: argparse.Namespace) -> int:
     from rollout_manager.tools.catalog import default_registry
 
@@ -222,6 +243,47 @@ def _build_parser() -> argparse.ArgumentParser:
         help="replace FILE even when rollout-manager did not write it (never an input document)",
     )
     plan.set_defaults(handler=_cmd_plan)
+
+    export = sub.add_parser(
+        "export",
+        help="the plan as Prometheus rules, an Argo Rollout, a Flagger Canary, flagd flags",
+        description="Write the plan's stages and decisions as the engines' own files.",
+    )
+    _common(export)
+    export.add_argument(
+        "--to",
+        required=True,
+        choices=("prometheus", "argo", "flagger", "flagd", "all"),
+        help="engine to export to, or all",
+    )
+    export.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("exports"),
+        metavar="DIR",
+        help="folder to write into, one subfolder per engine (default: exports)",
+    )
+    export.add_argument(
+        "--stage",
+        type=int,
+        default=None,
+        metavar="N",
+        help="only stage N's Prometheus rules and one flagd flags.json for it",
+    )
+    export.add_argument(
+        "--placeholder",
+        action="store_true",
+        help="write marked placeholder series for gated metrics rollout.yaml does not map",
+    )
+    export.add_argument(
+        "--rollout-from",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="an existing Rollout or Deployment manifest to merge the Argo strategy into",
+    )
+    export.set_defaults(handler=_cmd_export)
 
     simulate = sub.add_parser(
         "simulate",

@@ -16,6 +16,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from pydantic import BaseModel
 
 from rollout_manager import formatting
+from rollout_manager.exports.execution import execution_view
 from rollout_manager.model import Evidence, Fact, RolloutContext, RolloutPlan
 from rollout_manager.render import plan_view
 from rollout_manager.sections import section_named
@@ -83,6 +84,7 @@ def _environment() -> Environment:
         gantt_name=plan_view.gantt_name,
     )
     environment.globals["view"] = plan_view
+    environment.globals["execution_view"] = execution_view
     return environment
 
 

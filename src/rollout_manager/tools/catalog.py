@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from rollout_manager.tools.exports import EXPORT_TOOLS
 from rollout_manager.tools.gates import GATE_TOOLS
 from rollout_manager.tools.planning import PLANNING_TOOLS
 from rollout_manager.tools.registry import Registry, ToolResult
@@ -13,7 +14,7 @@ from rollout_manager.tools.registry import Registry, ToolResult
 
 def default_registry() -> Registry:
     """Every built-in tool, in the order a model should read them."""
-    return Registry([*PLANNING_TOOLS, *GATE_TOOLS])
+    return Registry((*PLANNING_TOOLS, *EXPORT_TOOLS, *GATE_TOOLS))
 
 
 def dispatch(

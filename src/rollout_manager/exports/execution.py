@@ -1,0 +1,133 @@
+"""The plan document's "Execution" section: which engine file implements which rule,
+and what each engine cannot express, so nothing is silently lost.
+
+Read from the plan only (the series names do not change which file holds a rule).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rollout_manager.exports.argo import set_weight, template_name
+from rollout_manager.exports.common import hours_text
+from rollout_manager.exports.flagd import STAFF_ATTRIBUTE, weights
+from rollout_manager.exports.flagger import INTERVAL_MINUTES
+from rollout_manager.exports.prometheus import RECORDING_FILE, alert_name
+from rollout_manager.exports.rules import export_rules
+from rollout_manager.model import RolloutPlan
+
+_NONE = "–"
+_EXPORTABLE_KINDS = ("_rate", "_latency_ms")
+
+
+@dataclass(frozen=True)
+class ExecutionRow:
+    """One rule of the plan and the engine files that carry it."""
+
+    rule: str
+    prometheus: str
+    argo: str
+    flagger: str
+    flagd: str
+
+
+@dataclass(frozen=True)
+class ExecutionView:
+    """The rows of the section and what the engines cannot express."""
+
+    rows: list[ExecutionRow]
+    limits: list[str]
+    recording_file: str
+
+
+def _stage_rows(plan: RolloutPlan) -> list[ExecutionRow]:
+    rules = export_rules(plan)
+    rows = []
+    for stage in rules.stages:
+        if stage.staff_only:
+            flagd = f"`stage-{stage.number}.flags.json`: `{STAFF_ATTRIBUTE}` = true only"
+        elif stage.traffic_percent >= 100:
+            flagd = f"`stage-{stage.number}.flags.json`: default `on`"
+        else:
+            on, off = weights(stage.traffic_percent)
+            flagd = f"`stage-{stage.number}.flags.json`: fractional {on}:{off}"
+        rows.append(
+            ExecutionRow(
+                rule=f"Stage {stage.number}: {stage.traffic_percent:g}% for "
+                f"{hours_text(stage.duration_hours)}",
+                prometheus=f"`stage-{stage.number}.rules.yml`" if stage.rules else _NONE,
+                argo=f"`setWeight: {set_weight(stage.traffic_percent)}`"
+                + (", then `pause: {}`" if stage.manual_gate else ""),
+                flagger=f"`stepWeights` entry {stage.number}",
+                flagd=flagd,
+            )
+        )
+        for rule in stage.rules:
+            template = f"`{template_name(rules, rule)}`"
+            rows.append(
+                ExecutionRow(
+                    rule=f"Stage {stage.number}: {rule.label}, rollback boundary and gate test",
+                    prometheus=f"`{alert_name(rule.metric, 'Critical')}`"
+                    + (f", `{alert_name(rule.metric, 'Warning')}`" if rule.warning else ""),
+                    argo=f"{template} (boundary: Failed; gate: Inconclusive holds)",
+                    flagger="metric reads the CRITICAL alert; gate at the webhooks",
+                    flagd=_NONE,
+                )
+            )
+    return rows
+
+
+def _not_exported(plan: RolloutPlan, exported: set[str]) -> list[str]:
+    metrics: dict[str, None] = {}
+    for threshold in (*plan.criteria.success, *plan.criteria.auto_rollback):
+        if threshold.metric not in exported:
+            metrics.setdefault(threshold.metric, None)
+    return list(metrics)
+
+
+def execution_view(plan: RolloutPlan) -> ExecutionView:
+    """What the Execution section shows for this plan."""
+    rules = export_rules(plan)
+    limits = list(rules.notes)
+    manual = ", ".join(str(s.number) for s in rules.stages if s.manual_gate)
+    argo = (
+        f"Argo stages {manual} end in a manual pause: promote at the plan's gate time"
+        if manual
+        else "Argo advances each stage after its planned whole days, at the clock time it "
+        "started: if a stage started late, check the gate hours before it advances"
+    )
+    limits.append(
+        f"Business hours, peak windows and freezes: no engine has a calendar. {argo}; "
+        "Flagger waits at its webhooks; the dates stay in this document."
+    )
+    limits.append(
+        f"Multi-day dwell in Flagger: it holds each step one interval ({INTERVAL_MINUTES} min), so "
+        "every traffic increase and the promotion wait at `confirm-traffic-increase` / "
+        "`confirm-promotion` webhooks, opened when the stage's gate test passes."
+    )
+    limits += [
+        f"Stage {s.number} audience ({s.audience}): flagd splits every targeting key "
+        f"at {s.traffic_percent:g}%; choosing this cohort needs a context attribute of its own."
+        for s in rules.stages
+        if not s.staff_only
+        and s.traffic_percent < 100
+        and "random" not in s.audience.lower()
+        and s.audience.lower() != "everyone"
+    ]
+    limits += [
+        f"Stage {s.number} at {s.traffic_percent:g}%: Argo weights are whole percents "
+        f"(it runs at {set_weight(s.traffic_percent)}%)."
+        for s in rules.stages
+        if not float(s.traffic_percent).is_integer()
+    ]
+    skipped = _not_exported(plan, set(rules.metrics))
+    if skipped:
+        limits.append(
+            "Not exported (no counter-based decision to encode): "
+            + ", ".join(f"`{m}`" for m in skipped)
+            + "; these stay with the gate checklist and the on-call engineer."
+        )
+    limits.append(
+        "Prometheus has no stage start: boundary counts look back the stage's planned duration."
+    )
+    return ExecutionView(rows=_stage_rows(plan), limits=limits, recording_file=RECORDING_FILE)
