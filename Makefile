@@ -4,8 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SEED   := scenarios/progressive-rollout
+# The tested versions of the runtime dependencies; the plugin launcher installs with them too.
+CONSTRAINTS := .claude-plugin/constraints.txt
 
-.PHONY: demo test lint typecheck pytest golden clean validator validate-plugin
+.PHONY: demo test lint typecheck pytest golden clean validator validate-plugin constraints
 
 # The official plugin validator is the Claude Code CLI, kept in the ignored folder .tools/.
 # Pinned: `--profile` needs a 2.1.3xx release, and on Node 20 an unpinned install resolves
@@ -18,8 +20,8 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(STAMP): pyproject.toml $(CONSTRAINTS) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]' -c $(CONSTRAINTS)
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -37,12 +39,13 @@ validate-plugin: $(CLAUDE_STAMP)
 	PATH="$(CURDIR)/$(TOOLS)/node_modules/.bin:$$PATH" claude plugin validate --strict --profile directory .
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bin/rollout-mcp-launch
-	$(BIN)/ruff format --check src tests bin/rollout-mcp-launch
+	$(BIN)/ruff check src tests bin/rollout-mcp-launch bin/rollout
+	$(BIN)/ruff format --check src tests bin/rollout-mcp-launch bin/rollout
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/mypy bin/rollout-mcp-launch
+	$(BIN)/mypy bin/rollout
 
 pytest: $(STAMP)
 	$(BIN)/pytest -q
@@ -51,6 +54,10 @@ pytest: $(STAMP)
 golden: $(STAMP)
 	$(BIN)/python -m rollout_manager.schema
 	$(BIN)/python -m rollout_manager.scenario.golden
+
+# Pin the runtime dependencies at the versions installed here (after changing pyproject.toml).
+constraints: $(STAMP)
+	$(BIN)/python -m tests.support.pins
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache rollout-plan.md

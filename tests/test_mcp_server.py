@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import time
@@ -22,6 +21,7 @@ from rollout_manager.frontdoors.mcp_server import build_server
 from rollout_manager.tools import registry as tools
 from rollout_manager.tools.registry import ToolEnv, ToolResult, dispatch, tool_specs
 from tests.conftest import PLANNING_TOOLS
+from tests.support.plugin import plugin_snapshot
 
 REPO = Path(__file__).resolve().parent.parent
 # Arguments beyond `context` that a tool needs to do something useful.
@@ -262,27 +262,6 @@ def test_serving_a_folder_that_does_not_exist_fails_in_one_line(
     assert str(missing) in completed.stderr
 
 
-def _plugin_snapshot(dest: Path) -> Path:
-    """The plugin as an install gets it: the repository's files, copied, without .venv or .tools.
-
-    A copy also keeps the sources still while other work edits the tree; a change
-    between the two starts would rightly make the second start reinstall.
-    """
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split("\0")
-    for name in filter(None, listed):
-        source = REPO / name
-        if source.exists() or source.is_symlink():
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, dest / name, follow_symlinks=False)
-    return dest
-
-
 def _server_as_plugin_declares(
     plugin_root: Path, data_dir: Path, cwd: Path
 ) -> StdioServerParameters:
@@ -322,7 +301,7 @@ async def _start_and_call(
 
 @pytest.mark.slow
 def test_the_plugin_server_installs_itself_then_starts_fast(seed_dir: Path, tmp_path: Path) -> None:
-    plugin_root = _plugin_snapshot(tmp_path / "installed-plugin")
+    plugin_root = plugin_snapshot(tmp_path / "installed-plugin")
     data_dir = tmp_path / "plugin-data"
     errlog = tmp_path / "server-stderr.log"
     params = _server_as_plugin_declares(plugin_root, data_dir, cwd=seed_dir.parent)

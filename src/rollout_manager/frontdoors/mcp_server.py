@@ -21,6 +21,7 @@ from mcp.server import Server, ServerRequestContext
 from mcp.server.stdio import stdio_server
 from mcp.shared.exceptions import MCPError
 
+from rollout_manager import __version__
 from rollout_manager.tools.registry import ToolResult, dispatch, tool_specs
 
 SERVER_NAME = "rollout-manager"
@@ -37,8 +38,8 @@ _log = logging.getLogger(__name__)
 def _package_version() -> str:
     try:
         return version("rollout-manager")
-    except PackageNotFoundError:  # running from a source tree that was never installed
-        return "0.0.0"
+    except PackageNotFoundError:  # the plugin serves its sources through a .pth file
+        return __version__
 
 
 def _listed_tools() -> list[types.Tool]:
