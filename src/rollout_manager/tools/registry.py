@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -81,6 +81,12 @@ class Tool:
     description: str
     input_model: type[BaseModel]
     function: ToolFunction
+    title: str = ""
+    """A short human name for clients that show one (MCP `title`)."""
+    writes: bool = False
+    """True for a tool that writes its own file in the context folder; the others only read."""
+    output_schema: dict[str, Any] = field(default_factory=lambda: {"type": "object"})
+    """JSON Schema of the result's `data`."""
 
     def spec(self) -> dict[str, Any]:
         """Name, description and JSON Schema of the input, as model APIs want them."""
@@ -122,22 +128,46 @@ def _validation_message(error: ValidationError) -> str:
     return "invalid arguments: " + "; ".join(parts)
 
 
+def _strictly(model: type[BaseModel], arguments: dict[str, Any]) -> BaseModel:
+    """Validate JSON arguments without coercion: `true` or `"2"` is no number, `null` no value.
+
+    The published schemas leave `null` out (an argument not given is left out), so
+    an explicit `null` is refused here instead of read as "not given".
+    """
+    nulls = sorted(key for key, value in arguments.items() if value is None)
+    if nulls:
+        raise ValueError("; ".join(f"{key}: null is not allowed; leave it out" for key in nulls))
+    # JSON mode: strict, yet ISO strings still are dates, as in the published schema.
+    return model.model_validate_json(json.dumps(arguments), strict=True)
+
+
 def dispatch(
-    name: str, arguments: dict[str, Any] | None, *, root: Path, today: date | None = None
+    name: str,
+    arguments: dict[str, Any] | None,
+    *,
+    root: Path,
+    today: date | None = None,
+    strict: bool = False,
 ) -> ToolResult:
     """Validate `arguments` against the tool's input model and run it.
 
     Unknown tools, invalid arguments and bad input files all come back as a
-    result with `ok=False`; only a bug in the tool itself raises.
+    result with `ok=False`; only a bug in the tool itself raises. With `strict`
+    (a JSON client such as MCP), types are not coerced and `null` is refused.
     """
     tools = registry()
     tool = tools.get(name)
     if tool is None:
         return ToolResult(ok=False, error=f"unknown tool {name!r}; available: {', '.join(tools)}")
     try:
-        parsed = tool.input_model.model_validate(arguments or {})
+        if strict:
+            parsed = _strictly(tool.input_model, arguments or {})
+        else:
+            parsed = tool.input_model.model_validate(arguments or {})
     except ValidationError as error:
         return ToolResult(ok=False, error=_validation_message(error))
+    except ValueError as error:
+        return ToolResult(ok=False, error=f"invalid arguments: {error}")
     try:
         return tool.function(parsed, ToolEnv(root=root, today=today))
     except InputError as error:
