@@ -6,7 +6,6 @@ import copy
 import json
 import os
 import re
-import time
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import replace
@@ -86,12 +85,11 @@ def test_each_seed_step_calls_the_tool_for_its_section() -> None:
 
 
 @pytest.mark.slow
-def test_the_seed_runs_from_the_command_line_in_about_a_second(run_cli: RunCli) -> None:
-    started = time.perf_counter()
+def test_the_seed_runs_from_the_command_line(run_cli: RunCli) -> None:
+    # How fast: `make bench` (`scenario run`); no test asserts a time.
     result = run_cli(
         "scenario", "run", "scenarios/progressive-rollout/scenario.md", "--offline", cwd=REPO
     )
-    elapsed = time.perf_counter() - started
     lines = result.stdout.splitlines()
 
     assert result.returncode == 0, result.stderr
@@ -99,7 +97,6 @@ def test_the_seed_runs_from_the_command_line_in_about_a_second(run_cli: RunCli) 
     assert len([line for line in lines if line.startswith("PASS  ")]) == 12
     assert not [line for line in lines if line.startswith("FAIL")]
     assert lines[-1] == "12 passed, 0 failed"
-    assert elapsed < 5, f"took {elapsed:.2f} s"
 
 
 # --------------------------------------------------------------------------- the report
@@ -447,11 +444,13 @@ def test_the_seed_passes_through_the_claude_loop(vcr: Any) -> None:
     }
     assert set(SEED_TOOLS) <= set(results)
     assert not any(block["is_error"] for block in results.values())
-    assert '"overall":"HIGH"' in results["assess_risk"]["content"]
+    # The model reads the Markdown (the JSON is the structured data, not repeated in the text).
+    assert "**Overall: HIGH**" in results["assess_risk"]["content"]
     assert (
-        '"severity":"CRITICAL","metric":"error_rate","op":">","value":0.016'
+        "| CRITICAL | `ErrorRateCritical` | error rate > 1.6% |"
         in (results["plan_monitoring"]["content"])
     )
+    assert "```json" not in results["plan_monitoring"]["content"]
     if vcr.record_mode == "none":  # replaying: every recorded turn was used, in order
         assert vcr.all_played
         assert vcr.play_count == 12

@@ -31,7 +31,7 @@ from rollout_manager.errors import InputError
 from rollout_manager.formatting import count, hours, pct
 from rollout_manager.model import Fact, RolloutContext, RolloutPlan, Strategy
 from rollout_manager.planning import stats
-from rollout_manager.planning.plan import build_plan, plan_folder, section_json
+from rollout_manager.planning.plan import SECTIONS, build_plan, plan_folder, section_json
 from rollout_manager.planning.policy import (
     CONFIG_NAME,
     Policy,
@@ -48,6 +48,7 @@ from rollout_manager.render.sections import (
     status_line,
 )
 from rollout_manager.storage import atomic_write_text
+from rollout_manager.tools import outputs
 from rollout_manager.tools.registry import (
     Tool,
     ToolEnv,
@@ -80,6 +81,10 @@ def _compact_schema(schema: dict[str, Any]) -> None:
     schema.pop("description", None)  # the class docstring: the tool's description says it
     for prop in schema.get("properties", {}).values():
         prop.pop("title", None)
+        # Length and character guards stay enforced here; a model never comes near them,
+        # and every tool definition is read on every turn (budget: tests/test_budgets.py).
+        for guard in ("pattern", "maxLength", "minLength"):
+            prop.pop(guard, None)
         options = prop.get("anyOf")
         if options and prop.get("default", "") is None:
             kept = [option for option in options if option != {"type": "null"}]
@@ -108,7 +113,7 @@ class ContextInput(_Input):
         ".",
         max_length=400,
         pattern=r"^[^\x00-\x1f]*$",
-        description="Folder holding the context documents, relative to the served folder",
+        description="Documents folder, relative to the served one",
     )
 
 
@@ -116,7 +121,7 @@ class SectionInput(ContextInput):
     """Arguments of a tool that plans one section."""
 
     start: PlanningDate | None = Field(
-        None, description="First stage start, ISO date (default: rollout.yaml, else next gate day)"
+        None, description="First stage start, ISO date (default: rollout.yaml, else the next gate)"
     )
 
 
@@ -230,6 +235,7 @@ def _section(plan: RolloutPlan, section: str) -> ToolResult:
         ok=True,
         data=_drop_evidence(section_json(plan, section)),
         markdown=render_section(plan, section),
+        summary=status_line(plan),
     )
 
 
@@ -622,7 +628,7 @@ def _adjust_plan(args: AdjustInput, env: ToolEnv) -> ToolResult:
     for section in sections:
         data.update(_drop_evidence(section_json(plan, section)))
         parts.append(render_section(plan, section))
-    return ToolResult(ok=True, data=data, markdown="\n\n".join(parts))
+    return ToolResult(ok=True, data=data, markdown="\n\n".join(parts), summary=status_line(plan))
 
 
 # --------------------------------------------------------------------------- registry
@@ -649,17 +655,20 @@ _TOOLS = (
     Tool(
         "read_context",
         "What the two documents state: each fact with file:line evidence, missing facts, "
-        "inconsistencies. Call when a number seems missing or the user asks what was read.",
+        "inconsistencies. For a missing number or 'what was read'.",
         ContextInput,
         _served(_read_context),
+        title="What the documents state",
+        output=outputs.CONTEXT,
     ),
     Tool(
         "assess_risk",
-        "Risk assessment: user impact, revenue impact, system criticality, reversibility "
-        "(HIGH = easy to undo), complexity, timing; overall LOW/MEDIUM/HIGH and the strategy, "
-        "each with rationale.",
+        "Risk assessment: user impact, revenue impact, criticality, reversibility (HIGH = easy "
+        "to undo), complexity, timing; overall LOW/MEDIUM/HIGH, strategy, rationale.",
         SectionInput,
         _served(_assess_risk),
+        title="Assess rollout risk",
+        output=outputs.contract_fields(*SECTIONS["assess"]),
     ),
     Tool(
         "design_stages",
@@ -667,6 +676,8 @@ _TOOLS = (
         "detectable error rate, success criteria, warnings. For stages, ramp, schedule.",
         SectionInput,
         _served(_design_stages),
+        title="Design rollout stages",
+        output=outputs.contract_fields(*SECTIONS["stages"]),
     ),
     Tool(
         "define_criteria",
@@ -674,6 +685,8 @@ _TOOLS = (
         "triggers, with exact thresholds and how each was derived.",
         SectionInput,
         _served(_define_criteria),
+        title="Success and rollback criteria",
+        output=outputs.contract_fields(*SECTIONS["criteria"]),
     ),
     Tool(
         "plan_monitoring",
@@ -681,6 +694,8 @@ _TOOLS = (
         "thresholds, on-call cover and escalation.",
         SectionInput,
         _served(_plan_monitoring),
+        title="Monitoring and alerts",
+        output=outputs.contract_fields(*SECTIONS["monitoring"]),
     ),
     Tool(
         "plan_communication",
@@ -688,30 +703,38 @@ _TOOLS = (
         "templates.",
         SectionInput,
         _served(_plan_communication),
+        title="Communication plan",
+        output=outputs.contract_fields(*SECTIONS["comms"]),
     ),
     Tool(
         "render_plan",
-        "Writes the complete sign-off document (summary, risk, stages, criteria, monitoring, "
-        "communication, gate checklists, rollback procedure, next steps) to a .md file in the "
-        "context folder. Returns its path, a status line and the document.",
+        "Writes the complete sign-off document (every section, gate checklists, rollback "
+        "procedure) to a .md file in the context folder. Returns its path and a summary.",
         RenderInput,
         _served(_render_plan),
+        title="Write the sign-off document",
+        writes=True,
+        output=outputs.RENDERED,
     ),
     Tool(
         "stage_duration",
-        "What-if calculator, changes nothing: how long a stage at a traffic share must run to "
-        "catch an error-rate regression (default: the rollback trigger). Returns transactions "
-        "needed, hours, detectable rate, power, the formula.",
+        "What-if, changes nothing: how long a stage at a traffic share must run to catch an "
+        "error-rate regression (default: the rollback trigger); transactions, hours, power.",
         DurationInput,
         _served(_stage_duration),
+        title="Stage duration what-if",
+        output=outputs.DURATION,
     ),
     Tool(
         "adjust_plan",
-        "Saves the user's change to rollout.yaml (validated first; no other file touched): "
-        "start date, a stage's duration or traffic, channels, freezes, strategy, on-call "
-        "rotation. Returns the re-planned section. Not for questions.",
+        "Saves the user's change to rollout.yaml (validated first): start date, a stage's "
+        "duration or traffic, channels, freezes, strategy, on-call rotation. Returns the "
+        "re-planned section. Not for questions.",
         AdjustInput,
         _served(_adjust_plan),
+        title="Save a plan change",
+        writes=True,
+        output=outputs.ADJUSTED,
     ),
 )
 

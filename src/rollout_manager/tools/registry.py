@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -32,15 +32,29 @@ class ToolResult(BaseModel):
     """Compact JSON with the numbers (field names of the RolloutPlan contract)."""
     markdown: str = ""
     """The section as Markdown, ready to show without retyping numbers."""
+    summary: str = ""
+    """One line a model can quote: what was planned, for whom, when."""
     error: str | None = None
     """One-line error, naming the field or file at fault."""
 
     def as_text(self) -> str:
-        """The result as one text block for a model: Markdown, then the JSON."""
+        """The result as a model reads it: the Markdown a person reads, then the summary.
+
+        The JSON is not repeated here: it travels once, as the structured result
+        (MCP `structuredContent`, the agent loop's `data`). A result without
+        Markdown falls back to its JSON.
+        """
         if not self.ok:
             return f"ERROR: {self.error}"
-        payload = json.dumps(self.data, ensure_ascii=False, separators=(",", ":"))
-        return f"{self.markdown}\n\n```json\n{payload}\n```" if self.markdown else payload
+        if not self.markdown:
+            return json.dumps(self.data, ensure_ascii=False, separators=(",", ":"))
+        return f"{self.markdown.rstrip()}\n\n{self.summary}" if self.summary else self.markdown
+
+    def structured(self) -> dict[str, Any]:
+        """The result as a program reads it: `ok` and the `data`, or `ok` and the `error`."""
+        if not self.ok:
+            return {"ok": False, "error": self.error or "failed"}
+        return {"ok": True, "data": self.data}
 
 
 @dataclass(frozen=True)
@@ -85,8 +99,12 @@ class Tool:
     """A short human name for clients that show one (MCP `title`)."""
     writes: bool = False
     """True for a tool that writes its own file in the context folder; the others only read."""
-    output_schema: dict[str, Any] = field(default_factory=lambda: {"type": "object"})
-    """JSON Schema of the result's `data`."""
+    output: Callable[[], dict[str, Any]] | None = None
+    """Builds the JSON Schema of the result's `data` (on demand: only MCP lists it)."""
+
+    def output_schema(self) -> dict[str, Any]:
+        """JSON Schema of the result's `data`; any object when the tool declares none."""
+        return self.output() if self.output is not None else {"type": "object"}
 
     def spec(self) -> dict[str, Any]:
         """Name, description and JSON Schema of the input, as model APIs want them."""
