@@ -8,7 +8,6 @@ from the oracles in shared/reference/statistics.md; none is copied from output.
 from __future__ import annotations
 
 import re
-import time as clock
 from datetime import date, datetime, time
 from itertools import pairwise
 from pathlib import Path
@@ -174,17 +173,13 @@ def test_communication_names_roles_with_dates(plan: RolloutPlan) -> None:
     assert "payment_pipeline_v2" in pre.body and "1.6%" in pre.body
 
 
-def test_build_plan_is_fast() -> None:
+def test_build_plan_gives_the_same_plan_each_time() -> None:
+    # How fast: `make bench` (cold `rollout plan`); no test asserts a time.
     seed = Path(__file__).resolve().parent.parent / "scenarios" / "progressive-rollout"
     context = read_context(seed)
     policy = default_policy()
-    build_plan(context, policy, today=BLACK_FRIDAY)  # warm caches once
-    runs = []
-    for _ in range(5):
-        began = clock.perf_counter()
-        build_plan(context, policy, today=BLACK_FRIDAY)
-        runs.append(clock.perf_counter() - began)
-    assert sorted(runs)[2] < 0.05
+    first = build_plan(context, policy, today=BLACK_FRIDAY)
+    assert build_plan(context, policy, today=BLACK_FRIDAY) == first
 
 
 def test_rate_alert_windows_are_called_too_small_for_the_2x_decision(plan: RolloutPlan) -> None:

@@ -6,10 +6,8 @@ import argparse
 import json
 import os
 import re
-import statistics
 import subprocess
 import sys
-import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -447,18 +445,13 @@ def test_the_planning_path_never_imports_anthropic(seed_dir: Path) -> None:
 
 
 @pytest.mark.slow
-def test_rollout_ask_offline_answers_in_under_a_second(run_cli: RunCli, seed_dir: Path) -> None:
-    timings = []
-    for _ in range(5):
-        started = time.perf_counter()
-        completed = _cli(run_cli, seed_dir, "ask", "--offline", SEED_PROMPTS["risk"])
-        timings.append(time.perf_counter() - started)
-        assert completed.returncode == 0
+def test_rollout_ask_offline_answers_again_and_again(run_cli: RunCli, seed_dir: Path) -> None:
+    # How fast: `make bench` (`ask --offline`, median and ratio to the dependency floor).
+    answers = {_cli(run_cli, seed_dir, "ask", "--offline", SEED_PROMPTS["risk"]).stdout
+               for _ in range(2)}  # fmt: skip
 
-    median = statistics.median(timings)
-    print(f"\nrollout ask --offline: median {median * 1000:.0f} ms of 5 runs "
-          f"({', '.join(f'{t * 1000:.0f}' for t in timings)} ms)")  # fmt: skip
-    assert median < 1.0
+    assert len(answers) == 1
+    assert "HIGH" in answers.pop()
 
 
 def test_split_result_reads_markdown_and_data_back() -> None:
