@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import time
@@ -446,3 +447,49 @@ def test_the_plugin_server_installs_itself_then_starts_fast(seed_dir: Path, tmp_
     assert set(PLANNING_TOOLS) <= set(names)
     # No pip on the second start: the install stamp and log are untouched.
     assert (stamp.read_text(), install_log.stat().st_mtime_ns) == installed
+
+
+# --------------------------------------------------------------------------- a third-party client
+
+INSPECTOR = "@modelcontextprotocol/inspector@0.15.0"
+
+
+def _inspector(root: Path, *method: str) -> dict[str, Any]:
+    npx = shutil.which("npx")
+    if npx is None:
+        pytest.skip("npx is not installed (the MCP Inspector runs through it)")
+    completed = subprocess.run(
+        [npx, "-y", INSPECTOR, "--cli", str(ROLLOUT), "mcp", "--root", str(root), *method],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    if completed.returncode != 0 and re.search(
+        r"npm (ERR|error)|ENOTFOUND|EAI_AGAIN", completed.stderr
+    ):
+        pytest.skip(f"npx could not fetch {INSPECTOR} (network): {completed.stderr[-200:]}")
+    assert completed.returncode == 0, completed.stderr
+    result: dict[str, Any] = json.loads(completed.stdout)
+    return result
+
+
+@pytest.mark.slow
+def test_the_mcp_inspector_sees_titles_annotations_schemas_prompts_and_resources(
+    seed_dir: Path,
+) -> None:
+    tools = _inspector(seed_dir, "--method", "tools/list")["tools"]
+    prompts = _inspector(seed_dir, "--method", "prompts/list")["prompts"]
+    resources = _inspector(seed_dir, "--method", "resources/list")["resources"]
+    called = _inspector(
+        seed_dir, "--method", "tools/call", "--tool-name", "stage_duration",
+        "--tool-arg", "traffic_percent=true",
+    )  # fmt: skip
+
+    assert {tool["name"] for tool in tools} == set(PLANNING_TOOLS)
+    for tool in tools:
+        assert tool["title"], tool["name"]
+        assert "readOnlyHint" in tool["annotations"], tool["name"]
+        assert tool["outputSchema"]["type"] == "object", tool["name"]
+    assert len(prompts) == 6
+    assert {r["uri"] for r in resources} == {"rollout://plan", "rollout://schema/rollout-plan.json"}
+    # The Inspector turns `true` for a number into null; either way it is refused, by name.
+    assert called["isError"] is True
+    assert "traffic_percent" in called["content"][0]["text"]
