@@ -7,7 +7,7 @@ SEED   := scenarios/progressive-rollout
 # The tested versions of the runtime dependencies; the plugin launcher installs with them too.
 CONSTRAINTS := .claude-plugin/constraints.txt
 
-.PHONY: demo test lint typecheck pytest golden clean validator validate-plugin constraints
+.PHONY: demo test lint typecheck pytest golden clean validator validate-plugin constraints bench
 
 # The official plugin validator is the Claude Code CLI, kept in the ignored folder .tools/.
 # Pinned: `--profile` needs a 2.1.3xx release, and on Node 20 an unpinned install resolves
@@ -39,8 +39,8 @@ validate-plugin: $(CLAUDE_STAMP)
 	PATH="$(CURDIR)/$(TOOLS)/node_modules/.bin:$$PATH" claude plugin validate --strict --profile directory .
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bin/rollout-mcp-launch bin/rollout
-	$(BIN)/ruff format --check src tests bin/rollout-mcp-launch bin/rollout
+	$(BIN)/ruff check src tests bench bin/rollout-mcp-launch bin/rollout
+	$(BIN)/ruff format --check src tests bench bin/rollout-mcp-launch bin/rollout
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -50,10 +50,15 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest -q
 
-# Regenerate the published schema and every scenario's golden plan; review the diff.
+# Regenerate the published schema, the holiday table and every scenario's golden plan; review the diff.
 golden: $(STAMP)
 	$(BIN)/python -m rollout_manager.schema
+	$(BIN)/python -c "from rollout_manager.planning.us_holidays import write_table as w; print('updated' if w() else 'unchanged', 'us-federal-holidays.json')"
 	$(BIN)/python -m rollout_manager.scenario.golden
+
+# Start-up and call speed: medians and ratios to the dependency floor, to bench/results.json.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
 
 # Pin the runtime dependencies at the versions installed here (after changing pyproject.toml).
 constraints: $(STAMP)

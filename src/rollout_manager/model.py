@@ -12,6 +12,7 @@ import ast
 import sys
 from datetime import datetime
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 from typing import Generic, Literal, TypeVar
 
@@ -21,8 +22,8 @@ T = TypeVar("T")
 
 
 class _Model(BaseModel):
-    # Field docstrings are attached by `_attach_field_docstrings` below: one AST
-    # parse of this file is ~10x faster than pydantic's per-class source lookup.
+    # Field docstrings are attached by `attach_field_docstrings` below, when a schema is
+    # made: one AST parse of this file is ~10x faster than pydantic's per-class lookup.
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
@@ -708,20 +709,31 @@ class RolloutPlan(_Model):
     """What to do after sign-off."""
 
 
-def _attach_field_docstrings() -> None:
-    """Copy each field's docstring into its description (and so into the JSON Schema)."""
+@cache
+def attach_field_docstrings() -> None:
+    """Copy each field's docstring into its description (and so into the JSON Schema).
+
+    Called by whatever generates a schema (`schema.plan_json_schema`), not on
+    import: only a schema reads the descriptions, and parsing this file costs
+    every start about 10 ms. Models already built are rebuilt to pick them up.
+    """
     source = Path(__file__).read_text(encoding="utf-8")
     module = sys.modules[__name__]
+    models = []
     for node in ast.parse(source).body:
         if not isinstance(node, ast.ClassDef):
             continue
         model = getattr(module, node.name, None)
         if not (isinstance(model, type) and issubclass(model, BaseModel)):
             continue
+        models.append(model)
         for field, doc in _field_docs(node):
             info = model.model_fields.get(field)
             if info is not None and info.description is None:
                 info.description = doc
+    for model in models:
+        if not getattr(model, "__pydantic_generic_metadata__", {}).get("parameters"):
+            model.model_rebuild(force=True)
 
 
 def _field_docs(node: ast.ClassDef) -> list[tuple[str, str]]:
@@ -736,6 +748,3 @@ def _field_docs(node: ast.ClassDef) -> list[tuple[str, str]]:
         ):
             docs.append((statement.target.id, " ".join(following.value.value.split())))
     return docs
-
-
-_attach_field_docstrings()

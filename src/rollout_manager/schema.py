@@ -6,7 +6,7 @@ import json
 from importlib import resources
 from typing import Any
 
-from rollout_manager.model import RolloutPlan
+from rollout_manager.model import RolloutPlan, attach_field_docstrings
 
 SCHEMA_ID = "urn:rollout-manager:schema:rollout-plan:1"
 SCHEMA_FILE = "rollout-plan.schema.json"
@@ -14,6 +14,7 @@ SCHEMA_FILE = "rollout-plan.schema.json"
 
 def plan_json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of `RolloutPlan`, generated from the model."""
+    attach_field_docstrings()
     schema = RolloutPlan.model_json_schema()
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
