@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from rollout_manager.agent.loop import system_prompt
-from rollout_manager.tools.registry import dispatch, tool_specs
+from rollout_manager.tools.catalog import default_registry, dispatch
 from tests.conftest import PLANNING_TOOLS
 
 RESULT_BUDGET = 8_000
@@ -54,7 +54,7 @@ def test_the_stage_criteria_are_referenced_not_copied_per_stage(seed_dir: Path) 
 
 def test_tool_definitions_and_system_prompt_fit_the_budget() -> None:
     # Compact JSON: the form the Anthropic client sends the definitions in (httpx `json=`).
-    definitions = json.dumps(tool_specs(), ensure_ascii=False, separators=(",", ":"))
+    definitions = json.dumps(default_registry().specs(), ensure_ascii=False, separators=(",", ":"))
 
     assert len(definitions) + len(system_prompt()) <= DEFINITIONS_BUDGET, (
         f"definitions {len(definitions):,} + system prompt {len(system_prompt()):,}"

@@ -72,13 +72,3 @@ def test_context_imports_neither_anthropic_nor_mcp(seed_dir: Path) -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
     )
     assert result.returncode == 0, result.stderr
-
-
-def test_context_answers_the_same_each_run(seed_dir: Path, run_cli: RunCli) -> None:
-    # How fast: `make bench` (`context`, median and ratio to the dependency floor).
-    outputs = set()
-    for _ in range(2):
-        result = run_cli("context", "--context", seed_dir)
-        assert result.returncode == 0, result.stderr
-        outputs.add(result.stdout)
-    assert len(outputs) == 1

@@ -165,8 +165,7 @@ def test_the_teams_power_setting_drives_detection_numbers_and_words(tmp_path: Pa
 
     assert any("(90% power)" in note for note in stricter.notes)
     # More power needs more transactions for the same 5x smoke target, so stage 1 runs
-    # longer than its one-day minimum (the smoke test needs more than 150 transactions).
-    assert default.required_hours == 24
+    # longer (the smoke test needs more than 150 transactions, one day at 1%, either way).
+    assert default.required_transactions > 150
     assert stricter.required_transactions > default.required_transactions
-    assert stricter.required_hours > 24
-    assert stricter.duration_hours == 48
+    assert stricter.required_hours > default.required_hours

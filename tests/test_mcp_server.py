@@ -9,7 +9,7 @@ import shutil
 import signal
 import subprocess
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,8 +20,8 @@ from mcp.client.stdio import stdio_client
 from pydantic import BaseModel
 
 from rollout_manager.frontdoors.mcp_server import build_server
-from rollout_manager.tools import registry as tools
-from rollout_manager.tools.registry import ToolEnv, ToolResult, dispatch, tool_specs
+from rollout_manager.tools.catalog import default_registry, dispatch
+from rollout_manager.tools.registry import Tool, ToolEnv, ToolResult
 from tests.conftest import PLANNING_TOOLS, ROLLOUT, SEED_PROMPTS
 from tests.support.plugin import plugin_snapshot
 
@@ -71,9 +71,9 @@ def test_lists_every_registry_tool_with_its_exact_schema(seed_dir: Path, mode: s
 
     listed = _run(scenario)
 
-    assert [tool.name for tool in listed] == [spec["name"] for spec in tool_specs()]
+    assert [tool.name for tool in listed] == [spec["name"] for spec in default_registry().specs()]
     assert set(PLANNING_TOOLS) <= {tool.name for tool in listed}
-    by_name = {spec["name"]: spec for spec in tool_specs()}
+    by_name = {spec["name"]: spec for spec in default_registry().specs()}
     for tool in listed:
         assert tool.input_schema == by_name[tool.name]["input_schema"]
         assert tool.description == by_name[tool.name]["description"]
@@ -231,21 +231,14 @@ def _explode(_args: _NoArguments, _env: ToolEnv) -> ToolResult:
     raise RuntimeError("boom")
 
 
-@pytest.fixture
-def failing_tool() -> Iterator[str]:
-    """A tool with a bug in it, registered for one test; the registry is restored after."""
-    saved = tools.registry()  # loads the planning tools first, so they survive the restore
-    tools.register(tools.Tool("explode", "Always fails.", _NoArguments, _explode))
-    yield "explode"
-    tools._REGISTRY.clear()
-    tools._REGISTRY.update(saved)
+def test_a_tool_that_crashes_is_reported_and_the_server_keeps_serving(seed_dir: Path) -> None:
+    failing_tool = "explode"
+    registry = default_registry().with_tools(
+        Tool(failing_tool, "Always fails.", _NoArguments, _explode)
+    )
 
-
-def test_a_tool_that_crashes_is_reported_and_the_server_keeps_serving(
-    seed_dir: Path, failing_tool: str
-) -> None:
     async def scenario() -> tuple[types.CallToolResult, types.CallToolResult]:
-        async with Client(build_server(seed_dir.parent), mode="legacy") as client:
+        async with Client(build_server(seed_dir.parent, registry), mode="legacy") as client:
             failed = await client.call_tool(failing_tool, {})
             after = await client.call_tool("assess_risk", {"context": seed_dir.name})
             return failed, after

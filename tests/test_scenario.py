@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 import yaml
 
-import rollout_manager.agent.loop as agent_module
-from rollout_manager.agent.loop import Message, ModelError, ModelTurn
+import rollout_manager.frontdoors.cli_agent as agent_module
 from rollout_manager.agent.offline_planner import OfflinePlanner
+from rollout_manager.agent.protocol import Message, ModelClient, ModelError, ModelTurn
 from rollout_manager.errors import InputError
 from rollout_manager.frontdoors.cli import main
 from rollout_manager.scenario.format import read_scenario
@@ -86,7 +86,6 @@ def test_each_seed_step_calls_the_tool_for_its_section() -> None:
 
 @pytest.mark.slow
 def test_the_seed_runs_from_the_command_line(run_cli: RunCli) -> None:
-    # How fast: `make bench` (`scenario run`); no test asserts a time.
     result = run_cli(
         "scenario", "run", "scenarios/progressive-rollout/scenario.md", "--offline", cwd=REPO
     )
@@ -394,7 +393,7 @@ def vcr_config() -> dict[str, Any]:
 class _Spy:
     """A model client that keeps a copy of every conversation it is sent."""
 
-    def __init__(self, client: agent_module.ModelClient) -> None:
+    def __init__(self, client: ModelClient) -> None:
         self._client = client
         self.sent: list[list[Message]] = []
 

@@ -11,20 +11,20 @@ from typing import Any
 import pytest
 
 from rollout_manager.agent.offline_planner import OfflinePlanner
+from rollout_manager.agent.protocol import ToolCall
 from rollout_manager.model import Criteria, Monitoring, RolloutContext, Stage
 from rollout_manager.planning.monitoring import plan_monitoring
 from rollout_manager.planning.plan import plan_folder
 from rollout_manager.planning.policy import Policy
 from rollout_manager.scenario.checks import (
     RunRecord,
-    ToolCall,
     evaluate,
     evaluate_all,
     match_check,
 )
 from rollout_manager.scenario.format import Scenario, read_scenario
 from rollout_manager.scenario.runner import ScenarioRun, conversation_session, run_scenario
-from rollout_manager.tools.registry import dispatch
+from rollout_manager.tools.catalog import dispatch
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "scenarios" / "progressive-rollout" / "scenario.md"

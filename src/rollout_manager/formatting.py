@@ -6,6 +6,7 @@ templates as Jinja filters, so a number reads the same everywhere.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
@@ -101,3 +102,13 @@ def number(value: float | None, decimals: int = 1) -> str:
     if value is None:
         return "not set"
     return _trim(value, decimals)
+
+
+def rare(probability: float) -> str:
+    """A small probability to two significant figures: 0.00118 -> `0.12%`, 0.031 -> `3.1%`."""
+    if probability <= 0:
+        return "0%"
+    if probability >= 0.1:
+        return chance(probability)
+    digits = max(0, 1 - math.floor(math.log10(probability * 100)))
+    return f"{_trim(probability * 100, digits)}%"

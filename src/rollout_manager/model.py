@@ -409,6 +409,9 @@ class Decision(_Model):
     """Chance a healthy stage crosses the boundary (exact)."""
     false_hold: float = Field(ge=0, le=1)
     """Chance a healthy stage fails its gate test (exact)."""
+    exact: bool = True
+    """False when the stage is too large for the exact sum: then `false_rollback` is an upper
+    bound (sum of checkpoint tails) and `power` a lower bound (best checkpoint)."""
     description: str = ""
     """The rule in one sentence, as the gate checklist states it."""
 

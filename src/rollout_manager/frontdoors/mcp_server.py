@@ -30,7 +30,8 @@ from mcp.shared.exceptions import MCPError
 from rollout_manager import __version__
 from rollout_manager.errors import InputError
 from rollout_manager.frontdoors import mcp_catalog
-from rollout_manager.tools.registry import Tool, ToolResult, dispatch, registry, tool_specs
+from rollout_manager.tools.catalog import default_registry
+from rollout_manager.tools.registry import Registry, Tool, ToolResult
 
 SERVER_NAME = "rollout-manager"
 
@@ -74,8 +75,8 @@ def _annotations(tool: Tool) -> types.ToolAnnotations:
     return types.ToolAnnotations(read_only_hint=True, open_world_hint=False)
 
 
-def _listed_tools() -> list[types.Tool]:
-    tools = registry()
+def _listed_tools(registry: Registry) -> list[types.Tool]:
+    tools = {name: tool for name in registry if (tool := registry.get(name)) is not None}
     return [
         types.Tool(
             name=spec["name"],
@@ -85,7 +86,7 @@ def _listed_tools() -> list[types.Tool]:
             output_schema=_result_schema(tools[spec["name"]]),
             annotations=_annotations(tools[spec["name"]]),
         )
-        for spec in tool_specs()
+        for spec in registry.specs()
     ]
 
 
@@ -98,9 +99,11 @@ def _call_result(result: ToolResult) -> types.CallToolResult:
     )
 
 
-def _run_tool(name: str, arguments: dict[str, Any] | None, root: Path) -> types.CallToolResult:
+def _run_tool(
+    registry: Registry, name: str, arguments: dict[str, Any] | None, root: Path
+) -> types.CallToolResult:
     try:
-        result = dispatch(name, arguments, root=root, strict=True)
+        result = registry.dispatch(name, arguments, root=root, strict=True)
     except Exception as error:  # a bug in a tool: report it to the caller, keep serving
         _log.exception("tool %s failed", name)
         result = ToolResult(
@@ -186,8 +189,8 @@ def dispatch_error(error: Exception, root: Path) -> str:
     return str(error)
 
 
-def build_server(root: Path) -> Server[Any]:
-    """An MCP server over the tool registry, serving the folder `root`.
+def build_server(root: Path, registry: Registry | None = None) -> Server[Any]:
+    """An MCP server over a tool registry, serving the folder `root`.
 
     Tools resolve every path they are given against `root` and refuse paths
     outside it. Calls run one at a time on the event loop, so two calls that
@@ -195,12 +198,14 @@ def build_server(root: Path) -> Server[Any]:
 
     Args:
         root: the folder the tools may read and write.
+        registry: the tools to serve (default: every built-in tool).
 
     Returns:
         A low-level server, ready for `Server.run` or an in-process `mcp.Client`.
     """
     served = root.resolve()
-    listed = _listed_tools()
+    tools = registry if registry is not None else default_registry()
+    listed = _listed_tools(tools)
     schemas = {tool.name: tool.input_schema for tool in listed}
 
     async def list_tools(
@@ -217,7 +222,7 @@ def build_server(root: Path) -> Server[Any]:
                 types.INVALID_PARAMS,
                 f"unknown tool {params.name!r}; available: {', '.join(schemas)}",
             )
-        return _run_tool(params.name, params.arguments, served)
+        return _run_tool(tools, params.name, params.arguments, served)
 
     async def list_prompts(
         _ctx: ServerRequestContext[Any], _params: types.PaginatedRequestParams | None
@@ -284,11 +289,12 @@ def _stop(signum: int, _frame: object) -> None:
     os._exit(128 + signum)
 
 
-def run_stdio_server(root: Path) -> int:
+def run_stdio_server(root: Path, registry: Registry) -> int:
     """Serve the tools on stdin/stdout until the client closes the connection or a signal.
 
     Args:
         root: the folder to serve; the tools cannot leave it.
+        registry: the tools to serve.
 
     Returns:
         The exit status: 0 after a clean shutdown, 2 when `root` is not a folder;
@@ -297,7 +303,7 @@ def run_stdio_server(root: Path) -> int:
     if not root.is_dir():
         sys.stderr.write(f"rollout mcp: --root {root}: not a folder\n")
         return 2
-    server = build_server(root)
+    server = build_server(root, registry)
     for number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(number, _stop)
     anyio.run(_serve_stdio, server)

@@ -41,6 +41,7 @@ from rollout_manager.planning.risk import assess_risk, event_name
 from rollout_manager.planning.schedule import Freeze, GateCalendar, event_freezes, resolve_timezone
 from rollout_manager.planning.stages import design_stages
 from rollout_manager.reading.context import read_context
+from rollout_manager.sections import section_named
 
 # Freezes this close to the rollout window are listed in the schedule.
 _NEAR = timedelta(days=14)
@@ -409,6 +410,7 @@ def build_plan(
         schedule=_schedule(cal, policy, context, stages),
         stages=stages,
         statistics=design.statistics,
+        decision_summary=design.summary,
         criteria=criteria,
         monitoring=monitoring,
         communication=communication,
@@ -457,15 +459,6 @@ def plan_folder(
         raise
 
 
-SECTIONS: dict[str, tuple[str, ...]] = {
-    "assess": ("feature", "baseline", "risk"),
-    "stages": ("feature", "schedule", "stages", "warnings"),
-    "criteria": ("criteria",),
-    "monitoring": ("monitoring",),
-    "comms": ("communication",),
-}
-
-
 def section_json(plan: RolloutPlan, section: str) -> dict[str, Any]:
     """The contract fields one section command prints with `--json`."""
-    return plan.model_dump(mode="json", include=set(SECTIONS[section]))
+    return plan.model_dump(mode="json", include=set(section_named(section).fields))

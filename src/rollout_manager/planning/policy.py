@@ -30,7 +30,6 @@ MAX_CONFIG_BYTES = 256 * 1024
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 Audience = Literal["internal", "low_value", "sampled", "everyone"]
-MessageName = Literal["pre_rollout", "stage_advancement", "rollback", "completion"]
 AppliesWhen = Literal["always", "money", "regulated", "money_or_regulated"]
 
 
@@ -90,6 +89,20 @@ class StatisticsPolicy(_Strict):
     power: float = Field(gt=0.5, lt=1)
     revenue_cv: float = Field(gt=0)
     sprt_checkpoints: list[int]
+    false_rollback_total: float = Field(default=0.05, gt=0, lt=0.5)
+    """Most chance a healthy rollout is rolled back by any boundary (all stages and metrics)."""
+    false_hold_total: float = Field(default=0.10, gt=0, lt=0.5)
+    """Most chance a healthy rollout is held by any gate (all stages and metrics)."""
+    boundary_checkpoints: int = Field(default=6, ge=1, le=12)
+    """Checkpoints of each stage's rollback boundary (doubling up to the stage's traffic)."""
+    boundary_final_share: float = Field(default=0.5, gt=0, le=1)
+    """Share of a boundary's alpha spent at its last checkpoint (the stage's sized power)."""
+    holdback_levels: list[Level] = Field(default_factory=lambda: [Level.HIGH])
+    """Risk levels whose 100% bake keeps a holdback on the old path as the revenue control."""
+    holdback_percent: float = Field(default=5, gt=0, lt=50)
+    """Share of traffic kept on the old path during the bake, when a holdback is kept."""
+    peak_factor: float = Field(default=2.0, ge=1)
+    """Peak-hour traffic as a multiple of the daily average, when no document states it."""
 
 
 class CalendarPolicy(_Strict):
@@ -114,6 +127,14 @@ class CalendarPolicy(_Strict):
 class AlertPolicy(_Strict):
     warning_for_minutes: int = Field(ge=0)
     critical_for_minutes: int = Field(ge=0)
+    warning_window_minutes: int = Field(default=60, ge=1)
+    """Window a WARNING counts over."""
+    warning_min_transactions: int = Field(default=300, ge=1)
+    """A WARNING needs at least this many transactions in its window."""
+    warning_min_events: int = Field(default=5, ge=1)
+    """A WARNING needs at least this many counted events in its window."""
+    max_false_pages_per_week: float = Field(default=1.0, gt=0)
+    """Most pages a WARNING may send per week on healthy traffic."""
 
 
 class OnCallPolicy(_Strict):

@@ -65,7 +65,29 @@ def _preflight(context: RolloutContext, stages: list[Stage], on_call: list[int])
     return GateChecklist(stage=0, title="Before stage 1", items=items)
 
 
+def _decision_items(stage: Stage) -> list[str]:
+    """The gate and boundary of each decision, worded as the decision itself states them."""
+    items = []
+    for d in stage.decisions:
+        against = (
+            f" (the stated {pct(d.advance_threshold)} limit as a count test)"
+            if d.advance_threshold is not None and d.metric == "error_rate"
+            else ""
+        )
+        items.append(
+            f"{d.label}: fewer than {d.gate.hold_at_errors} {d.event} in the first "
+            f"{count(d.gate.min_transactions)} transactions{against}"
+        )
+    if stage.decisions:
+        items.append(
+            "No rollback boundary was reached (each metric's k within the first n, "
+            "in the stage's decision rules)"
+        )
+    return items
+
+
 def _stage_gate(stage: Stage, next_stage: Stage | None, criteria: Criteria) -> GateChecklist:
+    judged = {d.metric for d in stage.decisions}
     items = [
         f"Ran at least {hours(stage.required_hours)} and saw at least "
         f"{count(stage.required_transactions)} transactions (expected "
@@ -73,13 +95,8 @@ def _stage_gate(stage: Stage, next_stage: Stage | None, criteria: Criteria) -> G
         if stage.required_transactions
         else f"Ran at least {hours(stage.required_hours)}",
     ]
-    items += [f"{c.description}" for c in stage.success_criteria]
-    if stage.sequential_boundaries:
-        last = stage.sequential_boundaries[-1]
-        items.append(
-            f"Sequential test never crossed its rollback boundary (e.g. fewer than "
-            f"{last.rollback_at_errors} errors in the first {count(last.transactions)})"
-        )
+    items += _decision_items(stage)
+    items += [f"{c.description}" for c in stage.success_criteria if c.metric not in judged]
     items += [
         "No CRITICAL alert fired; every WARNING explained",
         "No manual rollback trigger raised ("

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from rollout_manager.schema import published_schema_text
+from rollout_manager.sections import SECTIONS
 
 OutputSchema = Callable[[], dict[str, Any]]
 
@@ -117,14 +118,12 @@ DURATION = own_fields(
     formula=_TEXT,
     planned={"type": "object"},
 )
-ADJUSTED = contract_fields(
-    "feature",
-    "schedule",
-    "stages",
-    "warnings",
-    "communication",
-    "monitoring",
-    required=False,
-    saved=_TEXT,
-    changes=_TEXTS,
-)
+
+
+def _adjusted() -> dict[str, Any]:
+    # A change re-plans the sections it moves; any of them may come back.
+    moved = dict.fromkeys(f for s in SECTIONS if s.name != "assess" for f in s.fields)
+    return contract_fields(*moved, required=False, saved=_TEXT, changes=_TEXTS)()
+
+
+ADJUSTED: OutputSchema = _adjusted
