@@ -219,16 +219,24 @@ def test_a_launcher_stopped_mid_install_says_so_and_the_install_completes(
     plugin = plugin_snapshot(tmp_path / "plugin")
     data = tmp_path / "data"
     env = {**os.environ, "CLAUDE_PLUGIN_DATA": str(data)}
-    launcher = subprocess.Popen(
-        ["python3", str(plugin / "bin" / "rollout-mcp-launch")], cwd=tmp_path, env=env,
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    _wait_for(lambda: any(data.glob("venv.partial-*")), 60)
-    launcher.send_signal(signal.SIGTERM)  # what a client does when the start takes too long
-    out, err = launcher.communicate(timeout=30)
+    # Files, not pipes: the detached installer holds the launcher's stderr open until it is done.
+    out_file, err_file = tmp_path / "stdout", tmp_path / "stderr"
+    with out_file.open("w") as out, err_file.open("w") as err_stream:
+        launcher = subprocess.Popen(
+            ["python3", str(plugin / "bin" / "rollout-mcp-launch")], cwd=tmp_path, env=env,
+            stdin=subprocess.DEVNULL, stdout=out, stderr=err_stream,
+        )  # fmt: skip
+        try:
+            _wait_for(lambda: any(data.glob("venv.partial-*")), 60)
+            launcher.send_signal(signal.SIGTERM)  # what a client does when a start is too slow
+            launcher.wait(timeout=60)
+        finally:
+            launcher.kill()
+            launcher.wait()
+    err = err_file.read_text()
 
     assert launcher.returncode == 1
-    assert out == ""
+    assert out_file.read_text() == ""
     assert err.count("\n") == 1, err
     assert "stopped by SIGTERM" in err
     assert "install goes on in the background" in err

@@ -8,12 +8,8 @@ offset. Field docstrings become the schema's descriptions.
 
 from __future__ import annotations
 
-import ast
-import sys
 from datetime import datetime
 from enum import StrEnum
-from functools import cache
-from pathlib import Path
 from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -22,7 +18,7 @@ T = TypeVar("T")
 
 
 class _Model(BaseModel):
-    # Field docstrings are attached by `attach_field_docstrings` below, when a schema is
+    # Field docstrings are attached by `schema.attach_field_docstrings` when a schema is
     # made: one AST parse of this file is ~10x faster than pydantic's per-class lookup.
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
@@ -710,44 +706,3 @@ class RolloutPlan(_Model):
     """Values assumed because the documents do not state them; every missing metric named."""
     next_steps: list[str] = Field(default_factory=list)
     """What to do after sign-off."""
-
-
-@cache
-def attach_field_docstrings() -> None:
-    """Copy each field's docstring into its description (and so into the JSON Schema).
-
-    Called by whatever generates a schema (`schema.plan_json_schema`), not on
-    import: only a schema reads the descriptions, and parsing this file costs
-    every start about 10 ms. Models already built are rebuilt to pick them up.
-    """
-    source = Path(__file__).read_text(encoding="utf-8")
-    module = sys.modules[__name__]
-    models = []
-    for node in ast.parse(source).body:
-        if not isinstance(node, ast.ClassDef):
-            continue
-        model = getattr(module, node.name, None)
-        if not (isinstance(model, type) and issubclass(model, BaseModel)):
-            continue
-        models.append(model)
-        for field, doc in _field_docs(node):
-            info = model.model_fields.get(field)
-            if info is not None and info.description is None:
-                info.description = doc
-    for model in models:
-        if not getattr(model, "__pydantic_generic_metadata__", {}).get("parameters"):
-            model.model_rebuild(force=True)
-
-
-def _field_docs(node: ast.ClassDef) -> list[tuple[str, str]]:
-    docs = []
-    for statement, following in zip(node.body, node.body[1:], strict=False):
-        if (
-            isinstance(statement, ast.AnnAssign)
-            and isinstance(statement.target, ast.Name)
-            and isinstance(following, ast.Expr)
-            and isinstance(following.value, ast.Constant)
-            and isinstance(following.value.value, str)
-        ):
-            docs.append((statement.target.id, " ".join(following.value.value.split())))
-    return docs
