@@ -120,6 +120,8 @@ def test_team_adjustments_in_rollout_yaml(tmp_path: Path) -> None:
         "start: 2026-12-08\n"
         "stages:\n  - {stage: 2, duration_hours: 120}\n"
         "freezes:\n  - {name: Holiday freeze, start: 2026-12-21, end: 2027-01-04}\n"
+        # The team's own freeze replaces the policy's year-end one (removable by key).
+        "calendar:\n  seasonal_freezes: {year_end: null}\n"
         "communication:\n  channels: {engineering: 'Slack #payments-eng'}\n",
         encoding="utf-8",
     )

@@ -261,11 +261,16 @@ def test_sections_show_the_same_text_as_the_document(plan: RolloutPlan, document
     stages = render_section(plan, "stages")
     assert stages.startswith(_section(document, "## Rollout stages").strip())
     # Shown alone, the criteria carry each stage's decision rules, which the document gives
-    # in a section of their own right after the criteria.
+    # in a section of their own right after the criteria; the stage notes go with the stages.
     criteria = render_section(plan, "criteria")
     detection = _section(document, "## What each stage can and cannot detect")
     assert criteria.startswith(_section(document, "## Success and rollback criteria").strip())
-    assert detection.strip() in criteria
+    for line in detection.splitlines():
+        if line.startswith(("|", "### Stage ")):
+            assert line in criteria, line
+    for stage in plan.stages:
+        for note in stage.notes:
+            assert note in stages and note not in criteria, note
     assert "## What each stage can and cannot detect" not in stages
 
 

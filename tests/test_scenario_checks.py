@@ -124,18 +124,25 @@ def test_each_criterion_line_finds_its_check(line: str, key: str) -> None:
 
 @pytest.mark.parametrize(
     "line",
-    [
-        "Document is actionable and ready for sign-off",
-        "The team feels confident",
-        "Risk properly assessed based on impact and reversibility",
-    ],
+    ["Document is actionable and ready for sign-off", "The team feels confident"],
 )
-def test_a_line_without_a_check_fails_and_says_so(line: str, seed_dir: Path) -> None:
+def test_a_line_without_a_check_is_unchecked_and_says_so(line: str, seed_dir: Path) -> None:
     result = evaluate(line, _record(seed_dir, SECTION_TOOLS))
 
     assert match_check(line) is None
-    assert not result.passed
-    assert result.evidence == "no check for this criterion"
+    assert not result.passed and result.status == "UNCHECKED"
+    assert result.evidence.startswith("no check covers this criterion (closest: ")
+
+
+def test_a_vague_line_that_names_factors_is_judged_on_them(seed_dir: Path) -> None:
+    # Matched by meaning: it names reversibility, which the risk check verifies is rated.
+    result = evaluate(
+        "Risk properly assessed based on impact and reversibility",
+        _record(seed_dir, SECTION_TOOLS),
+    )
+
+    assert result.check == "risk_factors" and result.passed
+    assert result.evidence == "reversibility HIGH"
 
 
 def test_every_criterion_of_every_scenario_has_a_check() -> None:
@@ -167,7 +174,8 @@ def test_the_seed_passes_every_criterion_with_the_numbers_it_saw() -> None:
     assert "revenue_vs_control < -5.0%" in evidence["auto_rollback"]
     assert "error_rate <= 1.0%, p95_latency_ms <= 979 ms" in evidence["success_measurable"]
     assert evidence["stakeholders_by_role"].startswith("Engineering (Slack #platform)")
-    assert evidence["rollback_procedure"].startswith("7 numbered steps: 1. Declare")
+    # Seven generic steps plus the payments playbook's two (processor of record, retries).
+    assert evidence["rollback_procedure"].startswith("9 numbered steps: 1. Declare")
     # Each verdict rests on the tool that computes the section.
     tools = {r.check: r.tool for r in run.results}
     assert tools["risk_factors"] == "assess_risk"

@@ -13,6 +13,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,23 @@ if TYPE_CHECKING:
     from rollout_manager.tools.registry import ToolEnv
 
 Handler = Callable[[argparse.Namespace], int]
+
+
+def planning_date(text: str | None) -> date | None:
+    """The planning date from `--today`, else `$ROLLOUT_TODAY`, else None (the real date).
+
+    Raises:
+        InputError: the value is not an ISO date, naming where it came from.
+    """
+    source = "--today"
+    if text is None:
+        text, source = os.environ.get("ROLLOUT_TODAY") or None, "ROLLOUT_TODAY"
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(source, f"'{text}' is not an ISO date (2026-12-01)") from None
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -49,6 +67,13 @@ def _common(parser: argparse.ArgumentParser) -> None:
         help="first stage start, ISO date or date-time (default: the first start that leaves the "
         "lead time, outside every freeze)",
     )
+    parser.add_argument(
+        "--today",
+        type=str,
+        default=None,
+        metavar="DATE",
+        help="plan as of this date (default: $ROLLOUT_TODAY, else the real date)",
+    )
 
 
 def _section_arguments(args: argparse.Namespace) -> dict[str, str]:
@@ -67,7 +92,7 @@ def _env(args: argparse.Namespace) -> ToolEnv:
     folder = Path(args.context)
     if not folder.is_dir():
         raise InputError(str(folder), "context folder not found")
-    return ToolEnv(root=folder, config=args.config)
+    return ToolEnv(root=folder, config=args.config, today=args.planning_date)
 
 
 def _plan(args: argparse.Namespace) -> RolloutPlan:
@@ -101,7 +126,7 @@ def _cmd_section(args: argparse.Namespace) -> int:
     section = section_named(args.command)
     env = _env(args)
     result = default_registry().dispatch(
-        section.tool, _section_arguments(args), root=env.root, config=env.config
+        section.tool, _section_arguments(args), root=env.root, config=env.config, today=env.today
     )
     if not result.ok or result.plan is None:
         raise InputError(str(env.root), result.error or "no plan")
@@ -177,6 +202,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler: Handler = args.handler
     try:
+        args.planning_date = planning_date(getattr(args, "today", None))
         return handler(args)
     except InputError as error:
         print(f"rollout: {error}", file=sys.stderr)

@@ -97,9 +97,20 @@ def add_agent_commands(sub: Any, common: Callable[[argparse.ArgumentParser], Non
     run.add_argument("path", type=Path, help="scenario file in the seed's format")
     run.add_argument("--offline", action="store_true", help="use the offline planner")
     run.add_argument("--model", default=None, metavar="ID", help="Claude model id")
+    run.add_argument(
+        "--today",
+        default=None,
+        metavar="DATE",
+        help="plan as of this date (default: $ROLLOUT_TODAY, else the scenario's, else today)",
+    )
     run.add_argument("--json", action="store_true", help="print results as JSON")
     run.add_argument("--junit", type=Path, default=None, metavar="FILE", help="write JUnit XML")
     run.add_argument("--keep", type=Path, default=None, metavar="DIR", help="keep the run folder")
+    run.add_argument(
+        "--allow-unchecked",
+        action="store_true",
+        help="exit 0 even when a criterion no check covers stays UNCHECKED",
+    )
     run.set_defaults(handler=_cmd_scenario_run)
 
 
@@ -148,7 +159,7 @@ def make_client(args: argparse.Namespace) -> ModelClient:
 
         if not args.offline:
             _say("ANTHROPIC_API_KEY is not set: answering with the offline planner (--offline).")
-        return OfflinePlanner()
+        return OfflinePlanner(today=getattr(args, "planning_date", None))
     try:
         from rollout_manager.agent.claude_client import ClaudeClient
     except ModuleNotFoundError as error:
@@ -217,6 +228,7 @@ def run_ask_command(args: argparse.Namespace, *, client: ModelClient | None = No
         registry=default_registry(),
         root=folder,
         defaults=_defaults(args),
+        today=getattr(args, "planning_date", None),
     )
     try:
         outcome = conversation.ask(args.prompt)
@@ -272,6 +284,7 @@ def run_chat_command(
         registry=default_registry(),
         root=folder,
         defaults=_defaults(args),
+        today=getattr(args, "planning_date", None),
     )
     requests = _stdin_lines(sys.stdin.isatty()) if lines is None else lines
     status = 0

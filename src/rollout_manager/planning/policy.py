@@ -10,6 +10,7 @@ the key.
 from __future__ import annotations
 
 import copy
+import re
 from datetime import date, datetime, time
 from functools import cache
 from importlib import resources
@@ -105,6 +106,25 @@ class StatisticsPolicy(_Strict):
     """Peak-hour traffic as a multiple of the daily average, when no document states it."""
 
 
+Weekday = Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+FreezeCondition = Literal["always", "money", "revenue_critical", "money_or_revenue_critical"]
+_DATE_RULE = r"^(\d{2}-\d{2}|thanksgiving([+-]\d{1,2})?)$"
+
+
+class SeasonalFreeze(_Strict):
+    """A freeze that comes back every year, for the risk levels it names."""
+
+    name: str
+    start: str = Field(pattern=_DATE_RULE)
+    """First frozen day: `MM-DD`, or `thanksgiving+N` (days after US Thanksgiving)."""
+    end: str = Field(pattern=_DATE_RULE)
+    """Last frozen day, inclusive, in the same form (before `start`: the next year)."""
+    risk_levels: list[Level]
+    applies_when: FreezeCondition = "always"
+    reason: str
+    enabled: bool = True
+
+
 class CalendarPolicy(_Strict):
     timezone: str
     gate_start: time
@@ -114,6 +134,16 @@ class CalendarPolicy(_Strict):
     min_stage_hours: float = Field(ge=0)
     round_to_days: bool
     bake_hours: float = Field(ge=0)
+    lead_business_days: int = Field(default=3, ge=0, le=30)
+    """Business days before the start that sign-off, briefings and alert test-fire need."""
+    gate_days_by_risk: dict[Level, list[Weekday]] = Field(default_factory=dict)
+    """Gate days for a risk level, replacing `gate_days` (HIGH: Mon-Thu)."""
+    no_gate_on_eve: list[Level] = Field(default_factory=list)
+    """Risk levels that never pass a gate on the last business day before a holiday or freeze."""
+    fit_before_freeze: list[Level] = Field(default_factory=list)
+    """Risk levels whose ramp must bake before a seasonal freeze, else start after it."""
+    seasonal_freezes: dict[str, SeasonalFreeze | None] = Field(default_factory=dict)
+    """Yearly freezes by key; `null` or `enabled: false` in rollout.yaml removes one."""
 
     @field_validator("gate_start", "gate_end", mode="before")
     @classmethod
@@ -140,6 +170,9 @@ class AlertPolicy(_Strict):
 class OnCallPolicy(_Strict):
     rotation: str
     through_stage: int = Field(ge=0)
+    through_bake_for: list[Level] = Field(default_factory=list)
+    """Risk levels covered through every stage to the end of the bake."""
+    legacy_removal_owner: str = "Owning team's tech lead"
     response_minutes: int = Field(ge=1)
     escalation: list[str]
 
@@ -173,6 +206,58 @@ class CommunicationPolicy(_Strict):
     templates: dict[
         Literal["pre_rollout", "stage_advancement", "rollback", "completion"], MessageWording
     ]
+
+
+class PlaybookStep(_Strict):
+    """A rollback step a playbook adds."""
+
+    action: str
+    owner: str = "Owning team"
+
+
+class Playbook(_Strict):
+    """What a domain (payments, login, ...) adds to a plan when the documents describe one."""
+
+    title: str
+    cues: dict[str, int]
+    """Case-insensitive regular expressions and their weight; each counts once."""
+    min_score: int = Field(default=3, ge=1)
+    """Chosen when the weights of the distinct cues found reach this (one mention does not)."""
+    risks: list[str] = Field(default_factory=list)
+    watch: list[str] = Field(default_factory=list)
+    checklist: list[str] = Field(default_factory=list)
+    rollback: list[PlaybookStep] = Field(default_factory=list)
+    undo_note: str = ""
+    """Appended to the flag-off step: what turning the flag off does not undo."""
+    support_note: str = ""
+    """Replaces the rollback message's advice to support."""
+    keep_legacy_days: int = Field(default=0, ge=0)
+    """The previous path stays this many days after 100% before it is removed."""
+    keep_legacy_reason: str = ""
+    ladder: list[LadderStep] | None = None
+    """Traffic steps this domain imposes (a store's phased release), replacing the strategy's."""
+    ladder_reason: str = ""
+
+    @field_validator("cues")
+    @classmethod
+    def _patterns_compile(cls, cues: dict[str, int]) -> dict[str, int]:
+        for pattern, weight in cues.items():
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise ValueError(f"cue {pattern!r} is not a regular expression: {error}") from None
+            if weight < 1:
+                raise ValueError(f"cue {pattern!r} needs a weight of at least 1")
+        return cues
+
+
+class CohortPolicy(_Strict):
+    """What the team knows about its cohorts (stage audiences)."""
+
+    staff_count: int | None = Field(default=None, ge=1)
+    """Staff accounts that use the changed path (sizes the internal stage)."""
+    staff_daily_per_person: float = Field(default=1.0, gt=0)
+    """Transactions one staff account makes a day on the changed path."""
 
 
 class FreezeWindow(_Strict):
@@ -211,6 +296,8 @@ class Policy(_Strict):
     stages: list[StageAdjustment] = Field(default_factory=list)
     strategy: Strategy | None = None
     metrics_source: MetricsSource = Field(default_factory=MetricsSource)
+    playbooks: dict[str, Playbook | None] = Field(default_factory=dict)
+    cohorts: CohortPolicy = Field(default_factory=CohortPolicy)
 
     @field_validator("ladders")
     @classmethod
@@ -225,9 +312,24 @@ class Policy(_Strict):
                 raise ValueError(f"ladder '{name}' must strictly increase: {traffic}")
         return ladders
 
-    def gate_weekdays(self) -> frozenset[int]:
-        """Gate days as `datetime.weekday()` numbers."""
-        return frozenset(WEEKDAYS.index(day) for day in self.calendar.gate_days)
+    def gate_weekdays(self, risk: Level | None = None) -> frozenset[int]:
+        """Gate days as `datetime.weekday()` numbers (for `risk`, when the policy narrows them)."""
+        days = self.calendar.gate_days
+        if risk is not None and risk in self.calendar.gate_days_by_risk:
+            days = self.calendar.gate_days_by_risk[risk]
+        return frozenset(WEEKDAYS.index(day) for day in days)
+
+    def active_playbooks(self) -> dict[str, Playbook]:
+        """Playbooks not removed in rollout.yaml."""
+        return {key: book for key, book in self.playbooks.items() if book is not None}
+
+    def active_seasonal_freezes(self) -> dict[str, SeasonalFreeze]:
+        """Seasonal freezes not removed in rollout.yaml."""
+        return {
+            key: rule
+            for key, rule in self.calendar.seasonal_freezes.items()
+            if rule is not None and rule.enabled
+        }
 
 
 @cache

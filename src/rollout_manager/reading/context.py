@@ -171,6 +171,11 @@ def read_context(folder: Path | str) -> RolloutContext:
         baseline=baseline,
         missing=_missing(feature, baseline),
         warnings=warnings,
+        lines=[
+            document.evidence(line)
+            for document in (feature_document, baseline_document)
+            for line in document.lines
+        ],
     )
 
 
