@@ -111,7 +111,9 @@ def test_document_opens_with_title_and_status_line(plan: RolloutPlan, document: 
 
 def test_executive_summary_is_short_and_states_exposure(plan: RolloutPlan, document: str) -> None:
     summary = _section(document, "## Executive summary")
-    assert len(summary.split()) <= 300  # half a page
+    assert (
+        len(summary.split()) <= 360
+    )  # half a page, plus the decisions and before-you-sign paragraphs
     assert "Migrating from legacy payment processor (PaymentCo)" in summary
     assert "HIGH" in summary and "canary" in summary.lower()
     assert "1% → 5% → 10% → 25% → 50% → 100%" in summary
@@ -270,7 +272,10 @@ def test_sections_show_the_same_text_as_the_document(plan: RolloutPlan, document
             assert line in criteria, line
     for stage in plan.stages:
         for note in stage.notes:
-            assert note in stages and note not in criteria, note
+            assert note not in criteria, note
+            # The notes that restate a stage's row of the stage table are left to the table.
+            restates = note.startswith(("About ", "Chance its rollback boundary catches"))
+            assert (note in stages) != restates, note
     assert "## What each stage can and cannot detect" not in stages
 
 

@@ -131,7 +131,7 @@ def p95_rollback(context: RolloutContext, policy: Policy) -> Threshold:
 
 
 def revenue_rollback(policy: Policy) -> Threshold:
-    """Revenue per transaction in the new path below control by more than the drop."""
+    """Revenue per checkout attempt in the new path below control by more than the drop."""
     drop = policy.tolerances.revenue_drop
     return Threshold(
         metric="revenue_vs_control",

@@ -222,6 +222,21 @@ def boundary_text(decision: Decision) -> str:
     return ", ".join(f"{p.k} / {p.n:,}" for p in decision.rollback_boundary)
 
 
+def change_decision(plan: RolloutPlan) -> Decision | None:
+    """The first stage's change-caused error-rate decision, if the plan has one."""
+    for stage in plan.stages[:1]:
+        for decision in stage.decisions:
+            if decision.metric == "change_error_rate":
+                return decision
+    return None
+
+
+def expected_share(plan: RolloutPlan) -> str:
+    """The share of errors the breakdown marks as expected, e.g. `65%`."""
+    share = sum(e.share for e in plan.baseline.error_breakdown if e.expected)
+    return formatting.pct(share, 0)
+
+
 def rollback_error_threshold(criteria: Criteria) -> Threshold | None:
     """The automatic rollback threshold on the error rate, when the plan has one."""
     return next((t for t in criteria.auto_rollback if t.metric == "error_rate"), None)
@@ -320,3 +335,17 @@ def status_line(plan: RolloutPlan) -> str:
             f"decision: {DECISION}",
         )
     )
+
+
+# Stage notes that restate the stage table's Expects, Detects and catch columns.
+_TABLE_NOTES = ("About ", "Chance its rollback boundary catches")
+
+
+def schedule_notes(stage: Stage) -> list[str]:
+    """A stage's notes beyond what its row in the stage table already shows."""
+    return [note for note in stage.notes if not note.startswith(_TABLE_NOTES)]
+
+
+def any_schedule_notes(stages: list[Stage]) -> bool:
+    """True when some stage has a note beyond its row in the stage table."""
+    return any(schedule_notes(stage) for stage in stages)

@@ -144,6 +144,13 @@ class RenderInput(SectionInput):
         return value
 
 
+class SimulateInput(SectionInput):
+    """Arguments of `simulate_rollout`."""
+
+    runs: int = Field(10_000, ge=100, le=200_000, description="Simulated rollouts per scenario")
+    seed: int = Field(0, ge=0, description="Random seed, for a repeatable run")
+
+
 class DurationInput(ContextInput):
     """Arguments of `stage_duration`."""
 

@@ -30,6 +30,7 @@ from rollout_manager.tools.inputs import (
     DurationInput,
     RenderInput,
     SectionInput,
+    SimulateInput,
 )
 from rollout_manager.tools.registry import Tool, ToolEnv, ToolResult
 from rollout_manager.tools.served import plan_for, relative, section_result
@@ -68,6 +69,16 @@ def _section_tool(section: Section) -> Tool:
         run,
         title=section.title,
         output=outputs.contract_fields(*section.fields),
+    )
+
+
+def _simulate_rollout(args: SimulateInput, env: ToolEnv) -> ToolResult:
+    from rollout_manager.planning.simulate import simulate_rollout  # numpy: only here
+    from rollout_manager.render.simulation import render_simulation
+
+    report = simulate_rollout(plan_for(env, args), runs=args.runs, seed=args.seed)
+    return ToolResult(
+        ok=True, data=report.model_dump(mode="json"), markdown=render_simulation(report)
     )
 
 
@@ -127,6 +138,14 @@ PLANNING_TOOLS: tuple[Tool, ...] = (
         stage_duration,
         title="Stage duration what-if",
         output=outputs.DURATION,
+    ),
+    Tool(
+        "simulate_rollout",
+        "Runs the plan's own decision rules on simulated rollouts (default 10,000): healthy "
+        "false rollback and false hold beside the plan's figures; 2x and 5x error rate and "
+        "P95 +20% starting at each stage: share caught, held, missed, exposure. Changes nothing.",
+        SimulateInput,
+        _simulate_rollout,
     ),
     Tool(
         "adjust_plan",
