@@ -146,6 +146,7 @@ PLANNING_TOOLS: tuple[Tool, ...] = (
         "P95 +20% starting at each stage: share caught, held, missed, exposure. Changes nothing.",
         SimulateInput,
         _simulate_rollout,
+        title="Simulate the rollout",
     ),
     Tool(
         "adjust_plan",
