@@ -21,15 +21,14 @@ from rollout_manager.errors import InputError
 from rollout_manager.planning.plan import build_plan, section_json
 from rollout_manager.planning.policy import (
     CONFIG_NAME,
-    MAX_CONFIG_BYTES,
     FreezeWindow,
     StageAdjustment,
     policy_from_overrides,
-    read_config,
 )
+from rollout_manager.planning.settings_file import MAX_CONFIG_BYTES, read_config
 from rollout_manager.reading.context import read_context
 from rollout_manager.render.sections import render_section, status_line
-from rollout_manager.storage import atomic_write_text, read_user_text
+from rollout_manager.storage import atomic_write_text, locked, read_user_text
 from rollout_manager.tools.inputs import AdjustInput, FreezeInput
 from rollout_manager.tools.registry import ToolEnv, ToolResult
 from rollout_manager.tools.served import drop_evidence, relative
@@ -172,15 +171,17 @@ def _dump(data: dict[str, Any]) -> str:
 
 def adjust_plan(args: AdjustInput, env: ToolEnv) -> ToolResult:
     folder = env.resolve(args.context)
-    path, current = _settings_file(folder)
-    merged, changes, sections = _merge(current, args)
-    # Validate the whole result before anything is written: the settings, then a full plan.
-    policy = policy_from_overrides(_plain(merged), source=CONFIG_NAME)
-    try:
-        plan = build_plan(read_context(folder), policy, today=env.today)
-    except ValueError as error:
-        raise InputError(CONFIG_NAME, f"the change leaves no valid schedule: {error}") from None
-    atomic_write_text(path, _dump(merged))
+    # One writer at a time, reading the file under the lock: no other writer's change is lost.
+    with locked(folder / CONFIG_NAME):
+        path, current = _settings_file(folder)
+        merged, changes, sections = _merge(current, args)
+        # Validate the whole result before anything is written: the settings, then a full plan.
+        policy = policy_from_overrides(_plain(merged), source=CONFIG_NAME)
+        try:
+            plan = build_plan(read_context(folder), policy, today=env.today)
+        except ValueError as error:
+            raise InputError(CONFIG_NAME, f"the change leaves no valid schedule: {error}") from None
+        atomic_write_text(path, _dump(merged))
     saved = relative(env, path)
     note = f"Saved to `{saved}`: " + "; ".join(changes) + "."
     data: dict[str, Any] = {"saved": saved, "changes": changes}
