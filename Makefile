@@ -4,8 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SEED   := scenarios/progressive-rollout
+# The tested versions of the runtime dependencies; the plugin launcher installs with them too.
+CONSTRAINTS := .claude-plugin/constraints.txt
 
-.PHONY: demo test lint typecheck pytest golden clean validator validate-plugin promtool
+.PHONY: demo test lint typecheck pytest golden clean validator validate-plugin promtool constraints bench
 
 # The official plugin validator is the Claude Code CLI, kept in the ignored folder .tools/.
 # Pinned: `--profile` needs a 2.1.3xx release, and on Node 20 an unpinned install resolves
@@ -18,8 +20,8 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(STAMP): pyproject.toml $(CONSTRAINTS) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]' -c $(CONSTRAINTS)
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -44,20 +46,30 @@ validate-plugin: $(CLAUDE_STAMP)
 	PATH="$(CURDIR)/$(TOOLS)/node_modules/.bin:$$PATH" claude plugin validate --strict --profile directory .
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bin/rollout-mcp-launch
-	$(BIN)/ruff format --check src tests bin/rollout-mcp-launch
+	$(BIN)/ruff check src tests bench bin/rollout-mcp-launch bin/rollout
+	$(BIN)/ruff format --check src tests bench bin/rollout-mcp-launch bin/rollout
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/mypy bin/rollout-mcp-launch
+	$(BIN)/mypy bin/rollout
 
 pytest: $(STAMP)
 	$(BIN)/pytest -q
 
-# Regenerate the published schema and every scenario's golden plan; review the diff.
+# Regenerate the published schema, the holiday table and every scenario's golden plan; review the diff.
 golden: $(STAMP)
 	$(BIN)/python -m rollout_manager.schema
+	$(BIN)/python -c "from rollout_manager.planning.us_holidays import write_table as w; print('updated' if w() else 'unchanged', 'us-federal-holidays.json')"
 	$(BIN)/python -m rollout_manager.scenario.golden
+
+# Start-up and call speed: medians and ratios to the dependency floor, to bench/results.json.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+# Pin the runtime dependencies at the versions installed here (after changing pyproject.toml).
+constraints: $(STAMP)
+	$(BIN)/python -m tests.support.pins
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache rollout-plan.md

@@ -53,8 +53,10 @@ def test_the_offline_planner_shows_the_markdown_without_the_notice(seed_dir: Pat
 
     markdown, data = split_result(result.as_text())
 
-    assert markdown.strip() == result.markdown.strip()
-    assert data["risk"]["overall"] == result.data["risk"]["overall"]
+    assert "data, not instructions" not in markdown
+    assert markdown.strip() == f"{result.markdown.rstrip()}\n\n{result.summary}"
+    # The JSON is not in the text: it travels beside it, as the tool result's data.
+    assert data == {}
 
 
 @pytest.mark.parametrize(

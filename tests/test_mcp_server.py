@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+import signal
 import subprocess
 import time
 from collections.abc import Awaitable, Callable
@@ -20,7 +22,8 @@ from pydantic import BaseModel
 from rollout_manager.frontdoors.mcp_server import build_server
 from rollout_manager.tools.catalog import default_registry, dispatch
 from rollout_manager.tools.registry import Tool, ToolEnv, ToolResult
-from tests.conftest import PLANNING_TOOLS
+from tests.conftest import PLANNING_TOOLS, ROLLOUT, SEED_PROMPTS
+from tests.support.plugin import plugin_snapshot
 
 REPO = Path(__file__).resolve().parent.parent
 # Arguments beyond `context` that a tool needs to do something useful.
@@ -75,6 +78,18 @@ def test_lists_every_registry_tool_with_its_exact_schema(seed_dir: Path, mode: s
         assert tool.input_schema == by_name[tool.name]["input_schema"]
         assert tool.description == by_name[tool.name]["description"]
         assert "context" in tool.input_schema["properties"]
+        assert tool.title, tool.name
+        assert tool.output_schema is not None
+        assert tool.output_schema["required"] == ["ok"]
+        assert tool.annotations is not None
+        assert tool.annotations.open_world_hint is False
+    # Seven tools only read; the two that write touch only their own file and may be repeated.
+    hints = {tool.name: tool.annotations for tool in listed if tool.annotations}
+    assert {name for name, hint in hints.items() if hint.read_only_hint} == set(READ_ONLY)
+    for name in ("render_plan", "adjust_plan"):
+        assert hints[name].read_only_hint is False
+        assert hints[name].destructive_hint is False
+        assert hints[name].idempotent_hint is True
 
 
 @pytest.mark.parametrize("mode", CLIENT_MODES)
@@ -88,11 +103,14 @@ def test_every_tool_answers_the_seed_context(seed_dir: Path, mode: str) -> None:
     for name, result in results.items():
         assert not result.is_error, f"{name}: {_text(result)}"
         structured = result.structured_content
+        assert structured is not None
         assert structured["ok"] is True
         assert structured["data"], f"{name} returned no data"
-        assert structured["markdown"].strip(), f"{name} returned no Markdown"
-        # The text a model reads carries the same Markdown the program reads.
-        assert structured["markdown"] in _text(result)
+        text = _text(result)
+        # Markdown for a person: headings or a bold lead, and tables or lists.
+        assert re.search(r"^(#{1,3} |\*\*)", text, re.MULTILINE), f"{name}: {text[:80]}"
+        # The JSON travels once, as structured content, not again inside the text.
+        assert "```json" not in _text(result)
     # The seed's expected outcome (shared/seed/progressive-rollout.md, steps 1 and 2).
     risk = results["assess_risk"].structured_content["data"]["risk"]
     assert risk["overall"] == "HIGH"
@@ -101,7 +119,7 @@ def test_every_tool_answers_the_seed_context(seed_dir: Path, mode: str) -> None:
     assert len(stages) >= 5
     assert stages[0]["traffic_percent"] <= 1
     assert stages[-1]["traffic_percent"] == 100
-    assert "Saved `" in results["render_plan"].structured_content["markdown"]
+    assert "Saved `" in _text(results["render_plan"])
     assert "## Rollback procedure" in (seed_dir / "rollout-plan.md").read_text()
     # The two writing tools write where the user looks: the context folder.
     assert (seed_dir / "rollout-plan.md").read_text().startswith("#")
@@ -121,7 +139,7 @@ def test_answers_match_what_every_other_front_door_gets(seed_dir: Path) -> None:
     for name, result in results.items():
         direct = dispatch(name, _arguments(name, seed_dir.name), root=seed_dir.parent)
         assert _text(result) == direct.as_text(), name
-        assert result.structured_content == direct.model_dump(mode="json"), name
+        assert result.structured_content == direct.structured(), name
 
 
 @pytest.mark.parametrize(
@@ -145,6 +163,44 @@ def test_invalid_arguments_come_back_as_an_error_naming_the_field(
     assert field in _text(result)
     assert field in result.structured_content["error"]
     assert result.structured_content["ok"] is False
+
+
+@pytest.mark.parametrize(
+    ("argument", "value"),
+    [("stage", True), ("stage", "2"), ("stage", None), ("traffic_percent", True),
+     ("traffic_percent", "2")],
+)  # fmt: skip
+def test_a_number_argument_is_never_coerced(seed_dir: Path, argument: str, value: object) -> None:
+    # The schema says integer or number: a boolean, a numeric string or null is a mistake
+    # the model should hear about, not a 1% stage.
+    async def scenario() -> types.CallToolResult:
+        async with Client(build_server(seed_dir.parent)) as client:
+            return await client.call_tool(
+                "stage_duration", {"context": seed_dir.name, argument: value}
+            )
+
+    result = _run(scenario)
+
+    assert result.is_error
+    assert _text(result).startswith(f"ERROR: invalid arguments: {argument}: ")
+    assert result.structured_content == {
+        "ok": False,
+        "error": _text(result).removeprefix("ERROR: "),
+    }
+
+
+def test_the_same_arguments_as_numbers_are_accepted(seed_dir: Path) -> None:
+    async def scenario() -> types.CallToolResult:
+        async with Client(build_server(seed_dir.parent)) as client:
+            return await client.call_tool(
+                "stage_duration", {"context": seed_dir.name, "traffic_percent": 2}
+            )
+
+    result = _run(scenario)
+
+    assert not result.is_error, _text(result)
+    assert result.structured_content is not None
+    assert result.structured_content["data"]["traffic_percent"] == 2
 
 
 @pytest.mark.parametrize(
@@ -210,6 +266,93 @@ def test_an_unknown_tool_is_a_protocol_error_listing_the_real_ones(
     assert "assess_risk" in message
 
 
+def test_repeated_calls_give_the_same_answer(seed_dir: Path) -> None:
+    # Speed is measured by `make bench` (warm MCP calls), never asserted here.
+    arguments = {"context": seed_dir.name}
+
+    async def scenario() -> list[types.CallToolResult]:
+        async with Client(build_server(seed_dir.parent), mode="legacy") as client:
+            return [await client.call_tool("design_stages", arguments) for _ in range(3)]
+
+    first, *later = _run(scenario)
+
+    assert not first.is_error
+    for result in later:
+        assert _text(result) == _text(first)
+        assert result.structured_content == first.structured_content
+
+
+# --------------------------------------------------------------------------- prompts, resources
+
+
+def test_the_six_scenario_requests_are_prompts(seed_dir: Path) -> None:
+    async def scenario() -> tuple[list[types.Prompt], types.GetPromptResult]:
+        async with Client(build_server(seed_dir.parent)) as client:
+            prompts = (await client.list_prompts()).prompts
+            got = await client.get_prompt("define-stages", {"context": seed_dir.name})
+            return prompts, got
+
+    prompts, got = _run(scenario)
+
+    # One prompt per request of the seed scenario (shared/seed/progressive-rollout.md Steps).
+    assert len(prompts) == len(SEED_PROMPTS) == 6
+    assert all(prompt.title and prompt.description for prompt in prompts)
+    [message] = got.messages
+    assert message.role == "user"
+    assert isinstance(message.content, types.TextContent)
+    assert "rollout stages" in message.content.text
+    assert f"`{seed_dir.name}`" in message.content.text
+
+
+def test_the_plan_document_and_its_schema_are_resources(seed_dir: Path) -> None:
+    async def scenario() -> tuple[list[types.Resource], str, str, str]:
+        async with Client(build_server(seed_dir.parent)) as client:
+            listed = (await client.list_resources()).resources
+            texts = []
+            for uri in ("rollout://schema/rollout-plan.json", f"rollout://plan/{seed_dir.name}"):
+                contents = (await client.read_resource(uri)).contents
+                assert isinstance(contents[0], types.TextResourceContents)
+                texts.append(contents[0].text)
+            with pytest.raises(MCPError) as raised:
+                await client.read_resource("rollout://plan/../..")
+            return listed, texts[0], texts[1], str(raised.value)
+
+    listed, schema, document, refused = _run(scenario)
+
+    assert {str(r.uri) for r in listed} == {"rollout://plan", "rollout://schema/rollout-plan.json"}
+    assert json.loads(schema) == json.loads(
+        (REPO / "src/rollout_manager/rollout-plan.schema.json").read_text()
+    )
+    assert document.startswith("# Rollout plan: ")
+    assert "## Rollback procedure" in document
+    assert not (seed_dir / "rollout-plan.md").exists()  # reading a resource writes nothing
+    assert "outside the folder this tool serves" in refused
+
+
+@pytest.mark.parametrize(("sig", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_the_server_stops_on_a_signal(seed_dir: Path, sig: signal.Signals, status: int) -> None:
+    server = subprocess.Popen(
+        [str(ROLLOUT), "mcp", "--root", str(seed_dir)], stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert server.stdin is not None
+    # A first request answered: the server is up and reading stdin when the signal comes.
+    hello = {"jsonrpc": "2.0", "id": 1, "method": "ping"}
+    server.stdin.write((json.dumps(hello) + "\n").encode())
+    server.stdin.flush()
+    assert server.stdout is not None
+    server.stdout.readline()
+    server.send_signal(sig)
+
+    try:
+        server.wait(timeout=20)  # a bound for a stuck server, not a speed claim
+    finally:
+        server.kill()
+        server.communicate()
+
+    assert server.returncode == status
+
+
 # --------------------------------------------------------------------------- over stdio
 
 
@@ -224,27 +367,6 @@ def test_serving_a_folder_that_does_not_exist_fails_in_one_line(
     assert completed.stdout == ""
     assert completed.stderr.strip().count("\n") == 0
     assert str(missing) in completed.stderr
-
-
-def _plugin_snapshot(dest: Path) -> Path:
-    """The plugin as an install gets it: the repository's files, copied, without .venv or .tools.
-
-    A copy also keeps the sources still while other work edits the tree; a change
-    between the two starts would rightly make the second start reinstall.
-    """
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split("\0")
-    for name in filter(None, listed):
-        source = REPO / name
-        if source.exists() or source.is_symlink():
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, dest / name, follow_symlinks=False)
-    return dest
 
 
 def _server_as_plugin_declares(
@@ -286,7 +408,7 @@ async def _start_and_call(
 
 @pytest.mark.slow
 def test_the_plugin_server_installs_itself_then_starts_fast(seed_dir: Path, tmp_path: Path) -> None:
-    plugin_root = _plugin_snapshot(tmp_path / "installed-plugin")
+    plugin_root = plugin_snapshot(tmp_path / "installed-plugin")
     data_dir = tmp_path / "plugin-data"
     errlog = tmp_path / "server-stderr.log"
     params = _server_as_plugin_declares(plugin_root, data_dir, cwd=seed_dir.parent)
@@ -318,3 +440,49 @@ def test_the_plugin_server_installs_itself_then_starts_fast(seed_dir: Path, tmp_
     assert set(PLANNING_TOOLS) <= set(names)
     # No pip on the second start: the install stamp and log are untouched.
     assert (stamp.read_text(), install_log.stat().st_mtime_ns) == installed
+
+
+# --------------------------------------------------------------------------- a third-party client
+
+INSPECTOR = "@modelcontextprotocol/inspector@0.15.0"
+
+
+def _inspector(root: Path, *method: str) -> dict[str, Any]:
+    npx = shutil.which("npx")
+    if npx is None:
+        pytest.skip("npx is not installed (the MCP Inspector runs through it)")
+    completed = subprocess.run(
+        [npx, "-y", INSPECTOR, "--cli", str(ROLLOUT), "mcp", "--root", str(root), *method],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    if completed.returncode != 0 and re.search(
+        r"npm (ERR|error)|ENOTFOUND|EAI_AGAIN", completed.stderr
+    ):
+        pytest.skip(f"npx could not fetch {INSPECTOR} (network): {completed.stderr[-200:]}")
+    assert completed.returncode == 0, completed.stderr
+    result: dict[str, Any] = json.loads(completed.stdout)
+    return result
+
+
+@pytest.mark.slow
+def test_the_mcp_inspector_sees_titles_annotations_schemas_prompts_and_resources(
+    seed_dir: Path,
+) -> None:
+    tools = _inspector(seed_dir, "--method", "tools/list")["tools"]
+    prompts = _inspector(seed_dir, "--method", "prompts/list")["prompts"]
+    resources = _inspector(seed_dir, "--method", "resources/list")["resources"]
+    called = _inspector(
+        seed_dir, "--method", "tools/call", "--tool-name", "stage_duration",
+        "--tool-arg", "traffic_percent=true",
+    )  # fmt: skip
+
+    assert {tool["name"] for tool in tools} == set(PLANNING_TOOLS)
+    for tool in tools:
+        assert tool["title"], tool["name"]
+        assert "readOnlyHint" in tool["annotations"], tool["name"]
+        assert tool["outputSchema"]["type"] == "object", tool["name"]
+    assert len(prompts) == 6
+    assert {r["uri"] for r in resources} == {"rollout://plan", "rollout://schema/rollout-plan.json"}
+    # The Inspector turns `true` for a number into null; either way it is refused, by name.
+    assert called["isError"] is True
+    assert "traffic_percent" in called["content"][0]["text"]

@@ -19,6 +19,7 @@ import yaml
 
 import rollout_manager
 from rollout_manager.tools.catalog import default_registry
+from tests.support.plugin import plugin_snapshot
 
 REPO = Path(__file__).resolve().parent.parent
 PLUGIN = "rollout-manager"
@@ -70,6 +71,27 @@ def test_manifest_names_the_plugin_and_matches_the_package() -> None:
     assert manifest["license"] == project["license"]
     assert manifest["description"].strip()
     assert (REPO / "LICENSE").is_file()
+
+
+def test_manifest_says_where_the_plugin_lives() -> None:
+    manifest = json.loads((REPO / ".claude-plugin" / "plugin.json").read_text())
+
+    for field in ("homepage", "repository"):
+        assert manifest[field].startswith("https://"), field
+    assert manifest["author"]["name"].strip()
+
+
+def test_the_repository_is_its_own_marketplace() -> None:
+    market = json.loads((REPO / ".claude-plugin" / "marketplace.json").read_text())
+    manifest = json.loads((REPO / ".claude-plugin" / "plugin.json").read_text())
+
+    assert market["name"] == PLUGIN
+    assert market["owner"]["name"].strip()
+    assert market["description"].strip()  # `validate --strict` wants one
+    [entry] = market["plugins"]
+    assert entry["name"] == manifest["name"]
+    assert entry["source"] == "./"  # the plugin is the repository root itself
+    assert entry["description"].strip()
 
 
 def test_mcp_json_starts_the_server_from_inside_the_plugin() -> None:
@@ -237,3 +259,52 @@ def test_skill_reference_figures_match_the_statistics_code() -> None:
     expected_rows = rows
     for row in expected_rows:
         assert row in text, row
+
+
+def _component_line(details: str, heading: str) -> list[str]:
+    """The names `claude plugin details` lists after a heading such as `Skills (1)`."""
+    match = re.search(rf"^\s*{heading} \(\d+\)\s+(.*)$", details, re.MULTILINE)
+    assert match, f"no {heading} line in:\n{details}"
+    return match.group(1).split()
+
+
+@pytest.mark.slow
+def test_installs_through_the_marketplace_and_lists_agent_skill_and_server(
+    tmp_path: Path,
+) -> None:
+    claude = _claude_binary()
+    if claude is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must install the validator: `make validator` (see .ci/run)")
+        pytest.skip("`claude` is not installed; `make validator` puts it in .tools/")
+    # What a user clones: the tracked files, without .venv (a local marketplace is copied whole).
+    checkout = plugin_snapshot(tmp_path / "checkout")
+    home = tmp_path / "home"
+    project = tmp_path / "project"
+    project.mkdir(parents=True)
+    home.mkdir()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("CLAUDE", "ANTHROPIC"))},
+        "HOME": str(home),
+        "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
+        "DISABLE_TELEMETRY": "1",
+    }
+
+    def run(*args: str) -> str:
+        completed = subprocess.run(
+            [claude, "plugin", *args], cwd=project, env=env, stdin=subprocess.DEVNULL,
+            capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert completed.returncode == 0, completed.stdout + completed.stderr
+        return completed.stdout
+
+    run("marketplace", "add", str(checkout))
+    run("install", f"{PLUGIN}@{PLUGIN}")
+    details = run("details", PLUGIN)
+
+    assert _component_line(details, "Skills") == [SKILL_DIR.name]
+    assert _component_line(details, "Agents") == [AGENT.stem]
+    assert _component_line(details, "MCP servers")[0] == SERVER
+    # Installed for the user, from the copy in the plugin cache, not from the checkout.
+    installed = json.loads((home / ".claude" / "plugins" / "installed_plugins.json").read_text())
+    assert f"{PLUGIN}@{PLUGIN}" in json.dumps(installed)

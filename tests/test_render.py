@@ -206,7 +206,8 @@ def test_detection_section_gives_power_and_the_decision_rules(
     assert rules["Error rate"][3] == (
         f"{error.gate.min_transactions:,}, fewer than {error.gate.hold_at_errors}"
     )
-    assert "within the first n transactions" in stage2
+    # What the tables mean is said once, before the first of them.
+    assert "within the first n transactions" in detect.split("### Stage 1 ", 1)[0]
 
 
 def test_monitoring_has_both_kinds_of_metric_and_both_alert_levels(document: str) -> None:
@@ -256,14 +257,27 @@ def test_sign_off_table_has_blank_cells_to_fill(document: str) -> None:
 def test_sections_show_the_same_text_as_the_document(plan: RolloutPlan, document: str) -> None:
     for name, heading in (
         ("assess", "## Risk assessment"),
-        ("criteria", "## Success and rollback criteria"),
         ("monitoring", "## Monitoring plan"),
         ("comms", "## Communication plan"),
     ):
         assert render_section(plan, name).strip() == _section(document, heading).strip(), name
     stages = render_section(plan, "stages")
     assert stages.startswith(_section(document, "## Rollout stages").strip())
-    assert "## What each stage can and cannot detect" in stages  # shown alone, it says so too
+    # Shown alone, the criteria carry each stage's decision rules, which the document gives
+    # in a section of their own right after the criteria; the stage notes go with the stages.
+    criteria = render_section(plan, "criteria")
+    detection = _section(document, "## What each stage can and cannot detect")
+    assert criteria.startswith(_section(document, "## Success and rollback criteria").strip())
+    for line in detection.splitlines():
+        if line.startswith(("|", "### Stage ")):
+            assert line in criteria, line
+    for stage in plan.stages:
+        for note in stage.notes:
+            assert note not in criteria, note
+            # The notes that restate a stage's row of the stage table are left to the table.
+            restates = note.startswith(("About ", "Chance its rollback boundary catches"))
+            assert (note in stages) != restates, note
+    assert "## What each stage can and cannot detect" not in stages
 
 
 def test_unknown_section_is_refused(plan: RolloutPlan) -> None:

@@ -67,7 +67,10 @@ def test_stages(run_cli: RunCli, seed_dir: Path) -> None:
     assert "| 1 | 1% | Tue 2026-12-01 09:00 EST | 2 days | Internal employees" in text
     assert "| 300 |" in text
     assert "```mermaid\ngantt\n" in text
-    assert "## What each stage can and cannot detect" in text
+    assert "### Stage notes" in text
+    # The decision rules answer "when do we roll back": the criteria section carries them.
+    assert "## What each stage can and cannot detect" not in text
+    assert "## What each stage can and cannot detect" in _markdown(run_cli, "criteria", seed_dir)
 
     data = _json(run_cli, "stages", seed_dir)
     first = data["stages"][0]

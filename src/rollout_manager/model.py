@@ -8,11 +8,8 @@ offset. Field docstrings become the schema's descriptions.
 
 from __future__ import annotations
 
-import ast
-import sys
 from datetime import datetime
 from enum import StrEnum
-from pathlib import Path
 from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -21,8 +18,8 @@ T = TypeVar("T")
 
 
 class _Model(BaseModel):
-    # Field docstrings are attached by `_attach_field_docstrings` below: one AST
-    # parse of this file is ~10x faster than pydantic's per-class source lookup.
+    # Field docstrings are attached by `schema.attach_field_docstrings` when a schema is
+    # made: one AST parse of this file is ~10x faster than pydantic's per-class lookup.
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
@@ -753,36 +750,3 @@ class RolloutPlan(_Model):
     playbooks: list[PlaybookUse] = Field(default_factory=list)
     """Domain playbooks chosen from the documents (their checklist items and rollback steps
     are in `gate_checklist` and `rollback_procedure`)."""
-
-
-def _attach_field_docstrings() -> None:
-    """Copy each field's docstring into its description (and so into the JSON Schema)."""
-    source = Path(__file__).read_text(encoding="utf-8")
-    module = sys.modules[__name__]
-    for node in ast.parse(source).body:
-        if not isinstance(node, ast.ClassDef):
-            continue
-        model = getattr(module, node.name, None)
-        if not (isinstance(model, type) and issubclass(model, BaseModel)):
-            continue
-        for field, doc in _field_docs(node):
-            info = model.model_fields.get(field)
-            if info is not None and info.description is None:
-                info.description = doc
-
-
-def _field_docs(node: ast.ClassDef) -> list[tuple[str, str]]:
-    docs = []
-    for statement, following in zip(node.body, node.body[1:], strict=False):
-        if (
-            isinstance(statement, ast.AnnAssign)
-            and isinstance(statement.target, ast.Name)
-            and isinstance(following, ast.Expr)
-            and isinstance(following.value, ast.Constant)
-            and isinstance(following.value.value, str)
-        ):
-            docs.append((statement.target.id, " ".join(following.value.value.split())))
-    return docs
-
-
-_attach_field_docstrings()

@@ -2,18 +2,66 @@
 
 from __future__ import annotations
 
+import ast
 import json
+from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
+from rollout_manager import model as model_module
 from rollout_manager.model import RolloutPlan
 
 SCHEMA_ID = "urn:rollout-manager:schema:rollout-plan:1"
 SCHEMA_FILE = "rollout-plan.schema.json"
 
 
+@cache
+def attach_field_docstrings() -> None:
+    """Copy each field's docstring into its description (and so into the JSON Schema).
+
+    Called by `plan_json_schema`, not on import: only a schema reads the descriptions,
+    and parsing `model.py` would cost every start about 10 ms. Models already built
+    are rebuilt to pick them up.
+    """
+    source = Path(model_module.__file__ or "").read_text(encoding="utf-8")
+    module = model_module
+    models: list[type[BaseModel]] = []
+    for node in ast.parse(source).body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        model = getattr(module, node.name, None)
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            continue
+        models.append(model)
+        for field, doc in _field_docs(node):
+            info = model.model_fields.get(field)
+            if info is not None and info.description is None:
+                info.description = doc
+    for model in models:
+        if not getattr(model, "__pydantic_generic_metadata__", {}).get("parameters"):
+            model.model_rebuild(force=True)
+
+
+def _field_docs(node: ast.ClassDef) -> list[tuple[str, str]]:
+    docs = []
+    for statement, following in zip(node.body, node.body[1:], strict=False):
+        if (
+            isinstance(statement, ast.AnnAssign)
+            and isinstance(statement.target, ast.Name)
+            and isinstance(following, ast.Expr)
+            and isinstance(following.value, ast.Constant)
+            and isinstance(following.value.value, str)
+        ):
+            docs.append((statement.target.id, " ".join(following.value.value.split())))
+    return docs
+
+
 def plan_json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of `RolloutPlan`, generated from the model."""
+    attach_field_docstrings()
     schema = RolloutPlan.model_json_schema()
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -34,8 +82,6 @@ def schema_text() -> str:
 
 def write_published_schema() -> bool:
     """Rewrite the committed schema from the model; True when it changed."""
-    from pathlib import Path
-
     from rollout_manager.storage import atomic_write_text
 
     path = Path(__file__).with_name(SCHEMA_FILE)

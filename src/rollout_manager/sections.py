@@ -40,9 +40,8 @@ SECTIONS: Final[tuple[Section, ...]] = (
         fields=("feature", "baseline", "traffic", "risk"),
         template="assess.md.j2",
         help="Risk assessment: factors, overall level, strategy.",
-        description="Risk assessment: user impact, revenue impact, system criticality, "
-        "reversibility (HIGH = easy to undo), complexity, timing; overall LOW/MEDIUM/HIGH and "
-        "the strategy, each with rationale.",
+        description="Risk assessment: user impact, revenue impact, criticality, reversibility "
+        "(HIGH = easy to undo), complexity, timing; overall LOW/MEDIUM/HIGH, strategy, rationale.",
     ),
     Section(
         name="stages",
@@ -52,7 +51,7 @@ SECTIONS: Final[tuple[Section, ...]] = (
         template="stages.md.j2",
         help="Rollout stages with dates, durations and what each can detect.",
         description="Rollout stages: traffic %, audience, dates, duration, transactions seen, "
-        "smallest detectable error rate, success criteria, warnings. For stages, ramp, schedule.",
+        "smallest detectable error rate, criteria per gate, warnings.",
     ),
     Section(
         name="criteria",
@@ -61,8 +60,8 @@ SECTIONS: Final[tuple[Section, ...]] = (
         fields=("criteria",),
         template="criteria.md.j2",
         help="Success criteria and automatic/manual rollback triggers.",
-        description="Success criteria (all must hold to advance) and automatic and manual "
-        "rollback triggers, with exact thresholds and how each was derived.",
+        description="Success criteria to advance, automatic and manual rollback triggers with "
+        "thresholds and derivations, each stage's decision rules.",
     ),
     Section(
         name="monitoring",

@@ -146,7 +146,7 @@ class ClaudeClient:
                 max_tokens=self._max_tokens,
                 system=system_blocks,
                 tools=_cached_tools(tools),
-                messages=cast("list[MessageParam]", list(messages)),
+                messages=cast("list[MessageParam]", _without_data(messages)),
             )
         except anthropic.APIStatusError as error:
             raise _status_error(error, self._model) from None
@@ -166,3 +166,19 @@ class ClaudeClient:
             stop_reason=response.stop_reason or "end_turn",
             usage=_usage(response.usage),
         )
+
+
+def _without_data(messages: Sequence[Message]) -> list[Message]:
+    """The conversation as the API takes it: tool results without the loop's `data` key."""
+
+    def block(item: Any) -> Any:
+        if isinstance(item, dict) and item.get("type") == "tool_result" and "data" in item:
+            return {key: value for key, value in item.items() if key != "data"}
+        return item
+
+    return [
+        {**m, "content": [block(b) for b in m["content"]]}
+        if isinstance(m.get("content"), list)
+        else m
+        for m in messages
+    ]

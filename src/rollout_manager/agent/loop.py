@@ -196,4 +196,7 @@ class Conversation:
             "tool_use_id": block.get("id"),
             "content": result.as_text(),
             "is_error": not result.ok,
+            # The JSON, once, beside the text (which no longer repeats it): the offline
+            # planner reads it; the Claude client leaves it out of the request.
+            "data": result.data,
         }

@@ -75,7 +75,8 @@ def _overview(results: list[tuple[str, Block]]) -> list[str]:
         if block.get("is_error"):
             errors[name] = text.removeprefix("ERROR: ")
         else:
-            data[name] = split_result(text)[1]
+            given = block.get("data")
+            data[name] = given if isinstance(given, dict) else split_result(text)[1]
     return overview_lines(data, errors)
 
 

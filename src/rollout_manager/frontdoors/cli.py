@@ -9,6 +9,7 @@ that use them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -334,5 +335,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+def run() -> None:
+    """The `rollout` console script: `main`, then leave without the interpreter's teardown.
+
+    Tearing down a few hundred modules costs about 50 ms a start and does nothing
+    for a finished command: its output is flushed here and its files are written
+    atomically and closed.
+    """
+    status = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing left to say
+            stream.flush()
+    os._exit(status)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -160,7 +160,16 @@ def make_client(args: argparse.Namespace) -> ModelClient:
         if not args.offline:
             _say("ANTHROPIC_API_KEY is not set: answering with the offline planner (--offline).")
         return OfflinePlanner(today=getattr(args, "planning_date", None))
-    from rollout_manager.agent.claude_client import ClaudeClient
+    try:
+        from rollout_manager.agent.claude_client import ClaudeClient
+    except ModuleNotFoundError as error:
+        if error.name != "anthropic":
+            raise
+        raise InputError(
+            "ANTHROPIC_API_KEY",
+            "is set, but the Claude client is not installed: "
+            "pip install 'rollout-manager[claude]' (or answer offline with --offline)",
+        ) from None
 
     retries = os.environ.get("ROLLOUT_MAX_RETRIES", "2")
     if not retries.isdigit():

@@ -1,15 +1,21 @@
 """`rollout mcp`: the tool registry served over the Model Context Protocol on stdio.
 
 A thin adapter: it lists the registry's tools with their input schemas exactly
-as the registry's specs give them, and answers a call with its `dispatch`.
-It uses the low-level `mcp.server.Server` so the registry, not the SDK,
-decides every schema. `mcp` is imported only here, and this module only by
-the `rollout mcp` command.
+as `tools.tool_specs()` gives them (plus a title, annotations and the schema
+of the structured result), and answers a call with `tools.dispatch` in strict
+mode (no coercion: `true` is no number). A result's text is the Markdown a
+person reads; its JSON travels once, as `structuredContent`. Prompts and
+resources (`mcp_catalog`) serve clients without subagents. It uses the
+low-level `mcp.server.Server` so the registry, not the SDK, decides every
+schema. `mcp` is imported only here, and this module only by `rollout mcp`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import signal
 import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -21,8 +27,11 @@ from mcp.server import Server, ServerRequestContext
 from mcp.server.stdio import stdio_server
 from mcp.shared.exceptions import MCPError
 
+from rollout_manager import __version__
+from rollout_manager.errors import InputError
+from rollout_manager.frontdoors import mcp_catalog
 from rollout_manager.tools.catalog import default_registry
-from rollout_manager.tools.registry import Registry, ToolResult
+from rollout_manager.tools.registry import Registry, Tool, ToolResult
 
 SERVER_NAME = "rollout-manager"
 
@@ -39,16 +48,44 @@ _log = logging.getLogger(__name__)
 def _package_version() -> str:
     try:
         return version("rollout-manager")
-    except PackageNotFoundError:  # running from a source tree that was never installed
-        return "0.0.0"
+    except PackageNotFoundError:  # the plugin serves its sources through a .pth file
+        return __version__
+
+
+def _result_schema(tool: Tool) -> dict[str, Any]:
+    """The schema of `structuredContent`: `ok`, then the tool's `data` or the `error`."""
+    data = dict(tool.output_schema())
+    definitions = data.pop("$defs", None)
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": {"ok": {"type": "boolean"}, "data": data, "error": {"type": "string"}},
+        "required": ["ok"],
+    }
+    if definitions:
+        schema["$defs"] = definitions  # the data's `#/$defs/...` references resolve at the root
+    return schema
+
+
+def _annotations(tool: Tool) -> types.ToolAnnotations:
+    if tool.writes:
+        # Writes one file of its own in the context folder; the same call writes the same file.
+        return types.ToolAnnotations(
+            read_only_hint=False, destructive_hint=False, idempotent_hint=True,
+            open_world_hint=False,
+        )  # fmt: skip
+    return types.ToolAnnotations(read_only_hint=True, open_world_hint=False)
 
 
 def _listed_tools(registry: Registry) -> list[types.Tool]:
+    tools = {name: tool for name in registry if (tool := registry.get(name)) is not None}
     return [
         types.Tool(
             name=spec["name"],
+            title=tools[spec["name"]].title or None,
             description=spec["description"],
             input_schema=spec["input_schema"],
+            output_schema=_result_schema(tools[spec["name"]]),
+            annotations=_annotations(tools[spec["name"]]),
         )
         for spec in registry.specs()
     ]
@@ -58,7 +95,7 @@ def _call_result(result: ToolResult) -> types.CallToolResult:
     """One tool result as MCP content: the text a model reads, the JSON a program reads."""
     return types.CallToolResult(
         content=[types.TextContent(text=result.as_text())],
-        structured_content=result.model_dump(mode="json"),
+        structured_content=result.structured(),
         is_error=not result.ok,
     )
 
@@ -67,13 +104,90 @@ def _run_tool(
     registry: Registry, name: str, arguments: dict[str, Any] | None, root: Path
 ) -> types.CallToolResult:
     try:
-        result = registry.dispatch(name, arguments, root=root)
+        result = registry.dispatch(name, arguments, root=root, strict=True)
     except Exception as error:  # a bug in a tool: report it to the caller, keep serving
         _log.exception("tool %s failed", name)
         result = ToolResult(
             ok=False, error=f"internal error in tool {name!r}: {type(error).__name__}: {error}"
         )
     return _call_result(result)
+
+
+def _prompts() -> list[types.Prompt]:
+    folder = types.PromptArgument(
+        name="context",
+        description="Folder with the two documents, relative to the served folder (default: it)",
+        required=False,
+    )
+    return [
+        types.Prompt(
+            name=request.name,
+            title=request.title,
+            description=request.description,
+            arguments=[folder],
+        )
+        for request in mcp_catalog.REQUESTS
+    ]
+
+
+def _prompt(params: types.GetPromptRequestParams) -> types.GetPromptResult:
+    request = next((r for r in mcp_catalog.REQUESTS if r.name == params.name), None)
+    if request is None:
+        names = ", ".join(r.name for r in mcp_catalog.REQUESTS)
+        raise MCPError(types.INVALID_PARAMS, f"unknown prompt {params.name!r}; available: {names}")
+    context = (params.arguments or {}).get("context")
+    return types.GetPromptResult(
+        description=request.description,
+        messages=[
+            types.PromptMessage(
+                role="user", content=types.TextContent(text=request.message(context))
+            )
+        ],
+    )
+
+
+def _resources() -> list[types.Resource]:
+    return [
+        types.Resource(
+            name="rollout-plan",
+            title="Rollout plan document",
+            uri=mcp_catalog.PLAN_URI,
+            description="The plan document for the served folder, planned now (nothing written)",
+            mime_type="text/markdown",
+        ),
+        types.Resource(
+            name="rollout-plan-schema",
+            title="RolloutPlan JSON Schema",
+            uri=mcp_catalog.SCHEMA_URI,
+            description="The JSON Schema of the plan (`rollout plan --json`)",
+            mime_type="application/schema+json",
+        ),
+    ]
+
+
+def _read_resource(uri: str, root: Path) -> types.ReadResourceResult:
+    if uri == mcp_catalog.SCHEMA_URI:
+        text, mime = mcp_catalog.plan_schema(), "application/schema+json"
+    else:
+        try:
+            text, mime = mcp_catalog.plan_document(root, uri), "text/markdown"
+        except KeyError:
+            raise MCPError(types.INVALID_PARAMS, f"unknown resource {uri!r}") from None
+        except (InputError, ValueError) as error:
+            problem = dispatch_error(error, root)
+            raise MCPError(types.INVALID_PARAMS, f"{uri}: {problem}") from None
+    return types.ReadResourceResult(
+        contents=[types.TextResourceContents(uri=uri, mime_type=mime, text=text)]
+    )
+
+
+def dispatch_error(error: Exception, root: Path) -> str:
+    """An error as a tool result would word it: files named relative to the served folder."""
+    if isinstance(error, InputError):
+        source = Path(error.source)
+        if source.is_absolute() and source.is_relative_to(root):
+            return f"{source.relative_to(root).as_posix()}: {error.problem}"
+    return str(error)
 
 
 def build_server(root: Path, registry: Registry | None = None) -> Server[Any]:
@@ -116,6 +230,38 @@ def build_server(root: Path, registry: Registry | None = None) -> Server[Any]:
             _run_tool, tools, params.name, params.arguments, served
         )
 
+    async def list_prompts(
+        _ctx: ServerRequestContext[Any], _params: types.PaginatedRequestParams | None
+    ) -> types.ListPromptsResult:
+        return types.ListPromptsResult(prompts=_prompts())
+
+    async def get_prompt(
+        _ctx: ServerRequestContext[Any], params: types.GetPromptRequestParams
+    ) -> types.GetPromptResult:
+        return _prompt(params)
+
+    async def list_resources(
+        _ctx: ServerRequestContext[Any], _params: types.PaginatedRequestParams | None
+    ) -> types.ListResourcesResult:
+        return types.ListResourcesResult(resources=_resources())
+
+    async def list_templates(
+        _ctx: ServerRequestContext[Any], _params: types.PaginatedRequestParams | None
+    ) -> types.ListResourceTemplatesResult:
+        template = types.ResourceTemplate(
+            name="rollout-plan-of-folder",
+            title="Rollout plan of a subfolder",
+            uri_template=mcp_catalog.PLAN_TEMPLATE,
+            description="The plan document for a context folder inside the served one",
+            mime_type="text/markdown",
+        )
+        return types.ListResourceTemplatesResult(resource_templates=[template])
+
+    async def read_resource(
+        _ctx: ServerRequestContext[Any], params: types.ReadResourceRequestParams
+    ) -> types.ReadResourceResult:
+        return _read_resource(str(params.uri), served)
+
     return Server(
         SERVER_NAME,
         version=_package_version(),
@@ -123,6 +269,11 @@ def build_server(root: Path, registry: Registry | None = None) -> Server[Any]:
         get_tool_input_schema=schemas.get,
         on_list_tools=list_tools,
         on_call_tool=call_tool,
+        on_list_prompts=list_prompts,
+        on_get_prompt=get_prompt,
+        on_list_resources=list_resources,
+        on_list_resource_templates=list_templates,
+        on_read_resource=read_resource,
     )
 
 
@@ -131,23 +282,35 @@ async def _serve_stdio(server: Server[Any]) -> None:
         await server.run(read_stream, write_stream, server.create_initialization_options())
 
 
+def _stop(signum: int, _frame: object) -> None:
+    """SIGINT or SIGTERM: leave at once.
+
+    The stdin reader is a worker thread blocked in `read()`, which no
+    cancellation wakes; a clean return would wait for it. Every write the tools
+    make is atomic (a temporary file renamed into place), so leaving mid-call
+    loses no file.
+    """
+    with contextlib.suppress(OSError):
+        sys.stderr.flush()
+    os._exit(128 + signum)
+
+
 def run_stdio_server(root: Path, registry: Registry) -> int:
-    """Serve the tools on stdin/stdout until the client closes the connection.
+    """Serve the tools on stdin/stdout until the client closes the connection or a signal.
 
     Args:
         root: the folder to serve; the tools cannot leave it.
         registry: the tools to serve.
 
     Returns:
-        The exit status: 0 after a clean shutdown, 2 when `root` is not a folder,
-        130 on Ctrl-C.
+        The exit status: 0 after a clean shutdown, 2 when `root` is not a folder;
+        SIGINT and SIGTERM end the process at once with 130 and 143.
     """
     if not root.is_dir():
         sys.stderr.write(f"rollout mcp: --root {root}: not a folder\n")
         return 2
     server = build_server(root, registry)
-    try:
-        anyio.run(_serve_stdio, server)
-    except KeyboardInterrupt:
-        return 130
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, _stop)
+    anyio.run(_serve_stdio, server)
     return 0

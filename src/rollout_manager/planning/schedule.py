@@ -5,9 +5,9 @@ the daily gate hours, outside every peak window (each local to its own time
 zone) and outside every freeze (half-open ``[start, end)``). Stage durations
 come from :mod:`rollout_manager.planning.stats`; this module turns them into dates.
 
-All datetimes are time-zone aware. ``holidays`` (about 80 ms to import and
-first use, most of it loading every country module) is imported on the first
-holiday lookup, not with this module.
+All datetimes are time-zone aware. Holidays come from the table in
+:mod:`rollout_manager.planning.us_holidays`; the ``holidays`` library (which
+loads every country on first use) is imported only for a year outside it.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
+from rollout_manager.planning.us_holidays import federal_holidays
 from rollout_manager.planning.zones import resolve_timezone
 
 # Spelled out: strftime("%a") and ("%B") follow the process locale.
@@ -125,10 +126,7 @@ class Freeze:
 @cache
 def _us_holidays(year: int) -> frozenset[date]:
     """US federal holidays of ``year``, observed days included."""
-    # Imported here: holidays loads every country module on first use (about 80 ms).
-    from holidays.utils import country_holidays
-
-    return frozenset(country_holidays("US", years=year).keys())
+    return frozenset(federal_holidays(year))
 
 
 def _is_holiday(day: date) -> bool:
@@ -142,9 +140,7 @@ def _is_business_day(day: date) -> bool:
 @cache
 def thanksgiving(year: int) -> date:
     """US Thanksgiving of ``year`` as the holidays library defines it."""
-    from holidays.utils import country_holidays
-
-    (day,) = country_holidays("US", years=year).get_named("Thanksgiving")
+    (day,) = (d for d, name in federal_holidays(year).items() if "thanksgiving" in name.lower())
     return day
 
 

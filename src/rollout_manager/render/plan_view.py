@@ -335,3 +335,17 @@ def status_line(plan: RolloutPlan) -> str:
             f"decision: {DECISION}",
         )
     )
+
+
+# Stage notes that restate the stage table's Expects, Detects and catch columns.
+_TABLE_NOTES = ("About ", "Chance its rollback boundary catches")
+
+
+def schedule_notes(stage: Stage) -> list[str]:
+    """A stage's notes beyond what its row in the stage table already shows."""
+    return [note for note in stage.notes if not note.startswith(_TABLE_NOTES)]
+
+
+def any_schedule_notes(stages: list[Stage]) -> bool:
+    """True when some stage has a note beyond its row in the stage table."""
+    return any(schedule_notes(stage) for stage in stages)

@@ -31,6 +31,20 @@ Role = Literal["engineering", "support", "product", "leadership", "finance", "co
 """Stakeholder roles whose channel `adjust_plan` can set (the policy's channel keys)."""
 
 
+# Ranges, lengths and characters stay checked in code, with the field named on failure.
+_GUARDS = (
+    "pattern",
+    "maxLength",
+    "minLength",
+    "maximum",
+    "minimum",
+    "exclusiveMaximum",
+    "exclusiveMinimum",
+    "maxItems",
+)
+_START_FORMATS = [{"format": "date-time", "type": "string"}, {"format": "date", "type": "string"}]
+
+
 def _compact_schema(schema: dict[str, Any]) -> None:
     """Drop titles and `null` alternatives: fewer characters for a model to read, same contract.
 
@@ -39,14 +53,32 @@ def _compact_schema(schema: dict[str, Any]) -> None:
     """
     schema.pop("title", None)
     schema.pop("description", None)  # the class docstring: the tool's description says it
+    # Lengths and characters stay checked here (the field named on failure); a model never
+    # needs those guards spelled out, and every tool definition is read on every turn
+    # (budget: tests/test_budgets.py).
     for prop in schema.get("properties", {}).values():
         prop.pop("title", None)
+        for guard in _GUARDS:
+            prop.pop(guard, None)
         options = prop.get("anyOf")
         if options and prop.get("default", "") is None:
             kept = [option for option in options if option != {"type": "null"}]
+            del prop["anyOf"], prop["default"]
             if len(kept) == 1:
-                del prop["anyOf"], prop["default"]
                 prop.update(kept[0])
+            else:
+                prop["anyOf"] = kept
+        if prop.get("default") == ".":  # `context`: leaving it out means the served folder
+            del prop["default"]
+        if prop.get("anyOf") == _START_FORMATS:  # a start: one string, the description says how
+            del prop["anyOf"]
+            prop["type"] = "string"
+    schema.pop("additionalProperties", None)  # unknown keys are still refused, by name
+    for definition in schema.get("$defs", {}).values():
+        definition.pop("additionalProperties", None)
+        for prop in definition.get("properties", {}).values():
+            for guard in _GUARDS:
+                prop.pop(guard, None)
 
 
 class _Input(BaseModel):
@@ -108,8 +140,7 @@ class ContextInput(_Input):
         ".",
         max_length=400,
         pattern=r"^[^\x00-\x1f]*$",
-        description="Folder holding the context documents, relative to the served folder",
-    )
+    )  # no description: the system prompt and the MCP instructions say what `context` is
 
 
 class SectionInput(ContextInput):
@@ -117,8 +148,7 @@ class SectionInput(ContextInput):
 
     start: StartMoment | None = Field(
         None,
-        description="First stage start, ISO date or date-time (default: rollout.yaml, else the "
-        "first start that leaves the lead time)",
+        description="First stage start, ISO date or date-time",
     )
 
 
@@ -128,11 +158,11 @@ class RenderInput(SectionInput):
     output: str = Field(
         "rollout-plan.md",
         pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\.md$",
-        description="Markdown file name to write inside the context folder",
+        description="File name (.md) in the context folder",
     )
     force: bool = Field(
         False,
-        description="Replace an existing file this tool did not write (only when the user says so)",
+        description="Replace a file this tool did not write (only if the user asks)",
     )
 
     @field_validator("output")
@@ -161,7 +191,7 @@ class DurationInput(ContextInput):
         None,
         ge=1.05,
         le=100,
-        description="Regression to catch, x baseline error rate (default: the rollback trigger)",
+        description="Regression to catch, x baseline error rate (default: rollback trigger)",
     )
     target_error_rate: float | None = Field(
         None, gt=0, lt=1, description="Error rate to catch, a fraction; instead of multiplier"
@@ -177,9 +207,7 @@ class DurationInput(ContextInput):
 class FreezeInput(_Input):
     """A freeze window: no stage starts or advances inside it."""
 
-    name: Annotated[PlainLine, Field(max_length=80)] = Field(
-        description="e.g. Holiday freeze (one plain line: no Markdown)"
-    )
+    name: Annotated[PlainLine, Field(max_length=80)] = Field(description="e.g. Holiday freeze")
     start: PlanningDate = Field(description="First frozen day, ISO date")
     end: PlanningDate = Field(description="Last frozen day, inclusive")
 
@@ -201,14 +229,14 @@ class AdjustInput(ContextInput):
     duration_days: float | None = Field(None, gt=0, le=90, description="Or in days")
     traffic_percent: float | None = Field(None, ge=0.01, le=100, description="New stage traffic %")
     channels: dict[Role, Annotated[PlainLine, Field(max_length=100)]] | None = Field(
-        None, description='Channel per role, e.g. {"engineering": "Slack #payments-eng"}'
+        None, description='Per role, e.g. {"engineering": "#payments-eng"}'
     )
     freezes: list[FreezeInput] | None = Field(
         None,
         max_length=20,
-        description="Windows in which no stage starts or advances; same name replaces",
+        description="No stage starts or advances inside; same name replaces",
     )
     strategy: Strategy | None = Field(None, description="Override the risk-based strategy")
     on_call_rotation: Annotated[PlainLine, Field(max_length=120)] | None = Field(
-        None, description="Who is on call, e.g. payments-oncall (one plain line: no Markdown)"
+        None, description="Who is on call, e.g. payments-oncall"
     )

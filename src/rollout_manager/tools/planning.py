@@ -22,6 +22,7 @@ from rollout_manager.render.sections import (
 )
 from rollout_manager.sections import SECTIONS, Section
 from rollout_manager.storage import mark_generated, write_generated
+from rollout_manager.tools import outputs
 from rollout_manager.tools.inputs import (
     AdjustInput,
     ContextInput,
@@ -60,7 +61,14 @@ def _section_tool(section: Section) -> Tool:
     def run(args: SectionInput, env: ToolEnv) -> ToolResult:
         return section_result(plan_for(env, args), section.name)
 
-    return Tool(section.tool, section.description, SectionInput, run)
+    return Tool(
+        section.tool,
+        section.description,
+        SectionInput,
+        run,
+        title=section.title,
+        output=outputs.contract_fields(*section.fields),
+    )
 
 
 def _simulate_rollout(args: SimulateInput, env: ToolEnv) -> ToolResult:
@@ -111,42 +119,49 @@ def _render_plan(args: RenderInput, env: ToolEnv) -> ToolResult:
 PLANNING_TOOLS: tuple[Tool, ...] = (
     Tool(
         "read_context",
-        "What the two documents state: each fact with file:line evidence, missing facts, "
-        "inconsistencies. Call when a number seems missing or the user asks what was read.",
+        "What the documents state: each fact with file:line evidence, missing facts, "
+        "inconsistencies. For a missing number or 'what was read'.",
         ContextInput,
         _read_context,
+        title="What the documents state",
+        output=outputs.CONTEXT,
     ),
     *(_section_tool(section) for section in SECTIONS),
     Tool(
         "render_plan",
-        "Writes the complete sign-off document (summary, risk, stages, criteria, monitoring, "
-        "communication, gate checklists, rollback procedure, next steps) to a .md file in the "
-        "context folder. Returns its path, a status line and the document.",
+        "Writes the sign-off document (all sections, gate checklists, rollback procedure) to "
+        "a .md file in the context folder; returns path and summary.",
         RenderInput,
         _render_plan,
+        title="Write the sign-off document",
+        writes=True,
+        output=outputs.RENDERED,
     ),
     Tool(
         "stage_duration",
-        "What-if calculator, changes nothing: how long a stage at a traffic share must run to "
-        "catch an error-rate regression (default: the rollback trigger). Returns transactions "
-        "needed, hours, detectable rate, power, the formula.",
+        "What-if, changes nothing: how long a stage at a traffic share must run to catch an "
+        "error-rate regression; transactions, hours, power.",
         DurationInput,
         stage_duration,
+        title="Stage duration what-if",
+        output=outputs.DURATION,
     ),
     Tool(
         "simulate_rollout",
-        "Runs the plan's own decision rules on simulated rollouts (default 10,000): healthy "
-        "false rollback and false hold beside the plan's figures; 2x and 5x error rate and "
-        "P95 +20% starting at each stage: share caught, held, missed, exposure. Changes nothing.",
+        "The plan's decision rules on 10,000 simulated rollouts: false rollback and hold beside "
+        "the plan's figures; 2x, 5x errors and P95 +20% from each stage: caught, missed, exposure.",
         SimulateInput,
         _simulate_rollout,
+        title="Simulate the rollout",
     ),
     Tool(
         "adjust_plan",
-        "Saves the user's change to rollout.yaml (validated first; no other file touched): "
-        "start date, a stage's duration or traffic, channels, freezes, strategy, on-call "
-        "rotation. Returns the re-planned section. Not for questions.",
+        "Saves a change to rollout.yaml (validated): start, a stage's duration or traffic, "
+        "channels, freezes, strategy, on-call. Returns the re-planned section. Not for questions.",
         AdjustInput,
         adjust_plan,
+        title="Save a plan change",
+        writes=True,
+        output=outputs.ADJUSTED,
     ),
 )

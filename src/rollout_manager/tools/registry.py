@@ -35,23 +35,37 @@ class ToolResult(BaseModel):
     """Compact JSON with the numbers (field names of the RolloutPlan contract)."""
     markdown: str = ""
     """The section as Markdown, ready to show without retyping numbers."""
+    summary: str = ""
+    """One line a model can quote: what was planned, for whom, when."""
     error: str | None = None
     """One-line error, naming the field or file at fault."""
     plan: RolloutPlan | None = Field(default=None, exclude=True, repr=False)
     """The plan a section came from, for a front door that prints the full contract JSON."""
 
     def as_text(self) -> str:
-        """The result as one text block for a model: the data notice, Markdown, then the JSON.
+        """The result as a model reads it: the data notice, the Markdown, then the summary.
 
-        Document text is quoted in results (a feature's name, evidence lines); a `<`
-        that would open a tag there becomes `‹`, so no document can close the tool
-        result or open a turn of its own.
+        The JSON is not repeated here: it travels once, as the structured result
+        (MCP `structuredContent`, the agent loop's `data`). A result without
+        Markdown falls back to its JSON. Document text is quoted in results (a
+        feature's name, evidence lines); a `<` that would open a tag there becomes
+        `‹`, so no document can close the tool result or open a turn of its own.
         """
         if not self.ok:
             return f"ERROR: {defused(self.error or '')}"
-        payload = json.dumps(self.data, ensure_ascii=False, separators=(",", ":"))
-        body = f"{self.markdown}\n\n```json\n{payload}\n```" if self.markdown else payload
+        if not self.markdown:
+            body = json.dumps(self.data, ensure_ascii=False, separators=(",", ":"))
+        elif self.summary:
+            body = f"{self.markdown.rstrip()}\n\n{self.summary}"
+        else:
+            body = self.markdown
         return f"{DATA_NOTICE}\n\n{defused(body)}"
+
+    def structured(self) -> dict[str, Any]:
+        """The result as a program reads it: `ok` and the `data`, or `ok` and the `error`."""
+        if not self.ok:
+            return {"ok": False, "error": self.error or "failed"}
+        return {"ok": True, "data": self.data}
 
 
 DATA_NOTICE = (
@@ -112,6 +126,16 @@ class Tool:
     description: str
     input_model: type[BaseModel]
     function: ToolFunction
+    title: str = ""
+    """A short human name for clients that show one (MCP `title`)."""
+    writes: bool = False
+    """True for a tool that writes its own file in the context folder; the others only read."""
+    output: Callable[[], dict[str, Any]] | None = None
+    """Builds the JSON Schema of the result's `data` (on demand: only MCP lists it)."""
+
+    def output_schema(self) -> dict[str, Any]:
+        """JSON Schema of the result's `data`; any object when the tool declares none."""
+        return self.output() if self.output is not None else {"type": "object"}
 
     def spec(self) -> dict[str, Any]:
         """Name, description and JSON Schema of the input, as model APIs want them."""
@@ -165,11 +189,14 @@ class Registry:
         root: Path,
         today: date | None = None,
         config: Path | None = None,
+        strict: bool = False,
     ) -> ToolResult:
         """Validate `arguments` against the tool's input model and run it.
 
         Unknown tools, invalid arguments and bad input files all come back as a
-        result with `ok=False`; only a bug in the tool itself raises.
+        result with `ok=False`; only a bug in the tool itself raises. With
+        `strict` (a JSON client such as MCP), types are not coerced and `null`
+        is refused.
 
         Args:
             name: the tool.
@@ -177,6 +204,7 @@ class Registry:
             root: the folder the front door serves; no tool reads or writes outside it.
             today: the planning date (None: the system date).
             config: a settings file the front door's user named (CLI `--config`).
+            strict: no coercion (`true` or `"2"` is no number) and no `null` arguments.
         """
         tool = self._tools.get(name)
         if tool is None:
@@ -184,13 +212,31 @@ class Registry:
                 ok=False, error=f"unknown tool {name!r}; available: {', '.join(self._tools)}"
             )
         try:
-            parsed = tool.input_model.model_validate(arguments or {})
+            if strict:
+                parsed = _strictly(tool.input_model, arguments or {})
+            else:
+                parsed = tool.input_model.model_validate(arguments or {})
         except ValidationError as error:
             return ToolResult(ok=False, error=_validation_message(error))
+        except ValueError as error:
+            return ToolResult(ok=False, error=f"invalid arguments: {error}")
         try:
             return tool.function(parsed, ToolEnv(root=root, today=today, config=config))
         except InputError as error:
             return ToolResult(ok=False, error=_served_error(error, root))
+
+
+def _strictly(model: type[BaseModel], arguments: dict[str, Any]) -> BaseModel:
+    """Validate JSON arguments without coercion: `true` or `"2"` is no number, `null` no value.
+
+    The published schemas leave `null` out (an argument not given is left out), so
+    an explicit `null` is refused here instead of read as "not given".
+    """
+    nulls = sorted(key for key, value in arguments.items() if value is None)
+    if nulls:
+        raise ValueError("; ".join(f"{key}: null is not allowed; leave it out" for key in nulls))
+    # JSON mode: strict, yet ISO strings still are dates, as in the published schema.
+    return model.model_validate_json(json.dumps(arguments), strict=True)
 
 
 def _validation_message(error: ValidationError) -> str:

@@ -9,7 +9,7 @@ from rollout_manager.errors import InputError
 from rollout_manager.model import RolloutPlan
 from rollout_manager.planning.plan import plan_folder, section_json
 from rollout_manager.planning.policy import CONFIG_NAME
-from rollout_manager.render.sections import render_section
+from rollout_manager.render.sections import render_section, status_line
 from rollout_manager.tools.inputs import SectionInput
 from rollout_manager.tools.registry import ToolEnv, ToolResult
 
@@ -38,6 +38,7 @@ def section_result(plan: RolloutPlan, section: str) -> ToolResult:
         ok=True,
         data=drop_evidence(section_json(plan, section)),
         markdown=render_section(plan, section),
+        summary=status_line(plan),
         plan=plan,
     )
 

@@ -27,7 +27,7 @@ from rollout_manager.planning.policy import (
 )
 from rollout_manager.planning.settings_file import MAX_CONFIG_BYTES, read_config
 from rollout_manager.reading.context import read_context
-from rollout_manager.render.sections import render_section
+from rollout_manager.render.sections import render_section, status_line
 from rollout_manager.storage import atomic_write_text, locked, read_user_text
 from rollout_manager.tools.inputs import AdjustInput, FreezeInput
 from rollout_manager.tools.registry import ToolEnv, ToolResult
@@ -189,4 +189,4 @@ def adjust_plan(args: AdjustInput, env: ToolEnv) -> ToolResult:
     for section in sections:
         data.update(drop_evidence(section_json(plan, section)))
         parts.append(render_section(plan, section))
-    return ToolResult(ok=True, data=data, markdown="\n\n".join(parts))
+    return ToolResult(ok=True, data=data, markdown="\n\n".join(parts), summary=status_line(plan))

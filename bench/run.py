@@ -1,0 +1,201 @@
+"""`make bench`: how fast rollout-manager starts and answers, as medians and ratios.
+
+Each cold benchmark runs a command in a fresh process several times; the
+dependency floor (`python -c "import pydantic, jinja2, yaml"`) runs the same
+way, and every figure is also given as a ratio to it, so a busy machine moves
+both and the ratio stays readable. CPU time (user + system of the child) is
+the figure the ratio uses: on a machine shared with other work, wall-clock
+time mostly measures the others. Warm MCP calls go to one running server.
+
+Results are printed and written to `bench/results.json` (ignored by git: the
+figures belong to the machine that made them). No test asserts a time.
+
+To add a benchmark, add one entry to `COLD` (a `rollout` command line) or to
+`MCP_CALLS` (a tool and its arguments).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO / "scenarios" / "progressive-rollout"
+RESULTS = Path(__file__).resolve().with_name("results.json")
+ROLLOUT = Path(sys.executable).with_name("rollout")
+
+
+@dataclass(frozen=True)
+class Cold:
+    """A `rollout` command run in a fresh process (`{seed}` is a scratch copy of the seed)."""
+
+    name: str
+    args: tuple[str, ...]
+
+
+COLD: tuple[Cold, ...] = (
+    Cold("plan", ("plan", "--context", "{seed}")),
+    Cold("context", ("context", "--context", "{seed}")),
+    Cold("ask --offline", ("ask", "--offline", "--context", "{seed}", "Assess the risk")),
+    Cold(
+        "scenario run",
+        ("scenario", "run", str(SEED / "scenario.md"), "--offline"),
+    ),
+)
+
+MCP_CALLS: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("assess_risk", {}),
+    ("design_stages", {}),
+    ("plan_monitoring", {}),
+    ("stage_duration", {"stage": 2}),
+)
+
+FLOOR = ("-c", "import pydantic, jinja2, yaml")
+
+
+@dataclass
+class Timing:
+    """Medians of several runs, in seconds."""
+
+    wall: float
+    cpu: float
+    runs: int
+
+    def as_json(self, floor: Timing | None) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "median_wall_s": round(self.wall, 4),
+            "median_cpu_s": round(self.cpu, 4),
+            "runs": self.runs,
+        }
+        if floor is not None:
+            data["ratio_cpu"] = round(self.cpu / floor.cpu, 2)
+            data["ratio_wall"] = round(self.wall / floor.wall, 2)
+        return data
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def time_process(argv: Sequence[str], runs: int, cwd: Path) -> Timing:
+    """Median wall and CPU time of `argv` in a fresh process, after one warm-up run."""
+    env = {k: v for k, v in os.environ.items() if k != "ANTHROPIC_API_KEY"}
+
+    def once() -> tuple[float, float]:
+        cpu, wall = _children_cpu(), time.perf_counter()
+        completed = subprocess.run(
+            argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, capture_output=True, check=False
+        )
+        wall, cpu = time.perf_counter() - wall, _children_cpu() - cpu
+        if completed.returncode != 0:
+            raise SystemExit(f"bench: {' '.join(argv)} failed: {completed.stderr.decode()[-500:]}")
+        return wall, cpu
+
+    once()  # .pyc files and the page cache, as a user's second run finds them
+    samples = [once() for _ in range(runs)]
+    return Timing(
+        wall=statistics.median(s[0] for s in samples),
+        cpu=statistics.median(s[1] for s in samples),
+        runs=runs,
+    )
+
+
+def time_mcp_calls(root: Path, context: str, runs: int) -> dict[str, Timing]:
+    """Median wall time of each tool call to one running `rollout mcp` server."""
+    import anyio
+    from mcp import Client, StdioServerParameters
+    from mcp.client.stdio import stdio_client
+
+    params = StdioServerParameters(command=str(ROLLOUT), args=["mcp", "--root", str(root)])
+    timings: dict[str, Timing] = {}
+
+    async def scenario() -> None:
+        async with Client(stdio_client(params, errlog=sys.stderr), mode="legacy") as client:
+            for name, extra in MCP_CALLS:
+                arguments = {"context": context, **extra}
+                await client.call_tool(name, arguments)  # warm: the first call imports
+                samples = []
+                for _ in range(runs):
+                    started = time.perf_counter()
+                    result = await client.call_tool(name, arguments)
+                    samples.append(time.perf_counter() - started)
+                    if result.is_error:
+                        raise SystemExit(f"bench: {name} failed: {result.content}")
+                median = statistics.median(samples)
+                timings[name] = Timing(wall=median, cpu=0.0, runs=runs)
+
+    anyio.run(scenario)
+    return timings
+
+
+def _table(rows: list[tuple[str, dict[str, Any]]]) -> str:
+    lines = [f"{'benchmark':<28} {'wall ms':>9} {'cpu ms':>9} {'x floor (cpu)':>14}"]
+    for name, data in rows:
+        cpu = data.get("median_cpu_s")
+        cpu_text = "–" if cpu is None else f"{cpu * 1000:.0f}"
+        ratio = data.get("ratio_cpu")
+        lines.append(
+            f"{name:<28} {data['median_wall_s'] * 1000:>9.1f} {cpu_text:>9} "
+            f"{'–' if ratio is None else f'{ratio:.2f}x':>14}"
+        )
+    return "\n".join(lines)
+
+
+def run(runs: int, only: Callable[[str], bool]) -> dict[str, Any]:
+    """Every benchmark, as the JSON written to `bench/results.json`."""
+    with tempfile.TemporaryDirectory() as scratch:
+        seed = Path(scratch) / "seed"
+        shutil.copytree(SEED, seed, ignore=shutil.ignore_patterns("expected", "rollout.yaml"))
+        floor = time_process([sys.executable, *FLOOR], runs, Path(scratch))
+        results: dict[str, Any] = {"dependency floor": floor.as_json(None)}
+        for bench in COLD:
+            if only(bench.name):
+                argv = [str(ROLLOUT), *(a.format(seed=seed) for a in bench.args)]
+                results[bench.name] = time_process(argv, runs, Path(scratch)).as_json(floor)
+        if only("mcp"):
+            for name, timing in time_mcp_calls(Path(scratch), "seed", runs).items():
+                entry = timing.as_json(None)
+                entry.pop("median_cpu_s")
+                results[f"mcp warm {name}"] = entry
+    return {
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "load_average": [round(x, 2) for x in os.getloadavg()],
+        },
+        "results": results,
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmarks, print a table, write `bench/results.json`."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="runs per benchmark (default 7)")
+    parser.add_argument("--only", default="", help="run only benchmarks whose name has this")
+    parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the JSON")
+    args = parser.parse_args(argv)
+    report = run(args.runs, lambda name: args.only in name)
+    args.output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    sys.stdout.write(_table(list(report["results"].items())) + "\n")
+    load = report["machine"]["load_average"]
+    sys.stdout.write(f"load average {load}; written to {args.output}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
