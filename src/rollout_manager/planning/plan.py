@@ -165,10 +165,13 @@ def _baseline(context: RolloutContext) -> Baseline:
         currency=base.currency,
         error_breakdown=[fact.value for fact in base.error_breakdown],
         evidence=evidence,
+        metrics=list(context.metrics),
     )
 
 
 def _traffic(context: RolloutContext) -> Traffic:
+    if context.traffic is not None:
+        return context.traffic
     daily = context.baseline.daily_transactions or context.feature.daily_volume
     return Traffic(
         unit="transactions",
