@@ -21,6 +21,7 @@ from rollout_manager import formatting
 from rollout_manager.errors import InputError
 from rollout_manager.model import BaselineFacts, Fact, FeatureFacts, RolloutContext
 from rollout_manager.reading.baseline_reader import read_baseline
+from rollout_manager.reading.feature_cues import read_cues
 from rollout_manager.reading.feature_reader import read_feature
 from rollout_manager.reading.markdown_facts import Document, parse_document
 from rollout_manager.reading.stated import Source, check_metrics, read_stated
@@ -162,6 +163,7 @@ def read_context(folder: Path | str) -> RolloutContext:
     baseline_document, baseline_source = _load(root, BASELINE_FILE)
     warnings: list[str] = []
     feature = read_feature(feature_document, warnings)
+    read_cues(feature, FEATURE_FILE, feature_source.text)
     baseline = read_baseline(baseline_document, warnings)
     stated = read_stated(baseline_source, feature_source, baseline)
     check_metrics(baseline, baseline_source.shown, warnings)

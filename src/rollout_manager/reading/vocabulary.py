@@ -252,3 +252,18 @@ TRAFFIC_VERBS: Final = (
     "created",
 )
 """Trailing verbs of a traffic label: `Emails sent` counts emails."""
+
+MONTHS: Final[dict[str, int]] = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+"""Month names and abbreviations, lower case -> 1-12."""
