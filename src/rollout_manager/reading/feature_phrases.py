@@ -47,7 +47,8 @@ MONEY_MOVEMENT = re.compile(
 )
 FLAG_ROLLBACK = re.compile(
     r"\b(?:feature[- ])?flag\b[^.]{0,40}?(?<!currently )(?<!\()\b"
-    r"(?:off|instant\w*|immediate\w*|switch\w* back|within seconds|toggl\w*)|\b(?:toggl|flip|switch|turn)\w*(?: off)? (?:the )?"
+    r"(?:off|instant\w*|immediate\w*|switch\w* back|within seconds|toggl\w*)"
+    r"|\b(?:toggl|flip|switch|turn)\w*(?: off)? (?:the )?"
     r"(?:feature[- ])?(?:flag|toggle)\b",
     _I,
 )
