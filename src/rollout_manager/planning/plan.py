@@ -46,8 +46,10 @@ from rollout_manager.reading.context import read_context
 _NEAR = timedelta(days=14)
 
 _CONSEQUENCE = {
-    "baseline.error_rate": "error-rate thresholds, alerts and stage sizing are not set",
-    "baseline.p95_latency_ms": "P95 thresholds and alerts are not set",
+    "baseline.error_rate": "no error-rate gate or alert is planned (none is invented); "
+    "recommended: add an error-rate baseline before stage 2",
+    "baseline.p95_latency_ms": "no P95 gate or alert is planned (none is invented); "
+    "recommended: add a P95 baseline before stage 2",
     "baseline.daily_transactions": "stages cannot be sized by traffic",
     "baseline.avg_transaction_value": "no low-value cohort; exposure in money unknown",
     "baseline.daily_revenue": "revenue exposure cannot be stated",
@@ -296,7 +298,8 @@ def _alert_window_warnings(
     if daily_fact is None or settings.rollback_error_rate is None or not canary:
         return []
     p0, p1 = settings.baseline_error_rate, settings.rollback_error_rate
-    assert p0 is not None
+    if p0 is None or not 0 < p0 < p1 < 1:
+        return []  # the settings are rounded to 4 places: a 0.001% baseline shows as 0
     needed = stats.stage_sample_size(p0, p1, alpha=settings.alpha, power=settings.power)
     minutes = policy.alerts.critical_for_minutes
     per_window = {
@@ -317,7 +320,8 @@ def _alert_window_warnings(
     first, last = canary[0], canary[-1]
     return [
         f"A {minutes}-min alert window holds about {number(per_window[first.number])} "
-        f"transactions at stage {first.number} and {number(per_window[last.number])} at "
+        f"{_traffic(context).unit} at stage {first.number} and "
+        f"{number(per_window[last.number])} at "
         f"stage {last.number}; telling {pct(p0)} from {pct(p1)} needs about {needed:,}. "
         f"In stages {', '.join(map(str, blind))} the error-rate alerts catch gross failures "
         f"only: judge the rollback threshold on the stage's cumulative count with its "
@@ -346,6 +350,8 @@ def _exposure(context: RolloutContext, stages: list[Stage], recovery: float, pol
     if daily_fact is None:
         return "Unknown: the documents do not state daily volume."
     minutes = policy.alerts.critical_for_minutes + recovery
+    unit = _traffic(context).unit
+    one = unit[:-1] if unit.endswith("s") else unit
 
     def affected(stage: Stage) -> str:
         n = daily_fact.value / 1440 * stage.traffic_percent / 100 * minutes
@@ -354,7 +360,7 @@ def _exposure(context: RolloutContext, stages: list[Stage], recovery: float, pol
             if base.avg_transaction_value
             else ""
         )
-        return f"about {plural(max(n, 1), 'transaction')}{value} at stage {stage.number} " + (
+        return f"about {plural(max(n, 1), one)}{value} at stage {stage.number} " + (
             f"({stage.traffic_percent:g}%)"
         )
 
