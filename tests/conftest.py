@@ -44,6 +44,7 @@ PLANNING_TOOLS = (
     "render_plan",
     "stage_duration",
     "adjust_plan",
+    "record_fact",
 )
 
 

@@ -181,7 +181,10 @@ def test_every_tool_answers_any_schema_valid_call_without_raising(spec: dict[str
 
     call()
     print(f"\n{spec['name']}: {sum(outcomes)} of {len(outcomes)} generated calls answered")
-    assert any(outcomes), "no generated call got past validation: the generator is too loose"
+    # A random quote is never in the file, so record_fact refuses every generated call (each
+    # refusal is a one-line error, checked above); its accepted calls are tested in test_facts.
+    if spec["name"] != "record_fact":
+        assert any(outcomes), "no generated call got past validation: the generator is too loose"
 
 
 @pytest.mark.parametrize("tool", TOOL_NAMES)
@@ -462,6 +465,8 @@ def test_a_context_outside_the_served_folder_is_refused(
         arguments.update(stage=2, duration_hours=72)
     if tool == "stage_duration":
         arguments["traffic_percent"] = 2
+    if tool == "record_fact":
+        arguments.update(value=0.8, unit="%", file="baseline-metrics.md", quote="Error rate: 0.8%")
 
     result = dispatch(tool, arguments, root=seed_dir)
 

@@ -41,6 +41,7 @@ from rollout_manager.planning.risk import assess_risk, event_name
 from rollout_manager.planning.schedule import Freeze, GateCalendar, event_freezes, resolve_timezone
 from rollout_manager.planning.stages import design_stages
 from rollout_manager.reading.context import read_context
+from rollout_manager.reading.declared import apply_declared
 
 # Freezes this close to the rollout window are listed in the schedule.
 _NEAR = timedelta(days=14)
@@ -418,6 +419,7 @@ def build_plan(
         today: the planning date, used only for the default start.
     """
     today = today or date.today()
+    context = apply_declared(context, policy.facts, policy.traffic, policy.baseline)
     cal = _calendar(context, policy, today)
     risk = assess_risk(context, policy, start=cal.start, freezes=cal.freezes)
     criteria = define_criteria(context, policy, risk)
@@ -490,6 +492,13 @@ def plan_folder(
         if error.source == CONFIG_NAME and settings.is_file():
             raise InputError(str(settings), error.problem) from None
         raise
+
+
+def context_folder(folder: Path | str, *, config: Path | None = None) -> RolloutContext:
+    """What a folder states, with the facts recorded or declared in its settings applied."""
+    context = read_context(Path(folder))
+    policy = load_policy(Path(folder), config)
+    return apply_declared(context, policy.facts, policy.traffic, policy.baseline)
 
 
 SECTIONS: dict[str, tuple[str, ...]] = {

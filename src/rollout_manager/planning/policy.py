@@ -15,7 +15,7 @@ from functools import cache
 from importlib import resources
 from itertools import pairwise
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from rollout_manager.errors import InputError
 from rollout_manager.model import Level, Purpose, Strategy
 from rollout_manager.planning.metrics_source import MetricsSource
+from rollout_manager.reading.declared import DeclaredTraffic, RecordedFact
 from rollout_manager.storage import read_user_text
 
 CONFIG_NAME = "rollout.yaml"
@@ -190,6 +191,13 @@ class Policy(_Strict):
     stages: list[StageAdjustment] = Field(default_factory=list)
     strategy: Strategy | None = None
     metrics_source: MetricsSource = Field(default_factory=MetricsSource)
+    # Facts: recorded with a verified quote (`record_fact`) or declared by a person.
+    facts: list[RecordedFact] = Field(default_factory=list, max_length=200)
+    traffic: DeclaredTraffic | None = None
+    baseline: dict[
+        Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_]{0,60}$")],
+        Annotated[float, Field(ge=0, lt=1e13, allow_inf_nan=False)],
+    ] = Field(default_factory=dict)
 
     @field_validator("ladders")
     @classmethod

@@ -31,7 +31,7 @@ from rollout_manager.errors import InputError
 from rollout_manager.formatting import count, hours, pct
 from rollout_manager.model import Fact, RolloutContext, RolloutPlan, Strategy
 from rollout_manager.planning import stats
-from rollout_manager.planning.plan import build_plan, plan_folder, section_json
+from rollout_manager.planning.plan import build_plan, context_folder, plan_folder, section_json
 from rollout_manager.planning.policy import (
     CONFIG_NAME,
     Policy,
@@ -48,6 +48,7 @@ from rollout_manager.render.sections import (
     status_line,
 )
 from rollout_manager.storage import atomic_write_text
+from rollout_manager.tools.facts import record_fact
 from rollout_manager.tools.registry import (
     Tool,
     ToolEnv,
@@ -135,6 +136,32 @@ class RenderInput(SectionInput):
         if value.lower() in (FEATURE_FILE, BASELINE_FILE):
             raise ValueError(f"'{value}' is a context document; choose another file name")
         return value
+
+
+class RecordFactInput(ContextInput):
+    """Arguments of `record_fact`: one metric or the traffic, with the quote stating it."""
+
+    metric: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9_]{0,60}$",
+        description="Metric key (error_rate, p95_latency_ms, or a slug like consumer_lag), "
+        "or `traffic` for the stream the flag splits",
+    )
+    traffic_unit: str | None = Field(
+        None,
+        max_length=60,
+        pattern=r"^[a-z][a-z -]*$",
+        description="With metric `traffic`: what it counts, plural (logins, messages)",
+    )
+    value: float = Field(ge=0, allow_inf_nan=False, description="The number as the quote has it")
+    unit: str = Field(
+        min_length=1, max_length=30, description="Its unit as written: %, ms, s, per day, per hour"
+    )
+    file: str = Field(
+        max_length=200,
+        pattern=r"^[^\x00-\x1f]+$",
+        description="The document, relative to the context folder",
+    )
+    quote: str = Field(min_length=3, max_length=500, description="The document's exact words")
 
 
 class DurationInput(ContextInput):
@@ -252,7 +279,7 @@ def _fact_values(value: Any) -> Any:
 
 
 def _read_context(args: ContextInput, env: ToolEnv) -> ToolResult:
-    context = read_context(env.resolve(args.context))
+    context = context_folder(env.resolve(args.context))
     data = _fact_values(context.model_dump(mode="json", exclude={"folder"}))
     data["missing"], data["warnings"] = context.missing, context.warnings
     return ToolResult(ok=True, data=data, markdown=render_context(context))
@@ -712,6 +739,15 @@ _TOOLS = (
         "rotation. Returns the re-planned section. Not for questions.",
         AdjustInput,
         _served(_adjust_plan),
+    ),
+    Tool(
+        "record_fact",
+        "Records a metric or the traffic the reader missed (see 'Not understood' in "
+        "read_context), with the file and the document's exact words; code checks the quote is "
+        "in the file and states the value and unit, then saves it to rollout.yaml. Never for a "
+        "number the documents do not state.",
+        RecordFactInput,
+        _served(record_fact),
     ),
 )
 
