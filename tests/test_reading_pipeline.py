@@ -159,3 +159,11 @@ def test_a_named_freeze_keeps_every_stage_out(write_context: WriteContext) -> No
     assert any("spring sale" in text for text in plan.schedule.freezes)
     for stage in plan.stages:
         assert not freeze_start <= stage.start.date() <= freeze_end
+
+
+def test_an_exponent_is_part_of_the_number(write_context: WriteContext) -> None:
+    baseline = SEED_BASELINE.replace("- Error rate: 0.8%", "- Error rate: 1.5e-1%")
+    context = read_context(write_context(SEED_FEATURE, baseline))
+    # 1.5e-1% = 0.15% = 0.0015, not the "1.5" (150%) the digits alone would say.
+    assert context.baseline.error_rate is not None
+    assert context.baseline.error_rate.value == pytest.approx(0.0015)
