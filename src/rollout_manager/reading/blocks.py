@@ -13,6 +13,7 @@ rendered page does not see them as part of the text.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Final, Literal
@@ -157,6 +158,13 @@ def _table_statements(
 
 
 def read_statements(text: str) -> list[Statement]:
+    """Every statement of a Markdown document, in file order (see `_statements`)."""
+    return list(_statements(text))
+
+
+# The readers of one folder (metrics, risk cues) all ask for the same two documents.
+@functools.lru_cache(maxsize=4)
+def _statements(text: str) -> tuple[Statement, ...]:
     """Every statement of a Markdown document, in file order.
 
     Args:
@@ -175,7 +183,7 @@ def read_statements(text: str) -> list[Statement]:
     ]
     body = "\n" * skip + "\n".join(lines[skip:])
     statements += _walk(_parser().parse(body), lines)
-    return statements
+    return tuple(statements)
 
 
 @dataclass

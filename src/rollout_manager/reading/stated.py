@@ -16,7 +16,7 @@ from typing import Final
 from rollout_manager import formatting
 from rollout_manager.errors import InputError
 from rollout_manager.model import BaselineFacts, Evidence, Fact, Metric, Traffic
-from rollout_manager.reading.blocks import read_statements
+from rollout_manager.reading.blocks import Statement, read_statements
 from rollout_manager.reading.metrics import MetricReading, TrafficCandidate, read_metrics
 from rollout_manager.reading.quantities import NumberError
 
@@ -50,9 +50,9 @@ class Stated:
     not_understood: list[Evidence]
 
 
-def _read(source: Source, *, strict: bool) -> MetricReading:
+def _read(source: Source, statements: list[Statement], *, strict: bool) -> MetricReading:
     try:
-        return read_metrics(source.name, read_statements(source.text), strict=strict)
+        return read_metrics(source.name, statements, strict=strict)
     except NumberError as error:
         raise InputError(source.shown, str(error)) from None
 
@@ -90,7 +90,10 @@ def _fill_legacy(baseline: BaselineFacts, metrics: list[Metric]) -> None:
     for name in _LEGACY_FIELDS:
         metric = by_key.get(name)
         fact: Fact[float] | None = getattr(baseline, name)
-        if metric is None:
+        kind = (
+            "latency" if name.endswith("_ms") else ("ratio" if name == "success_rate" else "rate")
+        )
+        if metric is None or metric.kind != kind or (kind != "latency" and metric.value > 1):
             continue
         if fact is None:
             setattr(baseline, name, Fact(value=metric.value, evidence=metric.evidence))
@@ -161,10 +164,10 @@ def _fact_lines(baseline: BaselineFacts) -> set[int]:
     return lines
 
 
-def _not_understood(source: Source, used: set[int]) -> list[Evidence]:
+def _not_understood(source: Source, statements: list[Statement], used: set[int]) -> list[Evidence]:
     return [
         Evidence(file=source.name, line=s.line, text=s.text)
-        for s in read_statements(source.text)
+        for s in statements
         if s.kind != "heading" and s.line not in used and _DIGIT.search(s.text)
     ]
 
@@ -175,8 +178,9 @@ def read_stated(baseline_doc: Source, feature_doc: Source, facts: BaselineFacts)
     Raises:
         InputError: the baseline states a negative, out-of-range or absurdly long number.
     """
-    baseline = _read(baseline_doc, strict=True)
-    feature = _read(feature_doc, strict=False)
+    baseline_statements = read_statements(baseline_doc.text)
+    baseline = _read(baseline_doc, baseline_statements, strict=True)
+    feature = _read(feature_doc, read_statements(feature_doc.text), strict=False)
     metrics = list(baseline.metrics)
     keys = {metric.key for metric in metrics}
     metrics += [m for m in feature.metrics if m.key not in keys and m.direction != "none"]
@@ -196,7 +200,7 @@ def read_stated(baseline_doc: Source, feature_doc: Source, facts: BaselineFacts)
         candidates = same + [c for c in candidates if c not in same]
     traffic = choose_traffic(candidates, feature_doc.text if volume is None else "")
     used = baseline.used_lines | _fact_lines(facts)
-    return Stated(metrics, traffic, _not_understood(baseline_doc, used))
+    return Stated(metrics, traffic, _not_understood(baseline_doc, baseline_statements, used))
 
 
 __all__ = ["Source", "Stated", "check_metrics", "choose_traffic", "read_stated"]
