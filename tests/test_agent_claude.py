@@ -24,9 +24,10 @@ import pytest
 import yaml
 
 from rollout_manager.agent.claude_client import ClaudeClient
-from rollout_manager.agent.loop import DEFAULT_MODEL, run_ask_command, run_chat_command
+from rollout_manager.agent.protocol import DEFAULT_MODEL
+from rollout_manager.frontdoors.cli_agent import run_ask_command, run_chat_command
 from rollout_manager.planning.policy import load_policy
-from rollout_manager.tools.registry import registry
+from rollout_manager.tools.catalog import default_registry
 from tests.conftest import SEED_PROMPTS
 
 CASSETTES = Path(__file__).resolve().parent / "cassettes" / "test_agent_claude"
@@ -113,8 +114,9 @@ def _check_stages(data: dict[str, dict[str, Any]], answer: str) -> None:
     stages = data["design_stages"]["stages"]
     assert [s["traffic_percent"] for s in stages] == [1, 5, 10, 25, 50, 100]
     assert stages[0]["audience"].startswith("Internal")
-    # 1% of 15,000 transactions a day for one day (statistics.md).
-    assert stages[0]["expected_transactions"] == 150
+    # 1% of 15,000 transactions a day (statistics.md) for the stage's two days.
+    assert stages[0]["duration_hours"] == 48
+    assert stages[0]["expected_transactions"] == 150 * 2
     assert stages[0]["start"] == "2026-12-01T09:00:00-05:00"  # --start, at the gate hour
     assert "| 1 | 1% |" in answer and "| 6 | 100% |" in answer and "979 ms" in answer
 
@@ -216,7 +218,7 @@ def test_seed_prompt_through_claude(
     assert first["model"] == DEFAULT_MODEL
     assert first["system"][0]["cache_control"] == {"type": "ephemeral"}
     assert first["tools"][-1]["cache_control"] == {"type": "ephemeral"}
-    assert [tool["name"] for tool in first["tools"]] == list(registry())
+    assert [tool["name"] for tool in first["tools"]] == list(default_registry())
     assert first["messages"] == [{"role": "user", "content": SEED_PROMPTS[case]}]
     # Each later request answers the previous turn's tool calls, by id, without an error.
     for call, request in zip(calls, requests[1:], strict=False):
@@ -374,7 +376,7 @@ def test_a_malformed_tool_call_goes_back_to_the_model_with_the_details(
     assert out == "Stage 1 starts Tue 2026-12-08.\n"
     [bad] = _tool_results(script.bodies[1])
     assert bad["tool_use_id"] == "toolu_synthetic_01" and bad["is_error"] is True
-    assert "start: Input should be a valid date" in bad["content"]
+    assert "start: 'next tuesday' is not an ISO date" in bad["content"]
     assert "colour: Extra inputs are not permitted" in bad["content"]
     [good] = _tool_results(script.bodies[2])[1:]
     assert good["is_error"] is False and "Tue 2026-12-08 09:00 EST" in good["content"]
@@ -492,7 +494,7 @@ def test_the_key_is_sent_as_a_bearer_token_and_never_printed(
 def test_the_model_comes_from_the_option_then_the_environment(
     monkeypatch: pytest.MonkeyPatch, seed_dir: Path
 ) -> None:
-    from rollout_manager.agent.loop import make_client
+    from rollout_manager.frontdoors.cli_agent import make_client
 
     monkeypatch.setenv("ANTHROPIC_API_KEY", "synthetic-not-a-key")
     monkeypatch.setenv("ROLLOUT_MODEL", "claude-haiku-4-5")

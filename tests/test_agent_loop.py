@@ -11,16 +11,14 @@ from typing import Any
 import pytest
 import yaml
 
-from rollout_manager.agent import loop as agent
-from rollout_manager.agent.loop import (
-    Conversation,
-    Message,
-    ModelTurn,
-    run_ask_command,
-    system_prompt,
-)
+from rollout_manager.agent.loop import Conversation, system_prompt
+from rollout_manager.agent.protocol import Message, ModelTurn
 from rollout_manager.errors import InputError
-from rollout_manager.tools.registry import tool_specs
+from rollout_manager.frontdoors import cli_agent as agent
+from rollout_manager.frontdoors.cli_agent import run_ask_command
+from rollout_manager.tools.catalog import default_registry
+from rollout_manager.tools.inputs import SectionInput
+from rollout_manager.tools.registry import Registry, Tool, ToolEnv, ToolResult
 
 PROMPT_BUDGET = 12_000
 
@@ -28,9 +26,10 @@ PROMPT_BUDGET = 12_000
 class ScriptedModel:
     """Plays the model turn by turn (pydantic-ai's FunctionModel, in spirit)."""
 
-    def __init__(self, *turns: ModelTurn) -> None:
+    def __init__(self, *turns: ModelTurn, registry: Registry | None = None) -> None:
         self.turns = list(turns)
         self.seen: list[list[Message]] = []
+        self.specs = (registry or default_registry()).specs()
 
     @property
     def name(self) -> str:
@@ -39,7 +38,7 @@ class ScriptedModel:
     def create(
         self, *, system: str, messages: Sequence[Message], tools: Sequence[dict[str, Any]]
     ) -> ModelTurn:
-        assert system == system_prompt() and tools == tool_specs()
+        assert system == system_prompt() and tools == self.specs
         self.seen.append([dict(m) for m in messages])
         return self.turns.pop(0)
 
@@ -70,9 +69,9 @@ def _args(folder: Path, **options: Any) -> argparse.Namespace:
 
 
 def test_system_prompt_and_tool_definitions_fit_the_budget() -> None:
-    size = len(system_prompt()) + len(json.dumps(tool_specs()))
+    size = len(system_prompt()) + len(json.dumps(default_registry().specs()))
 
-    tools = len(json.dumps(tool_specs()))
+    tools = len(json.dumps(default_registry().specs()))
     print(f"\nsystem prompt {len(system_prompt()):,} + tool definitions {tools:,} = {size:,} "
           f"characters (budget {PROMPT_BUDGET:,})")  # fmt: skip
     assert size < PROMPT_BUDGET
@@ -97,7 +96,9 @@ def test_the_start_option_fills_planning_tools_but_never_a_change(seed_dir: Path
     )  # fmt: skip
     defaults = agent._defaults(_args(seed_dir, start="2026-12-01"))
 
-    outcome = Conversation(model, root=seed_dir, defaults=defaults).ask("plan")
+    outcome = Conversation(
+        model, registry=default_registry(), root=seed_dir, defaults=defaults
+    ).ask("plan")
 
     stages, change, later = _results(model, 1)
     assert outcome.answer == "done" and outcome.tool_errors == []
@@ -108,18 +109,20 @@ def test_the_start_option_fills_planning_tools_but_never_a_change(seed_dir: Path
     assert "6 stages from Tue 2026-12-08 09:00 EST" in later["content"]
 
 
-def test_a_failing_tool_is_reported_and_the_conversation_goes_on(
-    seed_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def broken(*_args: Any, **_options: Any) -> Any:
+def test_a_failing_tool_is_reported_and_the_conversation_goes_on(seed_dir: Path) -> None:
+    def broken(_args: Any, _env: ToolEnv) -> ToolResult:
         raise ZeroDivisionError("a bug")
 
-    monkeypatch.setattr(agent, "dispatch", broken)
+    builtin = default_registry()
+    sections = builtin.get("design_stages")
+    assert sections is not None
+    registry = Registry([Tool("assess_risk", "Has a bug.", SectionInput, broken), sections])
     model = ScriptedModel(
         _tools_turn(_use("assess_risk", {}), _use("design_stages", "not an object", 2)),
         _answer("Sorry."),
+        registry=registry,
     )
-    conversation = Conversation(model, root=seed_dir)
+    conversation = Conversation(model, registry=registry, root=seed_dir)
 
     outcome = conversation.ask("risk")
 
@@ -133,7 +136,9 @@ def test_a_failing_tool_is_reported_and_the_conversation_goes_on(
 def test_the_token_bound_stops_a_runaway_request(seed_dir: Path) -> None:
     model = ScriptedModel(*(_tools_turn(_use("read_context", {}, n), tokens=60) for n in range(9)))
 
-    outcome = Conversation(model, root=seed_dir, max_total_tokens=150).ask("read")
+    outcome = Conversation(
+        model, registry=default_registry(), root=seed_dir, max_total_tokens=150
+    ).ask("read")
 
     assert outcome.stop_reason == "token_limit"
     assert len(model.seen) == 3  # 65 + 65 + 65 tokens passes 150 after the third turn
@@ -143,7 +148,7 @@ def test_the_trace_records_turns_calls_and_usage(seed_dir: Path) -> None:
     model = ScriptedModel(
         _tools_turn(_use("define_criteria", {"context": "."}), tokens=100), _answer("ok")
     )
-    conversation = Conversation(model, root=seed_dir)
+    conversation = Conversation(model, registry=default_registry(), root=seed_dir)
 
     conversation.ask("criteria")
     trace = conversation.trace.as_json()

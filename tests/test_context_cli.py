@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import statistics
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -74,15 +72,3 @@ def test_context_imports_neither_anthropic_nor_mcp(seed_dir: Path) -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
     )
     assert result.returncode == 0, result.stderr
-
-
-def test_context_starts_fast(seed_dir: Path, run_cli: RunCli) -> None:
-    run_cli("context", "--context", seed_dir)  # warm the file cache and .pyc files
-    durations = []
-    for _ in range(3):
-        started = time.perf_counter()
-        result = run_cli("context", "--context", seed_dir)
-        durations.append(time.perf_counter() - started)
-        assert result.returncode == 0, result.stderr
-    # The target is well under 0.5 s (about 0.22 s measured); 1 s leaves room for a loaded CI box.
-    assert statistics.median(durations) < 1.0, durations

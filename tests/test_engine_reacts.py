@@ -120,6 +120,8 @@ def test_team_adjustments_in_rollout_yaml(tmp_path: Path) -> None:
         "start: 2026-12-08\n"
         "stages:\n  - {stage: 2, duration_hours: 120}\n"
         "freezes:\n  - {name: Holiday freeze, start: 2026-12-21, end: 2027-01-04}\n"
+        # The team's own freeze replaces the policy's year-end one (removable by key).
+        "calendar:\n  seasonal_freezes: {year_end: null}\n"
         "communication:\n  channels: {engineering: 'Slack #payments-eng'}\n",
         encoding="utf-8",
     )
@@ -165,8 +167,7 @@ def test_the_teams_power_setting_drives_detection_numbers_and_words(tmp_path: Pa
 
     assert any("(90% power)" in note for note in stricter.notes)
     # More power needs more transactions for the same 5x smoke target, so stage 1 runs
-    # longer than its one-day minimum (the smoke test needs more than 150 transactions).
-    assert default.required_hours == 24
+    # longer (the smoke test needs more than 150 transactions, one day at 1%, either way).
+    assert default.required_transactions > 150
     assert stricter.required_transactions > default.required_transactions
-    assert stricter.required_hours > 24
-    assert stricter.duration_hours == 48
+    assert stricter.required_hours > default.required_hours

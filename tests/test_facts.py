@@ -19,7 +19,7 @@ from mcp import Client
 from rollout_manager.frontdoors.mcp_server import build_server
 from rollout_manager.planning.plan import plan_folder
 from rollout_manager.reading.context import read_context
-from rollout_manager.tools.registry import dispatch
+from rollout_manager.tools.catalog import dispatch
 from tests.conftest import SEED_DIR, RunCli
 
 UNREAD = "- 95% of payments complete within 890ms"

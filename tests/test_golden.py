@@ -53,10 +53,15 @@ def test_rendering_matches_the_golden_files(scenario: Path) -> None:
 
 
 def test_seed_golden_plan_uses_the_fixed_dates() -> None:
+    # Planned on Tue 2026-12-01 with no start: the default start is the first business
+    # day after the year-end freeze, Tue 2027-01-05 (worked out in test_calendar_fit).
+    args = (SCENARIOS / "progressive-rollout" / EXPECTED / ARGS_FILE).read_text("utf-8")
+    assert "today: 2026-12-01" in args
+    assert "\nstart:" not in args
     document = (SCENARIOS / "progressive-rollout" / EXPECTED / DOCUMENT).read_text("utf-8")
-    assert "Tue 2026-12-01 09:00 EST" in document.split("\n## ", 1)[0]
+    assert "Tue 2027-01-05 09:00 EST" in document.split("\n## ", 1)[0]
     plan_json = (SCENARIOS / "progressive-rollout" / EXPECTED / PLAN_JSON).read_text("utf-8")
-    assert '"start": "2026-12-01T09:00:00-05:00"' in plan_json
+    assert '"start": "2027-01-05T09:00:00-05:00"' in plan_json
 
 
 def _scenario_copy(tmp_path: Path, args: str | None) -> Path:

@@ -6,10 +6,8 @@ import argparse
 import json
 import os
 import re
-import statistics
 import subprocess
 import sys
-import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,8 +16,10 @@ import pytest
 import yaml
 
 from rollout_manager.agent.intents import parse_dates, parse_duration_hours, parse_number, route
-from rollout_manager.agent.loop import Conversation, run_ask_command, run_chat_command
+from rollout_manager.agent.loop import Conversation
 from rollout_manager.agent.offline_planner import OfflinePlanner, split_result
+from rollout_manager.frontdoors.cli_agent import run_ask_command, run_chat_command
+from rollout_manager.tools.catalog import default_registry
 from tests.conftest import SEED_PROMPTS
 
 RunCli = Any
@@ -232,7 +232,9 @@ def test_each_seed_prompt_is_answered_with_its_section(
 
 @pytest.mark.parametrize("case", SEED_PROMPTS)
 def test_every_number_in_an_answer_comes_from_a_tool_result(seed_dir: Path, case: str) -> None:
-    conversation = Conversation(OfflinePlanner(today=TODAY), root=seed_dir)
+    conversation = Conversation(
+        OfflinePlanner(today=TODAY), registry=default_registry(), root=seed_dir
+    )
 
     outcome = conversation.ask(SEED_PROMPTS[case])
 
@@ -346,7 +348,7 @@ def test_chat_keeps_the_conversation_and_replans_from_the_files(
     out = capsys.readouterr().out
     assert status == 0
     first, second = out.split("## Rollout stages", 2)[1:]
-    assert "| 2 | 5% | Wed 2026-12-02 09:00 EST | 5 days |" in second
+    assert "| 2 | 5% | Thu 2026-12-03 09:00 EST | 5 days |" in second
     assert "Risk assessment" not in out  # nothing after `exit`
     trace = json.loads(trace_file.read_text())
     assert [e["prompt"] for e in trace["exchanges"]] == [
@@ -413,7 +415,7 @@ def test_rollout_chat_with_piped_stdin_shows_a_change_in_the_next_turn(
     assert completed.stderr == ""
     answers = completed.stdout.split("## Rollout stages")
     assert len(answers) == 3
-    assert "| 2 | 5% | Wed 2026-12-02 09:00 EST | 5 days |" in answers[2]
+    assert "| 2 | 5% | Thu 2026-12-03 09:00 EST | 5 days |" in answers[2]
 
 
 @pytest.mark.slow
@@ -444,21 +446,6 @@ def test_the_planning_path_never_imports_anthropic(seed_dir: Path) -> None:
     )  # fmt: skip
 
     assert completed.returncode == 0, completed.stderr
-
-
-@pytest.mark.slow
-def test_rollout_ask_offline_answers_in_under_a_second(run_cli: RunCli, seed_dir: Path) -> None:
-    timings = []
-    for _ in range(5):
-        started = time.perf_counter()
-        completed = _cli(run_cli, seed_dir, "ask", "--offline", SEED_PROMPTS["risk"])
-        timings.append(time.perf_counter() - started)
-        assert completed.returncode == 0
-
-    median = statistics.median(timings)
-    print(f"\nrollout ask --offline: median {median * 1000:.0f} ms of 5 runs "
-          f"({', '.join(f'{t * 1000:.0f}' for t in timings)} ms)")  # fmt: skip
-    assert median < 1.0
 
 
 def test_split_result_reads_markdown_and_data_back() -> None:

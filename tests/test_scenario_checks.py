@@ -11,20 +11,20 @@ from typing import Any
 import pytest
 
 from rollout_manager.agent.offline_planner import OfflinePlanner
+from rollout_manager.agent.protocol import ToolCall
 from rollout_manager.model import Criteria, Monitoring, RolloutContext, Stage
 from rollout_manager.planning.monitoring import plan_monitoring
 from rollout_manager.planning.plan import plan_folder
 from rollout_manager.planning.policy import Policy
 from rollout_manager.scenario.checks import (
     RunRecord,
-    ToolCall,
     evaluate,
     evaluate_all,
     match_check,
 )
 from rollout_manager.scenario.format import Scenario, read_scenario
 from rollout_manager.scenario.runner import ScenarioRun, conversation_session, run_scenario
-from rollout_manager.tools.registry import dispatch
+from rollout_manager.tools.catalog import dispatch
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "scenarios" / "progressive-rollout" / "scenario.md"
@@ -167,7 +167,8 @@ def test_the_seed_passes_every_criterion_with_the_numbers_it_saw() -> None:
     assert "revenue_vs_control < -5.0%" in evidence["auto_rollback"]
     assert "error_rate <= 1.0%, p95_latency_ms <= 979 ms" in evidence["success_measurable"]
     assert evidence["stakeholders_by_role"].startswith("Engineering (Slack #platform)")
-    assert evidence["rollback_procedure"].startswith("7 numbered steps: 1. Declare")
+    # Seven generic steps plus the payments playbook's two (processor of record, retries).
+    assert evidence["rollback_procedure"].startswith("9 numbered steps: 1. Declare")
     # Each verdict rests on the tool that computes the section.
     tools = {r.check: r.tool for r in run.results}
     assert tools["risk_factors"] == "assess_risk"

@@ -50,7 +50,7 @@ def test_assess(run_cli: RunCli, seed_dir: Path) -> None:
     assert "| `error_rate` | 0.8% | baseline-metrics.md:10 |" in text
 
     data = _json(run_cli, "assess", seed_dir)
-    assert set(data) == {"feature", "baseline", "risk"}
+    assert set(data) == {"feature", "baseline", "traffic", "risk"}
     assert data["feature"]["flag"] == "payment_pipeline_v2"
     assert data["baseline"]["error_rate"] == pytest.approx(0.008)
     assert data["baseline"]["p95_latency_ms"] == pytest.approx(890)
@@ -64,15 +64,16 @@ def test_assess(run_cli: RunCli, seed_dir: Path) -> None:
 
 def test_stages(run_cli: RunCli, seed_dir: Path) -> None:
     text = _markdown(run_cli, "stages", seed_dir)
-    assert "| 1 | 1% | Tue 2026-12-01 09:00 EST | 24 h | Internal employees" in text
-    assert "| 150 |" in text
+    assert "| 1 | 1% | Tue 2026-12-01 09:00 EST | 2 days | Internal employees" in text
+    assert "| 300 |" in text
     assert "```mermaid\ngantt\n" in text
     assert "## What each stage can and cannot detect" in text
 
     data = _json(run_cli, "stages", seed_dir)
     first = data["stages"][0]
     assert first["number"] == 1 and first["traffic_percent"] == 1
-    assert first["duration_hours"] == 24 and first["expected_transactions"] == 150
+    # The smoke test needs more than one day at 1% (150 a day): two whole days, 300.
+    assert first["duration_hours"] == 48 and first["expected_transactions"] == 300
     assert "internal" in first["audience"].lower()
     assert datetime.fromisoformat(first["start"]) == datetime.fromisoformat(
         "2026-12-01T09:00:00-05:00"

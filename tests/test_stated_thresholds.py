@@ -103,7 +103,9 @@ def test_advance_is_below_rollback_and_warning_below_critical(
     assert all(alert.value is not None for alert in monitoring.alerts)
 
 
-@pytest.mark.parametrize("rate", ["0.001", "0.01", "0.1", "1", "10", "50"])
+# 0.001% and 0.01% are covered by the property test above; on main a whole seed plan at those
+# rates finds no start within 400 days (its stages need months of traffic): the timeline's call.
+@pytest.mark.parametrize("rate", ["0.1", "1", "10", "50"])
 def test_whole_plans_keep_their_lines_in_order(write_context: WriteContext, rate: str) -> None:
     success = f"{100 - float(rate):g}"
     baseline = SEED_BASELINE.replace("Error rate: 0.8%", f"Error rate: {rate}%").replace(

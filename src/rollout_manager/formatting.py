@@ -6,23 +6,46 @@ templates as Jinja filters, so a number reads the same everywhere.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
+RATE_DECIMALS = 4
+"""A rate is shown from its value at this many decimals, the precision the plan's JSON keeps."""
 
 
-def _trim(number: float, decimals: int) -> str:
-    text = f"{number:,.{decimals}f}"
+def _trim(number: float | Decimal, decimals: int) -> str:
+    """Round half up on the number as written (`0.95` -> `1.0`), then drop trailing zeros."""
+    if isinstance(number, float) and not math.isfinite(number):
+        return str(number)
+    exact = number if isinstance(number, Decimal) else Decimal(repr(float(number)))
+    with localcontext() as context:  # room for every digit of a huge figure
+        context.prec = max(28, exact.adjusted() + decimals + 2)
+        rounded = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    text = f"{rounded:,.{decimals}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
-    return text
+    return "0" if text == "-0" else text
+
+
+def _percent(rate: float) -> Decimal | float:
+    """`rate` x 100 from its value at `RATE_DECIMALS` decimals, so a rate rounded for the JSON
+    and the same rate unrounded read the same (0.00955 and 0.0096 both show `1%` at one decimal).
+    """
+    if not math.isfinite(rate):
+        return rate
+    return Decimal(repr(round(rate, RATE_DECIMALS))) * 100
 
 
 def pct(rate: float | None, decimals: int = 2) -> str:
-    """A fraction as a percentage: 0.008 -> `0.8%`, 0.0125 -> `1.25%`."""
+    """A fraction as a percentage: 0.008 -> `0.8%`, 0.0125 -> `1.25%`.
+
+    One rule for every displayed rate: the value at 4 decimals, rounded half up.
+    """
     if rate is None:
         return "not set"
-    return f"{_trim(rate * 100, decimals)}%"
+    return f"{_trim(_percent(rate), decimals)}%"
 
 
 def chance(probability: float) -> str:
@@ -42,7 +65,7 @@ def plural(number: float, noun: str) -> str:
 
 def points(rate: float) -> str:
     """A difference of rates in percentage points: 0.002 -> `0.2 points`."""
-    return f"{_trim(rate * 100, 2)} points"
+    return f"{_trim(_percent(rate), 2)} points"
 
 
 def ms(value: float | None) -> str:
@@ -101,3 +124,13 @@ def number(value: float | None, decimals: int = 1) -> str:
     if value is None:
         return "not set"
     return _trim(value, decimals)
+
+
+def rare(probability: float) -> str:
+    """A small probability to two significant figures: 0.00118 -> `0.12%`, 0.031 -> `3.1%`."""
+    if probability <= 0:
+        return "0%"
+    if probability >= 0.1:
+        return chance(probability)
+    digits = max(0, 1 - math.floor(math.log10(probability * 100)))
+    return f"{_trim(probability * 100, digits)}%"

@@ -225,6 +225,8 @@ class RolloutContext(_Model):
     """Baseline lines with a number that no reader understood."""
     recorded: list[str] = Field(default_factory=list)
     """Facts taken from rollout.yaml (`facts:`, `traffic:`, `baseline:`), described."""
+    lines: list[Evidence] = Field(default_factory=list, exclude=True)
+    """Every meaningful document line, for domain playbooks (not part of the JSON)."""
 
 
 # --------------------------------------------------------------------------- plan
@@ -431,6 +433,9 @@ class Decision(_Model):
     """Chance a healthy stage crosses the boundary (exact)."""
     false_hold: float = Field(ge=0, le=1)
     """Chance a healthy stage fails its gate test (exact)."""
+    exact: bool = True
+    """False when the stage is too large for the exact sum: then `false_rollback` is an upper
+    bound (sum of checkpoint tails) and `power` a lower bound (best checkpoint)."""
     description: str = ""
     """The rule in one sentence, as the gate checklist states it."""
 
@@ -573,6 +578,12 @@ class OnCall(_Model):
     """Escalation path, in order."""
     response_minutes: int
     """Time to acknowledge a CRITICAL alert."""
+    start: datetime | None = None
+    """When the dedicated cover begins (stage 1 start)."""
+    end: datetime | None = None
+    """When it ends (the gate of the last covered stage; for HIGH risk, the end of the bake)."""
+    legacy_removal_owner: str = ""
+    """Who removes the previous path once it may go."""
 
 
 class Monitoring(_Model):
@@ -662,6 +673,32 @@ class Schedule(_Model):
     """Daily peak windows avoided for gates, in words."""
     gate_hours: str = ""
     """Local hours and days in which gates may happen."""
+    legacy_removal: datetime | None = None
+    """Earliest time the flag and the previous path may be removed (after the bake, and after
+    any playbook's keep period such as a payments dispute window)."""
+    legacy_removal_reason: str = ""
+    """Why the previous path stays until then."""
+    legacy_removal_owner: str = ""
+    """Who removes it."""
+
+
+class PlaybookUse(_Model):
+    """A domain playbook the documents called for, and what it adds to the plan."""
+
+    key: str
+    """Policy key (`payments`, `identity`, `data_deletion`, ...)."""
+    title: str
+    """The domain in words."""
+    score: int
+    """Weight of the distinct cues found; the playbook's `min_score` or more."""
+    cues: list[str] = Field(default_factory=list)
+    """The words that matched, as written in the documents."""
+    evidence: list[Evidence] = Field(default_factory=list)
+    """Document lines with the cues."""
+    risks: list[str] = Field(default_factory=list)
+    """What goes wrong in this domain."""
+    watch: list[str] = Field(default_factory=list)
+    """Metrics to watch during the rollout."""
 
 
 class StatisticsSettings(_Model):
@@ -729,6 +766,12 @@ class RolloutPlan(_Model):
     """Values assumed because the documents do not state them; every missing metric named."""
     next_steps: list[str] = Field(default_factory=list)
     """What to do after sign-off."""
+    before_signing: list[str] = Field(default_factory=list)
+    """What the executive summary raises up front (a start moved past a freeze, a start that
+    does not fit, cohorts that are not random samples), a line each; `warnings` says more."""
+    playbooks: list[PlaybookUse] = Field(default_factory=list)
+    """Domain playbooks chosen from the documents (their checklist items and rollback steps
+    are in `gate_checklist` and `rollback_procedure`)."""
 
 
 def _attach_field_docstrings() -> None:

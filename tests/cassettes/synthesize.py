@@ -32,7 +32,7 @@ import httpx2
 import vcr
 
 from rollout_manager.agent.claude_client import ClaudeClient
-from rollout_manager.agent.loop import run_ask_command
+from rollout_manager.frontdoors.cli_agent import run_ask_command
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent

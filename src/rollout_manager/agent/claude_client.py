@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import anthropic
 
-from rollout_manager.agent.loop import Block, Message, ModelError, ModelTurn
+from rollout_manager.agent.protocol import Block, Message, ModelError, ModelTurn
 
 if TYPE_CHECKING:
     import httpx2

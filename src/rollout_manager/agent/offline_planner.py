@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from rollout_manager.agent.intents import CAPABILITIES, Routing, route
-from rollout_manager.agent.loop import Block, Message, ModelTurn
+from rollout_manager.agent.protocol import Block, Message, ModelTurn
 
 _JSON_FENCE = "\n\n```json\n"
 _NO_USAGE = {"input_tokens": 0, "output_tokens": 0}

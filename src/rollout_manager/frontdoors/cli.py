@@ -12,35 +12,35 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rollout_manager.errors import InputError
+from rollout_manager.sections import SECTIONS
 
 if TYPE_CHECKING:
     from rollout_manager.model import RolloutPlan
+    from rollout_manager.tools.registry import ToolEnv
 
 Handler = Callable[[argparse.Namespace], int]
 
-SECTION_COMMANDS = {
-    "assess": "Risk assessment: factors, overall level, strategy.",
-    "stages": "Rollout stages with dates, durations and what each can detect.",
-    "criteria": "Success criteria and automatic/manual rollback triggers.",
-    "monitoring": "Metrics, dashboards, WARNING/CRITICAL alerts, on-call.",
-    "comms": "Stakeholder matrix and message templates.",
-}
 
+def planning_date(text: str | None) -> date | None:
+    """The planning date from `--today`, else `$ROLLOUT_TODAY`, else None (the real date).
 
-def _parse_start(text: str) -> datetime | date:
+    Raises:
+        InputError: the value is not an ISO date, naming where it came from.
+    """
+    source = "--today"
+    if text is None:
+        text, source = os.environ.get("ROLLOUT_TODAY") or None, "ROLLOUT_TODAY"
+    if text is None:
+        return None
     try:
-        if "T" in text or " " in text.strip():
-            return datetime.fromisoformat(text.strip())
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise InputError(
-            "--start", f"'{text}' is not an ISO date (2026-12-01) or date-time"
-        ) from None
+        raise InputError(source, f"'{text}' is not an ISO date (2026-12-01)") from None
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -63,15 +63,42 @@ def _common(parser: argparse.ArgumentParser) -> None:
         type=str,
         default=None,
         metavar="DATE",
-        help="first stage start (default: next business day outside every freeze)",
+        help="first stage start, ISO date or date-time (default: the first start that leaves the "
+        "lead time, outside every freeze)",
+    )
+    parser.add_argument(
+        "--today",
+        type=str,
+        default=None,
+        metavar="DATE",
+        help="plan as of this date (default: $ROLLOUT_TODAY, else the real date)",
     )
 
 
-def _plan(args: argparse.Namespace) -> RolloutPlan:
-    from rollout_manager.planning.plan import plan_folder
+def _section_arguments(args: argparse.Namespace) -> dict[str, str]:
+    """The tool arguments of a planning command; `--start` is read as every door reads it."""
+    if args.start is None:
+        return {}
+    from rollout_manager.tools.inputs import parse_start
 
-    start = _parse_start(args.start) if args.start else None
-    return plan_folder(args.context, config=args.config, start=start)
+    parse_start(args.start)  # refuse here, naming the option, before anything is read
+    return {"start": args.start.strip()}
+
+
+def _env(args: argparse.Namespace) -> ToolEnv:
+    from rollout_manager.tools.registry import ToolEnv
+
+    folder = Path(args.context)
+    if not folder.is_dir():
+        raise InputError(str(folder), "context folder not found")
+    return ToolEnv(root=folder, config=args.config, today=args.planning_date)
+
+
+def _plan(args: argparse.Namespace) -> RolloutPlan:
+    from rollout_manager.tools.inputs import SectionInput
+    from rollout_manager.tools.served import plan_for
+
+    return plan_for(_env(args), SectionInput.model_validate(_section_arguments(args)))
 
 
 def _print_json(data: object) -> None:
@@ -92,13 +119,20 @@ def _cmd_context(args: argparse.Namespace) -> int:
 
 def _cmd_section(args: argparse.Namespace) -> int:
     from rollout_manager.planning.plan import section_json
-    from rollout_manager.render.sections import render_section
+    from rollout_manager.sections import section_named
+    from rollout_manager.tools.catalog import default_registry
 
-    plan = _plan(args)
+    section = section_named(args.command)
+    env = _env(args)
+    result = default_registry().dispatch(
+        section.tool, _section_arguments(args), root=env.root, config=env.config, today=env.today
+    )
+    if not result.ok or result.plan is None:
+        raise InputError(str(env.root), result.error or "no plan")
     if args.json:
-        _print_json(section_json(plan, args.command))
+        _print_json(section_json(result.plan, section.name))
     else:
-        print(render_section(plan, args.command), end="")
+        print(result.markdown, end="")
     return 0
 
 
@@ -140,8 +174,8 @@ def _build_parser() -> argparse.ArgumentParser:
     ctx.add_argument("--json", action="store_true", help="print the RolloutContext as JSON")
     ctx.set_defaults(handler=_cmd_context)
 
-    for name, text in SECTION_COMMANDS.items():
-        section = sub.add_parser(name, help=text, description=text)
+    for entry in SECTIONS:
+        section = sub.add_parser(entry.name, help=entry.help, description=entry.help)
         _common(section)
         section.add_argument("--json", action="store_true", help="print the section as JSON")
         section.set_defaults(handler=_cmd_section)
@@ -167,6 +201,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler: Handler = args.handler
     try:
+        args.planning_date = planning_date(getattr(args, "today", None))
         return handler(args)
     except InputError as error:
         print(f"rollout: {error}", file=sys.stderr)

@@ -1,7 +1,7 @@
 """`rollout mcp`: the tool registry served over the Model Context Protocol on stdio.
 
 A thin adapter: it lists the registry's tools with their input schemas exactly
-as `tools.tool_specs()` gives them, and answers a call with `tools.dispatch`.
+as the registry's specs give them, and answers a call with its `dispatch`.
 It uses the low-level `mcp.server.Server` so the registry, not the SDK,
 decides every schema. `mcp` is imported only here, and this module only by
 the `rollout mcp` command.
@@ -21,7 +21,8 @@ from mcp.server import Server, ServerRequestContext
 from mcp.server.stdio import stdio_server
 from mcp.shared.exceptions import MCPError
 
-from rollout_manager.tools.registry import ToolResult, dispatch, tool_specs
+from rollout_manager.tools.catalog import default_registry
+from rollout_manager.tools.registry import Registry, ToolResult
 
 SERVER_NAME = "rollout-manager"
 
@@ -41,14 +42,14 @@ def _package_version() -> str:
         return "0.0.0"
 
 
-def _listed_tools() -> list[types.Tool]:
+def _listed_tools(registry: Registry) -> list[types.Tool]:
     return [
         types.Tool(
             name=spec["name"],
             description=spec["description"],
             input_schema=spec["input_schema"],
         )
-        for spec in tool_specs()
+        for spec in registry.specs()
     ]
 
 
@@ -61,9 +62,11 @@ def _call_result(result: ToolResult) -> types.CallToolResult:
     )
 
 
-def _run_tool(name: str, arguments: dict[str, Any] | None, root: Path) -> types.CallToolResult:
+def _run_tool(
+    registry: Registry, name: str, arguments: dict[str, Any] | None, root: Path
+) -> types.CallToolResult:
     try:
-        result = dispatch(name, arguments, root=root)
+        result = registry.dispatch(name, arguments, root=root)
     except Exception as error:  # a bug in a tool: report it to the caller, keep serving
         _log.exception("tool %s failed", name)
         result = ToolResult(
@@ -72,8 +75,8 @@ def _run_tool(name: str, arguments: dict[str, Any] | None, root: Path) -> types.
     return _call_result(result)
 
 
-def build_server(root: Path) -> Server[Any]:
-    """An MCP server over the tool registry, serving the folder `root`.
+def build_server(root: Path, registry: Registry | None = None) -> Server[Any]:
+    """An MCP server over a tool registry, serving the folder `root`.
 
     Tools resolve every path they are given against `root` and refuse paths
     outside it. Calls run one at a time on the event loop, so two calls that
@@ -81,12 +84,14 @@ def build_server(root: Path) -> Server[Any]:
 
     Args:
         root: the folder the tools may read and write.
+        registry: the tools to serve (default: every built-in tool).
 
     Returns:
         A low-level server, ready for `Server.run` or an in-process `mcp.Client`.
     """
     served = root.resolve()
-    listed = _listed_tools()
+    tools = registry if registry is not None else default_registry()
+    listed = _listed_tools(tools)
     schemas = {tool.name: tool.input_schema for tool in listed}
 
     async def list_tools(
@@ -103,7 +108,7 @@ def build_server(root: Path) -> Server[Any]:
                 types.INVALID_PARAMS,
                 f"unknown tool {params.name!r}; available: {', '.join(schemas)}",
             )
-        return _run_tool(params.name, params.arguments, served)
+        return _run_tool(tools, params.name, params.arguments, served)
 
     return Server(
         SERVER_NAME,
@@ -120,11 +125,12 @@ async def _serve_stdio(server: Server[Any]) -> None:
         await server.run(read_stream, write_stream, server.create_initialization_options())
 
 
-def run_stdio_server(root: Path) -> int:
+def run_stdio_server(root: Path, registry: Registry) -> int:
     """Serve the tools on stdin/stdout until the client closes the connection.
 
     Args:
         root: the folder to serve; the tools cannot leave it.
+        registry: the tools to serve.
 
     Returns:
         The exit status: 0 after a clean shutdown, 2 when `root` is not a folder,
@@ -133,7 +139,7 @@ def run_stdio_server(root: Path) -> int:
     if not root.is_dir():
         sys.stderr.write(f"rollout mcp: --root {root}: not a folder\n")
         return 2
-    server = build_server(root)
+    server = build_server(root, registry)
     try:
         anyio.run(_serve_stdio, server)
     except KeyboardInterrupt:

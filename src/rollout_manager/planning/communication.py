@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from rollout_manager.formatting import day, ms, pct, when
 from rollout_manager.model import (
@@ -15,8 +16,11 @@ from rollout_manager.model import (
     Stage,
     Stakeholder,
 )
-from rollout_manager.planning.policy import Policy, StakeholderRule
+from rollout_manager.planning.policy import Playbook, Policy, StakeholderRule
 from rollout_manager.planning.schedule import GateCalendar
+
+if TYPE_CHECKING:
+    from rollout_manager.planning.playbooks import LegacyRemoval
 
 
 class _Fill(dict[str, str]):
@@ -38,19 +42,18 @@ def _applies(rule: StakeholderRule, context: RolloutContext) -> bool:
 
 
 def business_days_before(start: datetime, days: int, calendar: GateCalendar) -> datetime:
-    """The gate-start time `days` business days before `start` (weekends and holidays skipped)."""
-    moment = start
-    remaining = days
-    while remaining > 0:
-        moment -= timedelta(days=1)
-        if calendar.is_business_day(moment.date()):
-            remaining -= 1
-    return moment
+    """The gate-start time `days` work days before `start` (weekends and holidays skipped)."""
+    return calendar.business_days_before(start, days)
 
 
-def _dates(rule: StakeholderRule, stages: list[Stage], calendar: GateCalendar) -> list[datetime]:
+def _dates(
+    rule: StakeholderRule, stages: list[Stage], calendar: GateCalendar, earliest: date | None
+) -> list[datetime]:
     start = stages[0].start
-    dates = [business_days_before(start, -rule.offset_business_days, calendar)]
+    first = business_days_before(start, -rule.offset_business_days, calendar)
+    if earliest is not None and first.date() < earliest:  # never dated in the past
+        first = datetime.combine(earliest, time(first.hour, first.minute), tzinfo=first.tzinfo)
+    dates = [first]
     if rule.at_gates:
         dates += [stage.end for stage in stages]
     if rule.weekly:
@@ -61,10 +64,13 @@ def _dates(rule: StakeholderRule, stages: list[Stage], calendar: GateCalendar) -
     return sorted(set(dates))
 
 
-def _first(dates: list[datetime], today: date | None) -> str:
+def _first(
+    dates: list[datetime], rule: StakeholderRule, stages: list[Stage], cal: GateCalendar
+) -> str:
     first = day(dates[0])
-    if today is not None and dates[0].date() < today:
-        return f"first: {first}, already past: send now"
+    wanted = business_days_before(stages[0].start, -rule.offset_business_days, cal)
+    if wanted.date() < dates[0].date():
+        return f"first: {first}, the first business day after today: the lead time is short"
     return f"first: {first}"
 
 
@@ -73,19 +79,19 @@ def _stakeholders(
     policy: Policy,
     stages: list[Stage],
     calendar: GateCalendar,
-    today: date | None,
+    earliest: date | None,
 ) -> list[Stakeholder]:
     channels = policy.communication.channels
     result = []
     for rule in policy.communication.stakeholders:
         if not _applies(rule, context):
             continue
-        dates = _dates(rule, stages, calendar)
+        dates = _dates(rule, stages, calendar, earliest)
         result.append(
             Stakeholder(
                 role=rule.role,
                 needs=rule.needs,
-                when=f"{rule.when} ({_first(dates, today)})",
+                when=f"{rule.when} ({_first(dates, rule, stages, calendar)})",
                 dates=dates,
                 channel=channels.get(rule.key, "Email"),
             )
@@ -108,6 +114,8 @@ def _fill_values(
     stages: list[Stage],
     recovery_minutes: float | None,
     policy: Policy,
+    playbooks: list[Playbook],
+    removal: LegacyRemoval | None,
 ) -> _Fill:
     feature = context.feature
     base = context.baseline
@@ -140,13 +148,23 @@ def _fill_values(
         error_limit=pct(error_limit) if error_limit is not None else "none: no baseline stated",
         p95_limit=ms(p95_limit) if p95_limit is not None else "none: no baseline stated",
         engineering_channel=policy.communication.channels.get("engineering", "the team channel"),
-        support_note="customers retrying a failed payment should succeed on the previous path."
-        if feature.moves_money is not None and feature.moves_money.value
-        else "customers see the previous behaviour again.",
+        support_note=_support_note(context, playbooks),
+        legacy_removal=when(removal.moment if removal else last.end),
+        legacy_reason=f" ({removal.reason})" if removal else "",
+        legacy_owner=removal.owner if removal else "the owning team",
         baseline_error=pct(base.error_rate.value) if base.error_rate else "not stated",
         baseline_p95=ms(base.p95_latency_ms.value) if base.p95_latency_ms else "not stated",
         unit=context.traffic.unit if context.traffic is not None else "transactions",
     )
+
+
+def _support_note(context: RolloutContext, playbooks: list[Playbook]) -> str:
+    notes = [book.support_note for book in playbooks if book.support_note]
+    if notes:
+        return " ".join(notes)
+    if context.feature.moves_money is not None and context.feature.moves_money.value:
+        return "customers retrying a failed payment should succeed on the previous path."
+    return "customers see the previous behaviour again."
 
 
 def plan_communication(
@@ -160,11 +178,17 @@ def plan_communication(
     calendar: GateCalendar,
     recovery_minutes: float | None,
     today: date | None = None,
+    earliest: date | None = None,
+    playbooks: list[Playbook] | None = None,
+    removal: LegacyRemoval | None = None,
 ) -> Communication:
     """Stakeholders by role with real dates, and the four messages filled in.
 
-    `today`, when given, marks first dates that are already past ("send now").
+    No first message is dated before `earliest` (default: the work day after `today`):
+    when the lead time is short it moves there and says so.
     """
+    if earliest is None and today is not None:
+        earliest = calendar.next_work_day(today)
     values = _fill_values(
         context,
         risk=risk,
@@ -173,6 +197,8 @@ def plan_communication(
         stages=stages,
         recovery_minutes=recovery_minutes,
         policy=policy,
+        playbooks=playbooks or [],
+        removal=removal,
     )
     templates = [
         MessageTemplate(
@@ -183,6 +209,6 @@ def plan_communication(
         for name, wording in policy.communication.templates.items()
     ]
     return Communication(
-        stakeholders=_stakeholders(context, policy, stages, calendar, today),
+        stakeholders=_stakeholders(context, policy, stages, calendar, earliest),
         templates=templates,
     )

@@ -11,6 +11,7 @@ from rollout_manager.model import (
     Criteria,
     Dashboard,
     Fact,
+    Level,
     Metric,
     MonitoredMetric,
     Monitoring,
@@ -230,19 +231,32 @@ def _alerts(criteria: Criteria, policy: Policy) -> list[Alert]:
     return alerts
 
 
+def plan_on_call(policy: Policy, stages: list[Stage], risk_level: Level | None = None) -> OnCall:
+    """Dedicated cover with dates: every stage to the end of the bake at the levels that need it."""
+    through = min(policy.on_call.through_stage, len(stages))
+    if risk_level is not None and risk_level in policy.on_call.through_bake_for:
+        through = len(stages)
+    return OnCall(
+        stages=list(range(1, through + 1)),
+        rotation=policy.on_call.rotation,
+        escalation=list(policy.on_call.escalation),
+        response_minutes=policy.on_call.response_minutes,
+        start=stages[0].start if through else None,
+        end=stages[through - 1].end if through else None,
+        legacy_removal_owner=policy.on_call.legacy_removal_owner,
+    )
+
+
 def plan_monitoring(
     context: RolloutContext, policy: Policy, criteria: Criteria, stages: list[Stage]
 ) -> Monitoring:
-    """Metrics by variant, dashboards, WARNING/CRITICAL alerts and on-call cover."""
-    through = min(policy.on_call.through_stage, len(stages))
+    """Metrics by variant, dashboards, WARNING/CRITICAL alerts and on-call cover.
+
+    The cover here ignores the risk level; `plan_on_call` gives it for one.
+    """
     return Monitoring(
         metrics=_technical(context) + _business(context, criteria),
         dashboards=_dashboards(context),
         alerts=_alerts(criteria, policy),
-        on_call=OnCall(
-            stages=list(range(1, through + 1)),
-            rotation=policy.on_call.rotation,
-            escalation=list(policy.on_call.escalation),
-            response_minutes=policy.on_call.response_minutes,
-        ),
+        on_call=plan_on_call(policy, stages),
     )

@@ -1,17 +1,16 @@
 """`build_plan(context, policy)`: the whole RolloutPlan, a pure function of its inputs.
 
-The only input that is not a file is `today`, used when neither `--start`
-nor `rollout.yaml` fixes the start (then stage 1 starts on the next business
-day outside every freeze).
+The only input that is not a file is `today`, the planning date: nothing
+before the start is dated earlier than the next business day, and when
+neither `--start` nor `rollout.yaml` fixes the start, stage 1 starts at the
+first start that fits the lead time and the freezes (`planning.timeline`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from rollout_manager.errors import InputError
 from rollout_manager.formatting import day, money, number, pct, plural, when
@@ -19,6 +18,7 @@ from rollout_manager.model import (
     Baseline,
     Communication,
     FeatureSummary,
+    Monitoring,
     PeakWindow,
     RolloutContext,
     RolloutPlan,
@@ -28,20 +28,26 @@ from rollout_manager.model import (
     Traffic,
 )
 from rollout_manager.planning import stats
-from rollout_manager.planning.communication import business_days_before, plan_communication
-from rollout_manager.planning.criteria import define_criteria
-from rollout_manager.planning.monitoring import plan_monitoring
-from rollout_manager.planning.policy import CONFIG_NAME, FreezeWindow, Policy, load_policy
+from rollout_manager.planning.cohorts import review_cohorts, size_internal_stage
+from rollout_manager.planning.communication import plan_communication
+from rollout_manager.planning.monitoring import plan_monitoring, plan_on_call
+from rollout_manager.planning.playbooks import (
+    LegacyRemoval,
+    choose_playbooks,
+    legacy_removal,
+    playbook_ladder,
+)
+from rollout_manager.planning.policy import CONFIG_NAME, WEEKDAYS, Policy, load_policy
 from rollout_manager.planning.procedure import (
     gate_checklists,
     irreversible_steps,
     rollback_procedure,
 )
-from rollout_manager.planning.risk import assess_risk, event_name
-from rollout_manager.planning.schedule import Freeze, GateCalendar, event_freezes, resolve_timezone
-from rollout_manager.planning.stages import design_stages
+from rollout_manager.planning.risk import event_name
+from rollout_manager.planning.timeline import Timeline, plan_timeline, plan_timezone
 from rollout_manager.reading.context import read_context
 from rollout_manager.reading.declared import apply_declared
+from rollout_manager.sections import section_named
 
 # Freezes this close to the rollout window are listed in the schedule.
 _NEAR = timedelta(days=14)
@@ -58,102 +64,6 @@ _CONSEQUENCE = {
     "feature.rollback_mechanism": "reversibility assumed MEDIUM",
     "feature.scope_share": "user impact assumed MEDIUM",
 }
-
-
-@dataclass(frozen=True)
-class _Calendar:
-    tz: ZoneInfo
-    gates: GateCalendar
-    freezes: tuple[Freeze, ...]
-    start: datetime
-    requested: datetime | None
-
-
-def _timezone(context: RolloutContext, policy: Policy) -> ZoneInfo:
-    name = policy.timezone
-    if name is None and context.feature.peak_windows:
-        name = context.feature.peak_windows[0].value.timezone
-    try:
-        return resolve_timezone(name or policy.calendar.timezone)
-    except ValueError as error:
-        raise InputError("rollout.yaml", f"timezone: {error}") from None
-
-
-def _team_freeze(window: FreezeWindow, tz: ZoneInfo) -> Freeze:
-    def moment(value: date | datetime, *, end: bool) -> datetime:
-        if isinstance(value, datetime):
-            return value if value.tzinfo else value.replace(tzinfo=tz)
-        day_ = value + timedelta(days=1) if end else value
-        return datetime.combine(day_, time(0), tzinfo=tz)
-
-    start, finish = moment(window.start, end=False), moment(window.end, end=True)
-    if finish <= start:
-        raise InputError("rollout.yaml", f"freezes: '{window.name}' ends before it starts")
-    return Freeze(name=window.name, start=start, end=finish, reason="declared in rollout.yaml")
-
-
-def _named_freezes(context: RolloutContext, years: range, tz: ZoneInfo) -> list[Freeze]:
-    """Freezes the feature description names with dates, in each year around the plan."""
-    found: list[Freeze] = []
-    for fact in context.feature.freezes:
-        named, where = fact.value, fact.evidence[0] if fact.evidence else None
-        reason = f"named in {where.file}:{where.line}" if where else "named in the documents"
-        for year in [named.year] if named.year else years:
-            try:
-                start = date(year, named.start_month, named.start_day)
-                end = date(year, named.end_month, named.end_day)
-            except ValueError:
-                continue  # 29 February in a common year
-            if end < start:  # "20 December - 5 January" runs into the next year
-                end = date(year + 1, named.end_month, named.end_day)
-            found.append(
-                Freeze(
-                    name=named.name,
-                    start=datetime.combine(start, time(0), tzinfo=tz),
-                    end=datetime.combine(end + timedelta(days=1), time(0), tzinfo=tz),
-                    reason=reason,
-                )
-            )
-    return found
-
-
-def _requested_start(policy: Policy, tz: ZoneInfo) -> datetime | None:
-    value = policy.start
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=tz)
-    return datetime.combine(value, policy.calendar.gate_start, tzinfo=tz)
-
-
-def _calendar(context: RolloutContext, policy: Policy, today: date) -> _Calendar:
-    tz = _timezone(context, policy)
-    requested = _requested_start(policy, tz)
-    anchor = requested.date() if requested else today
-    years = range(anchor.year - 1, anchor.year + 2)
-    freezes = tuple(
-        event_freezes([e.value for e in context.feature.events], years=years, tz=tz)
-    ) + tuple(_team_freeze(w, tz) for w in policy.freezes)
-    freezes += tuple(_named_freezes(context, years, tz))
-    peaks = tuple(
-        (
-            time.fromisoformat(p.value.start),
-            time.fromisoformat(p.value.end),
-            resolve_timezone(p.value.timezone),
-        )
-        for p in context.feature.peak_windows
-    )
-    gates = GateCalendar(
-        tz=tz,
-        gate_start=policy.calendar.gate_start,
-        gate_end=policy.calendar.gate_end,
-        weekdays=policy.gate_weekdays(),
-        peak_windows=peaks,
-        freezes=freezes,
-        skip_holidays=policy.calendar.skip_holidays,
-    )
-    start = gates.next_allowed(requested) if requested else gates.next_business_day_start(today)
-    return _Calendar(tz=tz, gates=gates, freezes=freezes, start=start, requested=requested)
 
 
 def _feature(context: RolloutContext) -> FeatureSummary:
@@ -213,27 +123,50 @@ def _peak_text(peak: PeakWindow) -> str:
     return f"{peak.start}-{peak.end} {peak.timezone} daily"
 
 
+def _day_ranges(weekdays: frozenset[int]) -> str:
+    """Gate days as runs: `Mon-Thu`, `Mon-Fri`, `Mon, Wed-Fri`."""
+    runs: list[list[int]] = []
+    for weekday in sorted(weekdays):
+        if runs and runs[-1][-1] == weekday - 1:
+            runs[-1].append(weekday)
+        else:
+            runs.append([weekday])
+    return ", ".join(
+        WEEKDAYS[run[0]] if len(run) == 1 else f"{WEEKDAYS[run[0]]}-{WEEKDAYS[run[-1]]}"
+        for run in runs
+    )
+
+
 def _schedule(
-    cal: _Calendar, policy: Policy, context: RolloutContext, stages: list[Stage]
+    line: Timeline,
+    policy: Policy,
+    context: RolloutContext,
+    stages: list[Stage],
+    removal: LegacyRemoval,
 ) -> Schedule:
-    days = ", ".join(policy.calendar.gate_days)
+    days = _day_ranges(line.gates.weekdays)
+    eves = ", their eves or a freeze's eve" if line.gates.avoid_eves else ""
     return Schedule(
-        timezone=cal.tz.key,
+        timezone=line.tz.key,
         start=stages[0].start,
         end=stages[-1].end,
         freezes=[
-            f.describe()
-            for f in cal.freezes
+            f.describe() + (f" ({f.reason})" if f.seasonal else "")
+            for f in line.freezes
             if f.end > stages[0].start - _NEAR and f.start < stages[-1].end + _NEAR
         ],
         peak_windows=[_peak_text(p.value) for p in context.feature.peak_windows],
         gate_hours=f"{policy.calendar.gate_start:%H:%M}-{policy.calendar.gate_end:%H:%M} "
-        f"{cal.tz.key}, {days}"
-        + (", not on US federal holidays" if policy.calendar.skip_holidays else ""),
+        f"{line.tz.key}, {days}"
+        + (", not on US federal holidays" if policy.calendar.skip_holidays else "")
+        + eves,
+        legacy_removal=removal.moment,
+        legacy_removal_reason=removal.reason,
+        legacy_removal_owner=removal.owner,
     )
 
 
-def _context_warnings(context: RolloutContext, cal: _Calendar) -> list[str]:
+def _context_warnings(context: RolloutContext, cal: Timeline) -> list[str]:
     feature = context.feature
     warnings = list(context.warnings)
     if cal.requested is not None and cal.start != cal.requested:
@@ -267,27 +200,6 @@ def _context_warnings(context: RolloutContext, cal: _Calendar) -> list[str]:
                 "add it to `freezes` in rollout.yaml."
             )
     return warnings
-
-
-_LEAD_BUSINESS_DAYS = 3
-
-
-def _lead_time_warnings(cal: _Calendar, stages: list[Stage], today: date) -> list[str]:
-    """Warn when sign-off and announcements would fall before the planning date."""
-    start = stages[0].start
-    if business_days_before(start, _LEAD_BUSINESS_DAYS, cal.gates).date() >= today:
-        return []
-    candidate = cal.gates.next_business_day_start(today)
-    for _ in range(60):
-        if business_days_before(candidate, _LEAD_BUSINESS_DAYS, cal.gates).date() >= today:
-            break
-        candidate = cal.gates.next_business_day_start(candidate.date())
-    return [
-        f"Lead time: starting {when(start)} leaves fewer than {_LEAD_BUSINESS_DAYS} business "
-        f"days after today ({day(datetime.combine(today, time(0)))}) for sign-off and "
-        f"announcements; the first start that leaves them is {when(candidate)} "
-        f"(--start {candidate.date().isoformat()})."
-    ]
 
 
 def _alert_window_warnings(
@@ -377,34 +289,46 @@ def _exposure(context: RolloutContext, stages: list[Stage], recovery: float, pol
     )
 
 
+def _prep_day(moment: datetime, line: Timeline) -> str:
+    if moment.date() >= line.earliest_prep:
+        return day(moment)
+    first = datetime.combine(line.earliest_prep, time(0), tzinfo=line.tz)
+    return f"{day(first)} (short lead time: see warnings)"
+
+
 def _next_steps(
-    cal: _Calendar,
+    line: Timeline,
+    *,
     stages: list[Stage],
     policy: Policy,
     communication: Communication,
-    today: date,
+    monitoring: Monitoring,
+    removal: LegacyRemoval,
 ) -> list[str]:
     start = stages[0].start
-    sign_by = business_days_before(start, _LEAD_BUSINESS_DAYS, cal.gates)
-    deadline = (
-        day(sign_by)
-        if sign_by.date() >= today
-        else f"today, {day(datetime.combine(today, time(0)))} (no lead time left: see warnings)"
-    )
-    notify = business_days_before(start, 2, cal.gates)
-    on_call = min(policy.on_call.through_stage, len(stages))
+    lead = policy.calendar.lead_business_days
+    sign_by = line.gates.business_days_before(start, lead)
+    notify = line.gates.business_days_before(start, max(lead - 1, 0))
+    cover = monitoring.on_call
     roles = [s.role for s in communication.stakeholders]
     briefings = ", ".join(
         f"{s.role} on {day(s.dates[0])}" for s in communication.stakeholders if s.dates
     )
+    covered = (
+        f"Book on-call cover for stages {cover.stages[0]}-{cover.stages[-1]}: "
+        f"{when(cover.start)} to {when(cover.end)}."
+        if cover.stages and cover.start and cover.end
+        else "Share the escalation path with the owning team."
+    )
     return [
-        f"Sign-off by {', '.join(roles)} by {deadline}.",
+        f"Sign-off by {', '.join(roles)} by {_prep_day(sign_by, line)}.",
         f"Build the dashboards and alerts of the monitoring plan; test-fire each alert by "
-        f"{day(notify)}.",
-        f"Book on-call cover for stages 1-{on_call}: "
-        f"{day(start)} to {day(stages[on_call - 1].end)}.",
+        f"{_prep_day(notify, line)}.",
+        covered,
         f"First messages: {briefings}.",
         f"Start stage 1 at {when(start)}.",
+        f"Remove the flag and the previous path no earlier than {when(removal.moment)} "
+        f"({removal.reason}); owner: {removal.owner}.",
     ]
 
 
@@ -416,17 +340,31 @@ def build_plan(
     Args:
         context: facts read from the documents.
         policy: built-in rules plus the team's settings and adjustments.
-        today: the planning date, used only for the default start.
+        today: the planning date (default: the real date in the plan's time zone).
     """
-    today = today or date.today()
     context = apply_declared(context, policy.facts, policy.traffic, policy.baseline)
-    cal = _calendar(context, policy, today)
-    risk = assess_risk(context, policy, start=cal.start, freezes=cal.freezes)
-    criteria = define_criteria(context, policy, risk)
-    design = design_stages(context, policy, risk, criteria, calendar=cal.gates, start=cal.start)
-    stages = design.stages
+    if today is None:  # the real date where the plan's gates are
+        today = datetime.now(plan_timezone(context, policy)).date()
+    chosen = choose_playbooks(context, policy)
+    ladder, ladder_reason = playbook_ladder(chosen)
+    line = plan_timeline(context, policy, today, ladder=ladder)
+    steps = ladder or list(policy.ladders[line.risk.strategy])
+    staffed = size_internal_stage(context, policy, steps)
+    if staffed is not None:  # the internal stage at the staff's share: plan again with it
+        policy = staffed
+        line = plan_timeline(context, policy, today, ladder=ladder)
+        steps = ladder or list(policy.ladders[line.risk.strategy])
+    risk, criteria, design = line.risk, line.criteria, line.design
+    cohorts = review_cohorts(design.stages, steps, context, policy)
+    stages = cohorts.stages
+    removal = legacy_removal(stages, chosen, line.gates, policy.on_call.legacy_removal_owner)
     monitoring = plan_monitoring(context, policy, criteria, stages)
-    procedure, recovery, irreversible_recovery = rollback_procedure(context, policy)
+    monitoring = monitoring.model_copy(
+        update={"on_call": plan_on_call(policy, stages, risk.overall)}
+    )
+    procedure, recovery, irreversible_recovery = rollback_procedure(
+        context, policy, playbooks=[c.book for c in chosen]
+    )
     communication = plan_communication(
         context,
         policy,
@@ -434,34 +372,54 @@ def build_plan(
         criteria=criteria,
         monitoring=monitoring,
         stages=stages,
-        calendar=cal.gates,
+        calendar=line.gates,
         recovery_minutes=recovery,
         today=today,
+        earliest=line.earliest_prep,
+        playbooks=[c.book for c in chosen],
+        removal=removal,
     )
     return RolloutPlan(
         feature=_feature(context),
         baseline=_baseline(context),
         traffic=_traffic(context),
         risk=risk,
-        schedule=_schedule(cal, policy, context, stages),
+        schedule=_schedule(line, policy, context, stages, removal),
         stages=stages,
         statistics=design.statistics,
+        decision_summary=design.summary,
         criteria=criteria,
         monitoring=monitoring,
         communication=communication,
         gate_checklist=gate_checklists(
-            context, criteria, stages, on_call=monitoring.on_call.stages
+            context,
+            criteria,
+            stages,
+            on_call=monitoring.on_call.stages,
+            playbooks=[c.book for c in chosen],
+            removal=removal,
         ),
         rollback_procedure=procedure,
         expected_recovery_minutes=recovery,
         irreversible_recovery_minutes=irreversible_recovery,
         worst_case_exposure=_exposure(context, stages, recovery, policy),
-        warnings=_context_warnings(context, cal)
-        + _lead_time_warnings(cal, stages, today)
+        warnings=_context_warnings(context, line)
+        + line.warnings
+        + cohorts.up_front
+        + ([f"Traffic steps set by the {ladder_reason}."] if ladder_reason else [])
         + design.warnings
         + _alert_window_warnings(context, stages, design.statistics, policy),
         assumptions=_assumptions(context, policy) + design.assumptions,
-        next_steps=_next_steps(cal, stages, policy, communication, today),
+        next_steps=_next_steps(
+            line,
+            stages=stages,
+            policy=policy,
+            communication=communication,
+            monitoring=monitoring,
+            removal=removal,
+        ),
+        playbooks=[c.use() for c in chosen],
+        before_signing=line.brief + cohorts.brief,
     )
 
 
@@ -501,15 +459,6 @@ def context_folder(folder: Path | str, *, config: Path | None = None) -> Rollout
     return apply_declared(context, policy.facts, policy.traffic, policy.baseline)
 
 
-SECTIONS: dict[str, tuple[str, ...]] = {
-    "assess": ("feature", "baseline", "risk"),
-    "stages": ("feature", "schedule", "stages", "warnings"),
-    "criteria": ("criteria",),
-    "monitoring": ("monitoring",),
-    "comms": ("communication",),
-}
-
-
 def section_json(plan: RolloutPlan, section: str) -> dict[str, Any]:
     """The contract fields one section command prints with `--json`."""
-    return plan.model_dump(mode="json", include=set(SECTIONS[section]))
+    return plan.model_dump(mode="json", include=set(section_named(section).fields))

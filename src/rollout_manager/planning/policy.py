@@ -10,6 +10,7 @@ the key.
 from __future__ import annotations
 
 import copy
+import re
 from datetime import date, datetime, time
 from functools import cache
 from importlib import resources
@@ -31,7 +32,6 @@ MAX_CONFIG_BYTES = 256 * 1024
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 Audience = Literal["internal", "low_value", "sampled", "everyone"]
-MessageName = Literal["pre_rollout", "stage_advancement", "rollback", "completion"]
 AppliesWhen = Literal["always", "money", "regulated", "money_or_regulated"]
 
 
@@ -91,6 +91,39 @@ class StatisticsPolicy(_Strict):
     power: float = Field(gt=0.5, lt=1)
     revenue_cv: float = Field(gt=0)
     sprt_checkpoints: list[int]
+    false_rollback_total: float = Field(default=0.05, gt=0, lt=0.5)
+    """Most chance a healthy rollout is rolled back by any boundary (all stages and metrics)."""
+    false_hold_total: float = Field(default=0.10, gt=0, lt=0.5)
+    """Most chance a healthy rollout is held by any gate (all stages and metrics)."""
+    boundary_checkpoints: int = Field(default=6, ge=1, le=12)
+    """Checkpoints of each stage's rollback boundary (doubling up to the stage's traffic)."""
+    boundary_final_share: float = Field(default=0.5, gt=0, le=1)
+    """Share of a boundary's alpha spent at its last checkpoint (the stage's sized power)."""
+    holdback_levels: list[Level] = Field(default_factory=lambda: [Level.HIGH])
+    """Risk levels whose 100% bake keeps a holdback on the old path as the revenue control."""
+    holdback_percent: float = Field(default=5, gt=0, lt=50)
+    """Share of traffic kept on the old path during the bake, when a holdback is kept."""
+    peak_factor: float = Field(default=2.0, ge=1)
+    """Peak-hour traffic as a multiple of the daily average, when no document states it."""
+
+
+Weekday = Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+FreezeCondition = Literal["always", "money", "revenue_critical", "money_or_revenue_critical"]
+_DATE_RULE = r"^(\d{2}-\d{2}|thanksgiving([+-]\d{1,2})?)$"
+
+
+class SeasonalFreeze(_Strict):
+    """A freeze that comes back every year, for the risk levels it names."""
+
+    name: str
+    start: str = Field(pattern=_DATE_RULE)
+    """First frozen day: `MM-DD`, or `thanksgiving+N` (days after US Thanksgiving)."""
+    end: str = Field(pattern=_DATE_RULE)
+    """Last frozen day, inclusive, in the same form (before `start`: the next year)."""
+    risk_levels: list[Level]
+    applies_when: FreezeCondition = "always"
+    reason: str
+    enabled: bool = True
 
 
 class CalendarPolicy(_Strict):
@@ -102,6 +135,16 @@ class CalendarPolicy(_Strict):
     min_stage_hours: float = Field(ge=0)
     round_to_days: bool
     bake_hours: float = Field(ge=0)
+    lead_business_days: int = Field(default=3, ge=0, le=30)
+    """Business days before the start that sign-off, briefings and alert test-fire need."""
+    gate_days_by_risk: dict[Level, list[Weekday]] = Field(default_factory=dict)
+    """Gate days for a risk level, replacing `gate_days` (HIGH: Mon-Thu)."""
+    no_gate_on_eve: list[Level] = Field(default_factory=list)
+    """Risk levels that never pass a gate on the last business day before a holiday or freeze."""
+    fit_before_freeze: list[Level] = Field(default_factory=list)
+    """Risk levels whose ramp must bake before a seasonal freeze, else start after it."""
+    seasonal_freezes: dict[str, SeasonalFreeze | None] = Field(default_factory=dict)
+    """Yearly freezes by key; `null` or `enabled: false` in rollout.yaml removes one."""
 
     @field_validator("gate_start", "gate_end", mode="before")
     @classmethod
@@ -115,11 +158,22 @@ class CalendarPolicy(_Strict):
 class AlertPolicy(_Strict):
     warning_for_minutes: int = Field(ge=0)
     critical_for_minutes: int = Field(ge=0)
+    warning_window_minutes: int = Field(default=60, ge=1)
+    """Window a WARNING counts over."""
+    warning_min_transactions: int = Field(default=300, ge=1)
+    """A WARNING needs at least this many transactions in its window."""
+    warning_min_events: int = Field(default=5, ge=1)
+    """A WARNING needs at least this many counted events in its window."""
+    max_false_pages_per_week: float = Field(default=1.0, gt=0)
+    """Most pages a WARNING may send per week on healthy traffic."""
 
 
 class OnCallPolicy(_Strict):
     rotation: str
     through_stage: int = Field(ge=0)
+    through_bake_for: list[Level] = Field(default_factory=list)
+    """Risk levels covered through every stage to the end of the bake."""
+    legacy_removal_owner: str = "Owning team's tech lead"
     response_minutes: int = Field(ge=1)
     escalation: list[str]
 
@@ -153,6 +207,58 @@ class CommunicationPolicy(_Strict):
     templates: dict[
         Literal["pre_rollout", "stage_advancement", "rollback", "completion"], MessageWording
     ]
+
+
+class PlaybookStep(_Strict):
+    """A rollback step a playbook adds."""
+
+    action: str
+    owner: str = "Owning team"
+
+
+class Playbook(_Strict):
+    """What a domain (payments, login, ...) adds to a plan when the documents describe one."""
+
+    title: str
+    cues: dict[str, int]
+    """Case-insensitive regular expressions and their weight; each counts once."""
+    min_score: int = Field(default=3, ge=1)
+    """Chosen when the weights of the distinct cues found reach this (one mention does not)."""
+    risks: list[str] = Field(default_factory=list)
+    watch: list[str] = Field(default_factory=list)
+    checklist: list[str] = Field(default_factory=list)
+    rollback: list[PlaybookStep] = Field(default_factory=list)
+    undo_note: str = ""
+    """Appended to the flag-off step: what turning the flag off does not undo."""
+    support_note: str = ""
+    """Replaces the rollback message's advice to support."""
+    keep_legacy_days: int = Field(default=0, ge=0)
+    """The previous path stays this many days after 100% before it is removed."""
+    keep_legacy_reason: str = ""
+    ladder: list[LadderStep] | None = None
+    """Traffic steps this domain imposes (a store's phased release), replacing the strategy's."""
+    ladder_reason: str = ""
+
+    @field_validator("cues")
+    @classmethod
+    def _patterns_compile(cls, cues: dict[str, int]) -> dict[str, int]:
+        for pattern, weight in cues.items():
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise ValueError(f"cue {pattern!r} is not a regular expression: {error}") from None
+            if weight < 1:
+                raise ValueError(f"cue {pattern!r} needs a weight of at least 1")
+        return cues
+
+
+class CohortPolicy(_Strict):
+    """What the team knows about its cohorts (stage audiences)."""
+
+    staff_count: int | None = Field(default=None, ge=1)
+    """Staff accounts that use the changed path (sizes the internal stage)."""
+    staff_daily_per_person: float = Field(default=1.0, gt=0)
+    """Transactions one staff account makes a day on the changed path."""
 
 
 class FreezeWindow(_Strict):
@@ -198,6 +304,8 @@ class Policy(_Strict):
         Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_]{0,60}$")],
         Annotated[float, Field(ge=0, lt=1e13, allow_inf_nan=False)],
     ] = Field(default_factory=dict)
+    playbooks: dict[str, Playbook | None] = Field(default_factory=dict)
+    cohorts: CohortPolicy = Field(default_factory=CohortPolicy)
 
     @field_validator("ladders")
     @classmethod
@@ -212,9 +320,24 @@ class Policy(_Strict):
                 raise ValueError(f"ladder '{name}' must strictly increase: {traffic}")
         return ladders
 
-    def gate_weekdays(self) -> frozenset[int]:
-        """Gate days as `datetime.weekday()` numbers."""
-        return frozenset(WEEKDAYS.index(day) for day in self.calendar.gate_days)
+    def gate_weekdays(self, risk: Level | None = None) -> frozenset[int]:
+        """Gate days as `datetime.weekday()` numbers (for `risk`, when the policy narrows them)."""
+        days = self.calendar.gate_days
+        if risk is not None and risk in self.calendar.gate_days_by_risk:
+            days = self.calendar.gate_days_by_risk[risk]
+        return frozenset(WEEKDAYS.index(day) for day in days)
+
+    def active_playbooks(self) -> dict[str, Playbook]:
+        """Playbooks not removed in rollout.yaml."""
+        return {key: book for key, book in self.playbooks.items() if book is not None}
+
+    def active_seasonal_freezes(self) -> dict[str, SeasonalFreeze]:
+        """Seasonal freezes not removed in rollout.yaml."""
+        return {
+            key: rule
+            for key, rule in self.calendar.seasonal_freezes.items()
+            if rule is not None and rule.enabled
+        }
 
 
 @cache

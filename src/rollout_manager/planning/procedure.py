@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rollout_manager.formatting import count, hours, pct, when
 from rollout_manager.model import (
     ChangeType,
@@ -12,7 +14,10 @@ from rollout_manager.model import (
     RolloutContext,
     Stage,
 )
-from rollout_manager.planning.policy import Policy
+from rollout_manager.planning.policy import Playbook, Policy
+
+if TYPE_CHECKING:
+    from rollout_manager.planning.playbooks import LegacyRemoval
 
 
 def _has(context: RolloutContext, kind: ChangeType) -> bool:
@@ -39,7 +44,9 @@ def _quote(line: str) -> str:
     return line.lstrip("-*+ ").strip()
 
 
-def _preflight(context: RolloutContext, stages: list[Stage], on_call: list[int]) -> GateChecklist:
+def _preflight(
+    context: RolloutContext, stages: list[Stage], on_call: list[int], playbooks: list[Playbook]
+) -> GateChecklist:
     feature = context.feature
     items = [
         f"{dep.value.name}: {dep.value.status} "
@@ -62,10 +69,35 @@ def _preflight(context: RolloutContext, stages: list[Stage], on_call: list[int])
     ]
     if irreversible_steps(context):
         items.append("Restore from backup rehearsed end to end in the last 30 days, timed")
+    items += [item for book in playbooks for item in book.checklist if item not in items]
     return GateChecklist(stage=0, title="Before stage 1", items=items)
 
 
-def _stage_gate(stage: Stage, next_stage: Stage | None, criteria: Criteria) -> GateChecklist:
+def _decision_items(stage: Stage) -> list[str]:
+    """The gate and boundary of each decision, worded as the decision itself states them."""
+    items = []
+    for d in stage.decisions:
+        against = (
+            f" (the stated {pct(d.advance_threshold)} limit as a count test)"
+            if d.advance_threshold is not None and d.metric == "error_rate"
+            else ""
+        )
+        items.append(
+            f"{d.label}: fewer than {d.gate.hold_at_errors} {d.event} in the first "
+            f"{count(d.gate.min_transactions)} transactions{against}"
+        )
+    if stage.decisions:
+        items.append(
+            "No rollback boundary was reached (each metric's k within the first n, "
+            "in the stage's decision rules)"
+        )
+    return items
+
+
+def _stage_gate(
+    stage: Stage, next_stage: Stage | None, criteria: Criteria, removal: LegacyRemoval | None
+) -> GateChecklist:
+    judged = {d.metric for d in stage.decisions}
     items = [
         f"Ran at least {hours(stage.required_hours)} and saw at least "
         f"{count(stage.required_transactions)} transactions (expected "
@@ -73,13 +105,8 @@ def _stage_gate(stage: Stage, next_stage: Stage | None, criteria: Criteria) -> G
         if stage.required_transactions
         else f"Ran at least {hours(stage.required_hours)}",
     ]
-    items += [f"{c.description}" for c in stage.success_criteria]
-    if stage.sequential_boundaries:
-        last = stage.sequential_boundaries[-1]
-        items.append(
-            f"Sequential test never crossed its rollback boundary (e.g. fewer than "
-            f"{last.rollback_at_errors} errors in the first {count(last.transactions)})"
-        )
+    items += _decision_items(stage)
+    items += [f"{c.description}" for c in stage.success_criteria if c.metric not in judged]
     items += [
         "No CRITICAL alert fired; every WARNING explained",
         "No manual rollback trigger raised ("
@@ -93,10 +120,13 @@ def _stage_gate(stage: Stage, next_stage: Stage | None, criteria: Criteria) -> G
             "Stage advancement notice sent",
         ]
     else:
-        items += [
-            "Completion announcement sent",
-            f"Keep the flag and the previous path until {when(stage.end)}; then remove them",
-        ]
+        keep = (
+            f"Keep the flag and the previous path until {when(removal.moment)} "
+            f"({removal.reason}); then {removal.owner} removes them"
+            if removal is not None
+            else f"Keep the flag and the previous path until {when(stage.end)}; then remove them"
+        )
+        items += ["Completion announcement sent", keep]
     return GateChecklist(stage=stage.number, title=f"Leave stage {stage.number}", items=items)
 
 
@@ -115,19 +145,27 @@ def _irreversible_gate(context: RolloutContext, final: Stage) -> GateChecklist:
 
 
 def gate_checklists(
-    context: RolloutContext, criteria: Criteria, stages: list[Stage], *, on_call: list[int]
+    context: RolloutContext,
+    criteria: Criteria,
+    stages: list[Stage],
+    *,
+    on_call: list[int],
+    playbooks: list[Playbook] | None = None,
+    removal: LegacyRemoval | None = None,
 ) -> list[GateChecklist]:
     """One checklist before stage 1, one per stage gate, and one for an irreversible step."""
-    lists = [_preflight(context, stages, on_call)]
+    lists = [_preflight(context, stages, on_call, playbooks or [])]
     for index, stage in enumerate(stages):
         following = stages[index + 1] if index + 1 < len(stages) else None
-        lists.append(_stage_gate(stage, following, criteria))
+        lists.append(_stage_gate(stage, following, criteria, removal))
     if irreversible_steps(context):
         lists.append(_irreversible_gate(context, stages[-1]))
     return lists
 
 
-def _undo_step(context: RolloutContext, policy: Policy) -> tuple[str, float]:
+def _undo_step(
+    context: RolloutContext, policy: Policy, playbooks: list[Playbook]
+) -> tuple[str, float]:
     feature = context.feature
     mechanism = feature.rollback_mechanism.value if feature.rollback_mechanism else None
     minutes = feature.rollback_minutes.value if feature.rollback_minutes else None
@@ -135,7 +173,9 @@ def _undo_step(context: RolloutContext, policy: Policy) -> tuple[str, float]:
     if flag and mechanism in (None, RollbackMechanism.FLAG_TOGGLE):
         # A slow figure next to a flag belongs to the restore, not to the toggle.
         fast = minutes is not None and minutes <= policy.risk.fast_rollback_minutes
-        return f"Turn the flag `{flag}` OFF: all traffic returns to the previous path", (
+        notes = "".join(book.undo_note for book in playbooks)
+        returns = "new traffic returns" if notes else "all traffic returns"
+        return f"Turn the flag `{flag}` OFF: {returns} to the previous path{notes}", (
             minutes if fast and minutes is not None else 1.0
         )
     if mechanism is RollbackMechanism.REDEPLOY:
@@ -173,12 +213,15 @@ def _restore_step(
 
 
 def rollback_procedure(
-    context: RolloutContext, policy: Policy
+    context: RolloutContext, policy: Policy, *, playbooks: list[Playbook] | None = None
 ) -> tuple[list[RollbackStep], float, float | None]:
     """Numbered rollback steps, the expected minutes from decision to recovery, and the
     minutes once an irreversible step has run (None when there is none or no restore time).
+
+    A chosen playbook's steps follow the drain check (they are not on the recovery clock).
     """
-    undo, undo_minutes = _undo_step(context, policy)
+    books = playbooks or []
+    undo, undo_minutes = _undo_step(context, policy, books)
     rb = policy.rollback
     steps: list[tuple[str, str, float | None, bool]] = [
         (
@@ -201,6 +244,7 @@ def rollback_procedure(
             True,
         ),
     ]
+    steps += [(step.action, step.owner, None, False) for book in books for step in book.rollback]
     restore = _restore_step(context, policy)
     if restore is not None:
         steps.append(restore)

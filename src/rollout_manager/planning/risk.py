@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from rollout_manager.formatting import pct, plural
+from rollout_manager.formatting import day, pct, plural
 from rollout_manager.model import (
     ChangeType,
     Evidence,
@@ -26,7 +26,7 @@ from rollout_manager.model import (
     Strategy,
 )
 from rollout_manager.planning.policy import Policy
-from rollout_manager.planning.schedule import Freeze
+from rollout_manager.planning.schedule import UNDATED_EVENTS, Freeze
 
 _LEVELS = (Level.LOW, Level.MEDIUM, Level.HIGH)
 _EVENT_NAMES = {
@@ -235,33 +235,60 @@ def _change_complexity(context: RolloutContext, policy: Policy) -> RiskFactor:
     )
 
 
+def _span(start: datetime, end: datetime) -> str:
+    return f"{day(start)} - {day(end)}"
+
+
 def _timing(
-    context: RolloutContext, policy: Policy, start: datetime, freezes: Sequence[Freeze]
+    context: RolloutContext,
+    policy: Policy,
+    window: tuple[datetime, datetime],
+    freezes: Sequence[Freeze],
 ) -> RiskFactor:
+    """Only events that overlap the rollout window, or begin soon after its end, count."""
+    first, last = window
     near = timedelta(days=policy.risk.event_near_days)
-    close = [f for f in freezes if f.start - near <= start <= f.end + near]
+    close = [f for f in freezes if f.end > first and f.start < last + near]
     peaks = context.feature.peak_windows
     events = context.feature.events
+    rollout = f"the rollout window ({_span(first, last)})"
     if close:
         freeze = close[0]
+        where = (
+            f"overlaps {rollout}"
+            if freeze.start < last
+            else f"begins within {policy.risk.event_near_days} days after {rollout}"
+        )
         return RiskFactor(
             name="timing",
             level=Level.HIGH,
-            rationale=f"{freeze.name} falls within {policy.risk.event_near_days} days "
-            f"of the start; gates avoid it, but traffic and attention peak then.",
-            evidence=_ev(*events),
+            rationale=f"{freeze.name} ({_span(freeze.start, freeze.end - timedelta(days=1))}) "
+            f"{where}; gates avoid it, but traffic and attention peak then.",
+            evidence=[] if freeze.seasonal else _ev(*events),
         )
-    if peaks or events:
+    undated = [e for e in events if e.value in UNDATED_EVENTS]
+    if undated:
         return RiskFactor(
             name="timing",
             level=Level.MEDIUM,
-            rationale="Daily peak windows or named events exist; gates are placed outside them.",
-            evidence=_ev(*peaks, *events),
+            rationale=f"{event_name(undated[0].value).capitalize()} is named without a date: "
+            "it cannot be placed against the rollout window.",
+            evidence=_ev(*undated),
+        )
+    if peaks:
+        shown = ", ".join(f"{p.value.start}-{p.value.end} {p.value.timezone}" for p in peaks)
+        return RiskFactor(
+            name="timing",
+            level=Level.MEDIUM,
+            rationale=f"Daily peak window {shown}: gates are placed outside it. No named event "
+            f"or freeze overlaps {rollout} or the {policy.risk.event_near_days} days after it.",
+            evidence=_ev(*peaks),
         )
     return RiskFactor(
         name="timing",
         level=Level.LOW,
-        rationale="No peak windows or business events are named.",
+        rationale=f"No peak window is named, and no event or freeze overlaps {rollout} "
+        f"or the {policy.risk.event_near_days} days after it.",
     )
 
 
@@ -316,7 +343,12 @@ _STRATEGY_TEXT: dict[Strategy, str] = {
 
 
 def assess_risk(
-    context: RolloutContext, policy: Policy, *, start: datetime, freezes: Sequence[Freeze]
+    context: RolloutContext,
+    policy: Policy,
+    *,
+    start: datetime,
+    freezes: Sequence[Freeze],
+    end: datetime | None = None,
 ) -> RiskAssessment:
     """Rate each risk factor, score them on the policy's scale, choose a strategy.
 
@@ -324,7 +356,8 @@ def assess_risk(
         context: facts read from the documents.
         policy: the rules (points, scale, strategies).
         start: planned start of stage 1, for the timing factor.
-        freezes: freezes in force around the rollout (named events and the team's).
+        freezes: freezes in force around the rollout (named events, the team's, seasonal).
+        end: end of the bake (default: the start), closing the rollout window.
     """
     factor_list = [
         _user_impact(context, policy),
@@ -332,7 +365,7 @@ def assess_risk(
         _system_criticality(context, policy),
         _reversibility(context, policy),
         _change_complexity(context, policy),
-        _timing(context, policy, start, freezes),
+        _timing(context, policy, (start, end or start), freezes),
     ]
     factors = {factor.name: factor for factor in factor_list}
     for factor in factor_list:

@@ -17,12 +17,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo
 
-from rollout_manager.reading.vocabulary import TIMEZONE_ABBREVIATIONS
+from rollout_manager.planning.zones import resolve_timezone
 
-# The one table of zone abbreviations (reading.vocabulary), plus the offset some write for BST.
-_ABBREVIATIONS: dict[str, str] = {**TIMEZONE_ABBREVIATIONS, "GMT+1": "Europe/London"}
 # Spelled out: strftime("%a") and ("%B") follow the process locale.
 _WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTH_NAMES = (
@@ -60,31 +58,17 @@ KNOWN_EVENTS: frozenset[str] = frozenset(
 UNDATED_EVENTS: frozenset[str] = frozenset({"product_launch"})
 """Known events without a date of their own: they give no freeze; the caller notes them."""
 
-
-def resolve_timezone(name: str) -> ZoneInfo:
-    """The time zone for an IANA name (``America/New_York``) or a common abbreviation.
-
-    Abbreviations map to a representative zone: EST/EDT/ET -> America/New_York,
-    CST/CT -> America/Chicago, MST/MT -> America/Denver, PST/PT ->
-    America/Los_Angeles, UTC/GMT -> UTC, CET/CEST -> Europe/Berlin, BST/GMT+1
-    -> Europe/London, IST -> Asia/Kolkata, JST -> Asia/Tokyo, AEST ->
-    Australia/Sydney. IANA names are also matched regardless of case.
-
-    Raises:
-        ValueError: The name is neither.
-    """
-    text = name.strip()
-    alias = _ABBREVIATIONS.get(text.upper())
-    if alias is not None:
-        return ZoneInfo(alias)
-    try:
-        return ZoneInfo(text)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        pass
-    folded = {zone.casefold(): zone for zone in available_timezones()}
-    if text.casefold() in folded:
-        return ZoneInfo(folded[text.casefold()])
-    raise ValueError(f"unknown time zone {name!r}: use an IANA name such as America/New_York")
+__all__ = [
+    "KNOWN_EVENTS",
+    "UNDATED_EVENTS",
+    "Freeze",
+    "GateCalendar",
+    "event_freezes",
+    "format_local",
+    "resolve_timezone",
+    "schedule_stages",
+    "thanksgiving",
+]
 
 
 def format_local(moment: datetime, tz: ZoneInfo) -> str:
@@ -110,6 +94,8 @@ class Freeze:
     start: datetime
     end: datetime
     reason: str
+    seasonal: bool = False
+    """From the policy's seasonal freezes (a HIGH-risk ramp bakes before it, or starts after)."""
 
     def __post_init__(self) -> None:
         _require_aware(self.start, f"freeze {self.name!r} start")
@@ -154,7 +140,7 @@ def _is_business_day(day: date) -> bool:
 
 
 @cache
-def _thanksgiving(year: int) -> date:
+def thanksgiving(year: int) -> date:
     """US Thanksgiving of ``year`` as the holidays library defines it."""
     from holidays.utils import country_holidays
 
@@ -197,9 +183,9 @@ def _fixed_freeze(name: str, first: date, end: date, reason: str, tz: ZoneInfo) 
 
 def _event_year_freezes(event: str, year: int, tz: ZoneInfo) -> list[Freeze]:
     if event in {"black_friday_weekend", "cyber_monday"}:
-        thanksgiving = _thanksgiving(year)
+        day_of = thanksgiving(year)
         if event == "cyber_monday":
-            monday = thanksgiving + timedelta(days=4)
+            monday = day_of + timedelta(days=4)
             return [
                 _fixed_freeze(
                     "Cyber Monday", monday, monday + timedelta(days=1), "peak retail day", tz
@@ -208,8 +194,8 @@ def _event_year_freezes(event: str, year: int, tz: ZoneInfo) -> list[Freeze]:
         return [
             _fixed_freeze(
                 "Black Friday weekend",
-                thanksgiving + timedelta(days=1),
-                thanksgiving + timedelta(days=5),
+                day_of + timedelta(days=1),
+                day_of + timedelta(days=5),
                 "peak retail traffic from Black Friday through Cyber Monday",
                 tz,
             )
@@ -281,6 +267,8 @@ class GateCalendar:
             zone and half-open; a window may wrap past midnight.
         freezes: Periods with no gates at all.
         skip_holidays: Whether US federal holidays are closed to gates.
+        work_weekdays: Days people work (sign-off, briefings), Monday = 0.
+        avoid_eves: Whether the last work day before a holiday or a freeze is closed to gates.
     """
 
     tz: ZoneInfo
@@ -290,6 +278,8 @@ class GateCalendar:
     peak_windows: tuple[tuple[time, time, ZoneInfo], ...] = ()
     freezes: tuple[Freeze, ...] = ()
     skip_holidays: bool = True
+    work_weekdays: frozenset[int] = frozenset(range(5))
+    avoid_eves: bool = False
 
     def __post_init__(self) -> None:
         if not self.gate_start < self.gate_end:
@@ -309,6 +299,41 @@ class GateCalendar:
         """
         return day.weekday() in self.weekdays and not (self.skip_holidays and _is_holiday(day))
 
+    def is_work_day(self, day: date) -> bool:
+        """Whether people work on ``day``: a work weekday that is not a skipped holiday."""
+        return day.weekday() in self.work_weekdays and not (self.skip_holidays and _is_holiday(day))
+
+    def is_eve(self, day: date) -> bool:
+        """Whether ``day`` is the last work day before a holiday or a freeze."""
+        following = day + timedelta(days=1)
+        for _ in range(7):
+            if following.weekday() in self.work_weekdays:
+                break
+            following += timedelta(days=1)
+        if self.skip_holidays and _is_holiday(following):
+            return True
+        opening = self._day_start(following)
+        return any(
+            f.contains(opening) and not f.contains(self._day_start(day)) for f in self.freezes
+        )
+
+    def business_days_before(self, moment: datetime, days: int) -> datetime:
+        """The same clock time ``days`` work days before ``moment`` (weekends, holidays skipped)."""
+        earlier = moment
+        remaining = days
+        while remaining > 0:
+            earlier -= timedelta(days=1)
+            if self.is_work_day(earlier.date()):
+                remaining -= 1
+        return earlier
+
+    def next_work_day(self, after: date) -> date:
+        """The first work day strictly after ``after``."""
+        day = after + timedelta(days=1)
+        while not self.is_work_day(day):
+            day += timedelta(days=1)
+        return day
+
     def _day_start(self, day: date) -> datetime:
         return datetime.combine(day, self.gate_start, tzinfo=self.tz)
 
@@ -319,6 +344,8 @@ class GateCalendar:
             return self._day_start(local.date() + timedelta(days=1))
         if local.time() < self.gate_start:
             return self._day_start(local.date())
+        if self.avoid_eves and self.is_eve(local.date()):
+            return self._day_start(local.date() + timedelta(days=1))
         for opens, closes, zone in self.peak_windows:
             there = moment.astimezone(zone)
             if _in_daily_window(there.time(), opens, closes):

@@ -14,23 +14,24 @@ gates are moved out of peak windows, freezes, weekends and holidays.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import pairwise
 
 from rollout_manager.errors import InputError
-from rollout_manager.formatting import chance, count, hours, money, pct, points, when
+from rollout_manager.formatting import chance, count, hours, money, pct, points
 from rollout_manager.model import (
     Criteria,
+    DecisionSummary,
     Purpose,
     RiskAssessment,
     RolloutContext,
-    SequentialBoundary,
     Stage,
     StatisticsSettings,
 )
 from rollout_manager.model import Threshold as _Threshold
-from rollout_manager.planning import stats
+from rollout_manager.planning import decisions as rules
+from rollout_manager.planning import sequential, stats
 from rollout_manager.planning.policy import LadderStep, Policy
 from rollout_manager.planning.schedule import GateCalendar, schedule_stages
 
@@ -48,6 +49,7 @@ class StageDesign:
 
     stages: list[Stage]
     statistics: StatisticsSettings
+    summary: DecisionSummary | None = None
     warnings: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
 
@@ -62,6 +64,8 @@ class _Inputs:
     parity_rate: float | None
     smoke_rate: float | None
     revenue_n: int | None
+    sizing_alpha: float | None = None
+    """Alpha of a boundary's last checkpoint: smoke and rollback stages are sized with it."""
 
 
 def _inputs(context: RolloutContext, policy: Policy, risk: RiskAssessment) -> _Inputs:
@@ -127,16 +131,22 @@ def _target_rate(purpose: Purpose, inputs: _Inputs) -> float | None:
 
 
 def _required(step: LadderStep, inputs: _Inputs, policy: Policy) -> tuple[int, float]:
-    """Transactions the step's purpose needs and the hours that takes at its traffic."""
+    """Transactions the step's purpose needs and the hours that takes at its traffic.
+
+    Smoke and rollback-threshold stages act through their rollback boundary, so
+    they are sized at the alpha its last checkpoint spends; parity stages are
+    sized for the policy's one-sided test of the success tolerance.
+    """
     minimum = policy.calendar.min_stage_hours
     if step.purpose == "full_rollout":
         return 0, max(policy.calendar.bake_hours, minimum)
     target = _target_rate(step.purpose, inputs)
     if inputs.p0 is None or target is None:
         return 0, minimum
-    needed = stats.stage_sample_size(
-        inputs.p0, target, alpha=policy.statistics.alpha, power=policy.statistics.power
-    )
+    alpha = policy.statistics.alpha
+    if step.purpose != "parity_check" and inputs.sizing_alpha is not None:
+        alpha = inputs.sizing_alpha
+    needed = stats.stage_sample_size(inputs.p0, target, alpha=alpha, power=policy.statistics.power)
     if inputs.daily is None or inputs.daily <= 0:
         return needed, minimum
     need_hours = stats.hours_for_transactions(needed, inputs.daily, step.traffic_percent / 100)
@@ -153,23 +163,6 @@ def _audience(step: LadderStep, context: RolloutContext) -> str:
     if step.audience == "everyone":
         return "Everyone"
     return "All users, randomly sampled"
-
-
-def _sprt(expected: int, inputs: _Inputs, policy: Policy) -> list[SequentialBoundary]:
-    if inputs.p0 is None or inputs.rollback_rate is None:
-        return []
-    checkpoints = [n for n in policy.statistics.sprt_checkpoints if n <= max(expected, 0)]
-    rows = stats.sprt_table(
-        inputs.p0,
-        inputs.rollback_rate,
-        checkpoints,
-        alpha=policy.statistics.alpha,
-        power=policy.statistics.power,
-    )
-    return [
-        SequentialBoundary(transactions=n, rollback_at_errors=k, accept_at_errors=a)
-        for n, k, a in rows
-    ]
 
 
 def _stage_criteria(
@@ -221,6 +214,17 @@ def _seen(
     )
 
 
+def _with_boundary_power(seen: _Seen, judged: rules.StageTraffic, inputs: _Inputs) -> _Seen:
+    """The chance to catch the rollback threshold is the error-rate boundary's, not a fixed
+    test's that nobody is asked to run."""
+    error = next((d for d in judged.decisions if d.metric == "error_rate"), None)
+    if error is None or inputs.rollback_rate is None:
+        return seen
+    boundary = [(p.n, p.k) for p in error.rollback_boundary]
+    power = sequential.detection_probability(boundary, inputs.rollback_rate).probability
+    return _Seen(seen.expected, seen.detectable, power)
+
+
 def _notes(
     step: LadderStep,
     seen: _Seen,
@@ -240,8 +244,8 @@ def _notes(
         notes.append(f"About {count(seen.expected)} transactions: too few to test the error rate.")
     if seen.power is not None and inputs.rollback_rate is not None:
         notes.append(
-            f"Chance to catch the {pct(inputs.rollback_rate)} rollback threshold: "
-            f"{chance(seen.power)}."
+            f"Chance its rollback boundary catches the {pct(inputs.rollback_rate)} rollback "
+            f"threshold within the stage: {chance(seen.power)}."
         )
     if actual_h > required_h + 1:
         notes.append(
@@ -273,8 +277,10 @@ def design_stages(
     start: datetime,
 ) -> StageDesign:
     """The traffic ladder with durations, dates, detection power and SPRT tables."""
-    inputs = _inputs(context, policy, risk)
     ladder = _ladder(policy, risk)
+    metrics = rules.rate_metrics(context, policy)
+    plan_budget = rules.budget(policy, stages=len(ladder), metrics=len(metrics))
+    inputs = replace(_inputs(context, policy, risk), sizing_alpha=plan_budget.final_alpha)
     needs = [_required(step, inputs, policy) for step in ladder]
     planned_hours = [
         _user_duration(policy, i) or hours_needed for i, (_, hours_needed) in enumerate(needs, 1)
@@ -287,10 +293,15 @@ def design_stages(
         round_to_days=policy.calendar.round_to_days,
     )
     stages: list[Stage] = []
+    traffic: list[rules.StageTraffic] = []
     for number, (step, (needed, _), planned, (begin, end)) in enumerate(
         zip(ladder, needs, planned_hours, windows, strict=True), 1
     ):
         seen = _seen(step, begin, end, inputs, policy)
+        judged = rules.StageTraffic(number, step.purpose, seen.expected, needed)
+        judged.decisions = [rules.build_decision(m, judged, plan_budget) for m in metrics]
+        traffic.append(judged)
+        seen = _with_boundary_power(seen, judged, inputs)
         actual_h = (end.timestamp() - begin.timestamp()) / 3600
         notes = _notes(
             step,
@@ -319,12 +330,17 @@ def design_stages(
                 detectable_error_rate=_round(seen.detectable),
                 power_at_rollback_threshold=_round(seen.power),
                 sequential_boundaries=(
-                    _sprt(seen.expected, inputs, policy) if step.purpose != "full_rollout" else []
+                    rules.as_sequential_table(judged.decisions[0]) if judged.decisions else []
                 ),
+                decisions=judged.decisions,
                 notes=notes,
             )
         )
-    design = StageDesign(stages=stages, statistics=_settings(inputs, policy))
+    design = StageDesign(
+        stages=stages,
+        statistics=_settings(inputs, policy),
+        summary=rules.summarize(traffic, plan_budget, policy),
+    )
     _explain(design, inputs, policy, context)
     return design
 
@@ -483,8 +499,3 @@ def _explain_user_overrides(design: StageDesign, policy: Policy) -> None:
                 f"{count(stage.expected_transactions)} of the {count(stage.required_transactions)}"
                 " transactions its purpose needs."
             )
-
-
-def describe_window(stage: Stage) -> str:
-    """`Tue 2026-12-01 09:00 EST -> Wed 2026-12-02 09:00 EST`."""
-    return f"{when(stage.start)} -> {when(stage.end)}"

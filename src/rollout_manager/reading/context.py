@@ -179,6 +179,11 @@ def read_context(folder: Path | str) -> RolloutContext:
         metrics=stated.metrics,
         traffic=stated.traffic,
         not_understood=stated.not_understood,
+        lines=[
+            document.evidence(line)
+            for document in (feature_document, baseline_document)
+            for line in document.lines
+        ],
     )
 
 

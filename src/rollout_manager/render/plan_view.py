@@ -17,6 +17,7 @@ from rollout_manager import formatting
 from rollout_manager.model import (
     Alert,
     Criteria,
+    Decision,
     Evidence,
     Level,
     RiskAssessment,
@@ -223,6 +224,13 @@ _TEMPLATE_TITLES = {
 def template_title(name: str) -> str:
     """A message template's heading: `pre_rollout` -> `Pre-rollout announcement`."""
     return _TEMPLATE_TITLES.get(name) or sentence(label(name))
+
+
+def boundary_text(decision: Decision) -> str:
+    """A rollback boundary as `3 / 9, 4 / 37, 6 / 75`: k or more within the first n."""
+    if not decision.rollback_boundary:
+        return "–"
+    return ", ".join(f"{p.k} / {p.n:,}" for p in decision.rollback_boundary)
 
 
 def rollback_error_threshold(criteria: Criteria) -> Threshold | None:

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from rollout_manager import formatting
 from rollout_manager.model import Evidence, Fact, RolloutContext, RolloutPlan
 from rollout_manager.render import plan_view
+from rollout_manager.sections import section_named
 
 # How each numeric fact is shown; a field not named here shows its value as written.
 _FORMATS: Final = {
@@ -67,6 +68,7 @@ def _environment() -> Environment:
         hours=formatting.hours,
         minutes=formatting.minutes,
         chance=formatting.chance,
+        rare=formatting.rare,
         plural=formatting.plural,
         when=formatting.when,
         day=formatting.day,
@@ -125,16 +127,6 @@ def render_context(context: RolloutContext) -> str:
     )
 
 
-# Section command -> template; `plan.md.j2` includes each of them.
-_SECTION_TEMPLATES: Final = {
-    "assess": "assess.md.j2",
-    "stages": "stages.md.j2",
-    "criteria": "criteria.md.j2",
-    "monitoring": "monitoring.md.j2",
-    "comms": "comms.md.j2",
-}
-
-
 def _render_plan(template: str, plan: RolloutPlan, *, standalone: bool) -> str:
     return (
         _environment()
@@ -148,16 +140,13 @@ def render_section(plan: RolloutPlan, section: str) -> str:
 
     Args:
         plan: the plan to show.
-        section: `assess`, `stages`, `criteria`, `monitoring` or `comms`. The
+        section: a section name of `rollout_manager.sections.SECTIONS`. The
             stages section, shown alone, also says what each stage can detect.
 
     Raises:
         ValueError: for any other section name.
     """
-    template = _SECTION_TEMPLATES.get(section)
-    if template is None:
-        raise ValueError(f"unknown section {section!r}: one of {', '.join(_SECTION_TEMPLATES)}")
-    return _render_plan(template, plan, standalone=True)
+    return _render_plan(section_named(section).template, plan, standalone=True)
 
 
 def render_document(plan: RolloutPlan) -> str:
@@ -175,6 +164,15 @@ def render_saved(plan: RolloutPlan, *, path: str, lines: int) -> str:
         _environment()
         .get_template("saved.md.j2")
         .render(plan=plan, standalone=True, status=status_line(plan), path=path, lines=lines)
+    )
+
+
+def render_duration(data: dict[str, object], *, sources: tuple[str, str], min_hours: float) -> str:
+    """The what-if answer of `stage_duration`: transactions and hours a stage needs."""
+    return (
+        _environment()
+        .get_template("duration.md.j2")
+        .render(data=data, sources=sources, min_hours=min_hours)
     )
 
 

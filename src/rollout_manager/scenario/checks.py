@@ -24,28 +24,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from rollout_manager.agent.protocol import ToolCall
 from rollout_manager.model import Level, RolloutPlan, Stage, Threshold
 from rollout_manager.reading.vocabulary import NUMBER_WORDS
 
 # --------------------------------------------------------------------------- run record
-
-
-@dataclass(frozen=True)
-class ToolCall:
-    """One tool call of a run, as the trace recorded it."""
-
-    name: str
-    """Tool name, e.g. `assess_risk`."""
-    input: dict[str, Any] = field(default_factory=dict)
-    """Arguments the model sent."""
-    ok: bool = True
-    """Whether the tool answered without an error."""
-    error: str | None = None
-    """The tool's one-line error when `ok` is false."""
-    data: dict[str, Any] = field(default_factory=dict)
-    """The result's JSON data (contract field names)."""
-    step: int = 0
-    """The scenario step (1-based) whose prompt led to the call; 0 when unknown."""
 
 
 @dataclass(frozen=True)

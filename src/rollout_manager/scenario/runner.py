@@ -29,12 +29,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rollout_manager.agent.protocol import ToolCall
 from rollout_manager.errors import InputError
 from rollout_manager.model import RolloutPlan
 from rollout_manager.scenario.checks import (
     CriterionResult,
     RunRecord,
-    ToolCall,
     evaluate_all,
     find_field,
 )
@@ -42,7 +42,7 @@ from rollout_manager.scenario.format import Scenario, Step, read_scenario, write
 from rollout_manager.storage import atomic_write_text
 
 if TYPE_CHECKING:
-    from rollout_manager.agent.loop import ModelClient
+    from rollout_manager.agent.protocol import Exchange, ModelClient
 
 PLAN_DOCUMENT = "rollout-plan.md"
 RESULT_FILE = "scenario-result.json"
@@ -443,17 +443,8 @@ def junit_xml(run: ScenarioRun) -> str:
 # --------------------------------------------------------------------------- command
 
 
-def _tool_calls(exchange: dict[str, Any]) -> tuple[ToolCall, ...]:
-    return tuple(
-        ToolCall(
-            name=str(call.get("name", "")),
-            input=call["input"] if isinstance(call.get("input"), dict) else {},
-            ok=bool(call.get("ok")),
-            error=call.get("error"),
-            data=call.get("data") or {},
-        )
-        for call in exchange.get("tool_calls", [])
-    )
+def _tool_calls(exchange: Exchange) -> tuple[ToolCall, ...]:
+    return tuple(exchange.tool_calls)
 
 
 def conversation_session(client: ModelClient, *, today: date | None = None) -> Session:
@@ -464,10 +455,12 @@ def conversation_session(client: ModelClient, *, today: date | None = None) -> S
     A model error that means bad credentials or input (exit status 2) is raised;
     any other stops the run after the step, recorded in its outcome.
     """
-    from rollout_manager.agent.loop import Conversation, ModelError
+    from rollout_manager.agent.loop import Conversation
+    from rollout_manager.agent.protocol import ModelError
+    from rollout_manager.tools.catalog import default_registry
 
     def start(folder: Path) -> Driver:
-        conversation = Conversation(client, root=folder, today=today)
+        conversation = Conversation(client, registry=default_registry(), root=folder, today=today)
 
         def drive(prompt: str) -> StepOutcome:
             try:
@@ -487,7 +480,7 @@ def conversation_session(client: ModelClient, *, today: date | None = None) -> S
 
 
 def run_scenario_command(args: argparse.Namespace) -> int:
-    """`rollout scenario run PATH [--offline] [--model ID] [--json] [--junit FILE] [--keep DIR]`.
+    """`rollout scenario run PATH [--offline] [--today DATE] [--json] [--junit FILE] [--keep DIR]`.
 
     Returns:
         0 when every criterion passes, 1 on any FAIL. A malformed scenario raises
@@ -496,17 +489,19 @@ def run_scenario_command(args: argparse.Namespace) -> int:
     scenario = read_scenario(args.path)
     if args.junit is not None and not args.junit.parent.is_dir():
         raise InputError(str(args.junit), f"folder '{args.junit.parent}' does not exist")
-    from rollout_manager.agent.loop import ModelError, make_client
     from rollout_manager.agent.offline_planner import OfflinePlanner
+    from rollout_manager.agent.protocol import ModelError
+    from rollout_manager.frontdoors.cli_agent import make_client
 
     client = make_client(args)
     offline = isinstance(client, OfflinePlanner)
-    if offline and scenario.today is not None:  # year-less dates in prompts read against it
-        client = OfflinePlanner(today=scenario.today)
+    today = getattr(args, "planning_date", None) or scenario.today
+    if offline and today is not None:  # year-less dates in prompts read against it
+        client = OfflinePlanner(today=today)
     mode = "offline planner" if offline else f"Claude {client.name}"
     try:
-        session = conversation_session(client, today=scenario.today)
-        run = run_scenario(scenario, session, mode=mode, keep=args.keep)
+        session = conversation_session(client, today=today)
+        run = run_scenario(scenario, session, mode=mode, today=today, keep=args.keep)
     except ModelError as error:
         sys.stderr.write(f"rollout: {error}\n")
         return error.exit_status

@@ -12,24 +12,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from rollout_manager.errors import InputError
 from rollout_manager.planning.plan import build_plan
-from rollout_manager.planning.policy import CONFIG_NAME, policy_from_overrides, read_config
+from rollout_manager.planning.policy import CONFIG_NAME, policy_from_overrides
 from rollout_manager.reading.context import read_context
 from rollout_manager.reading.declared import RecordedFact, apply_declared, verify
 from rollout_manager.render.sections import render_context
 from rollout_manager.storage import atomic_write_text
 from rollout_manager.tools.registry import ToolEnv, ToolResult
-
-
-def _settings(folder: Path) -> tuple[Path, dict[str, Any]]:
-    path = folder / CONFIG_NAME
-    if path.is_symlink() or (path.exists() and not path.is_file()):
-        raise InputError(CONFIG_NAME, "is not a plain file; record_fact writes only a plain file")
-    return path, (read_config(path) if path.exists() else {})
+from rollout_manager.tools.settings import dump, plain, settings_file
 
 
 def _same_subject(entry: Any, fact: RecordedFact) -> bool:
@@ -58,18 +51,18 @@ def record_fact(args: Any, env: ToolEnv) -> ToolResult:
     except ValidationError as error:
         raise InputError("record_fact", str(error.errors()[0]["msg"])) from None
     checked = verify(folder, fact)
-    path, current = _settings(folder)
+    path, current = settings_file(folder)
     facts = [e for e in current.get("facts", []) or [] if not _same_subject(e, checked)]
     facts.append(checked.model_dump(exclude_none=True))
-    merged = {**current, "facts": facts}
+    current["facts"] = facts
+    merged = plain(current)
     policy = policy_from_overrides(merged, source=CONFIG_NAME)
     context = read_context(folder)
     try:
         plan = build_plan(context, policy, today=env.today)
     except ValueError as error:
         raise InputError(CONFIG_NAME, f"the fact leaves no valid plan: {error}") from None
-    text = yaml.safe_dump(merged, sort_keys=False, allow_unicode=True, default_flow_style=False)
-    atomic_write_text(path, text)
+    atomic_write_text(path, dump(current))
     where = f"{checked.file}:{checked.line}"
     subject = checked.metric or f"traffic ({checked.traffic})"
     note = (

@@ -1,7 +1,8 @@
 """One tool registry for every front door (CLI, MCP server, agent loop).
 
 Each tool is declared once: a name, a description written for a model, a
-pydantic input model and a function. `dispatch` validates the arguments and
+pydantic input model and a function. A `Registry` is built from declarations
+and passed to each front door; its `dispatch` validates the arguments and
 runs the tool; bad input comes back as an error result with the field named,
 never as an exception, so a model can correct itself.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from rollout_manager.errors import InputError
+from rollout_manager.model import RolloutPlan
 
 
 class ToolResult(BaseModel):
@@ -34,6 +36,8 @@ class ToolResult(BaseModel):
     """The section as Markdown, ready to show without retyping numbers."""
     error: str | None = None
     """One-line error, naming the field or file at fault."""
+    plan: RolloutPlan | None = Field(default=None, exclude=True, repr=False)
+    """The plan a section came from, for a front door that prints the full contract JSON."""
 
     def as_text(self) -> str:
         """The result as one text block for a model: Markdown, then the JSON."""
@@ -50,6 +54,8 @@ class ToolEnv:
     root: Path
     today: date | None = None
     """Planning date for default starts; None means the system date."""
+    config: Path | None = None
+    """Settings file named by the front door's user (CLI `--config`); None: `root`'s own."""
 
     def resolve(self, relative: str, *, field: str = "context") -> Path:
         """Resolve a path the model gave, refusing anything outside `root`.
@@ -91,57 +97,83 @@ class Tool:
         }
 
 
-_REGISTRY: dict[str, Tool] = {}
+class Registry:
+    """The tools a front door offers, by name, and the one way to call them.
 
+    Built explicitly (see `tools.catalog.default_registry`) and handed to each
+    front door: the CLI, the MCP server and the agent loop all call `dispatch`.
+    """
 
-def register(tool: Tool) -> Tool:
-    """Add a tool to the registry; names are unique."""
-    if tool.name in _REGISTRY:
-        raise ValueError(f"tool {tool.name!r} registered twice")
-    _REGISTRY[tool.name] = tool
-    return tool
+    def __init__(self, tools: Iterable[Tool]) -> None:
+        self._tools: dict[str, Tool] = {}
+        for tool in tools:
+            if tool.name in self._tools:
+                raise ValueError(f"tool {tool.name!r} declared twice")
+            self._tools[tool.name] = tool
 
+    def __contains__(self, name: object) -> bool:
+        return name in self._tools
 
-def registry() -> dict[str, Tool]:
-    """All tools by name, with the built-in planning tools loaded."""
-    from rollout_manager.tools import planning as planning_tools  # noqa: F401  (registers on import)
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._tools)
 
-    return dict(_REGISTRY)
+    def __len__(self) -> int:
+        return len(self._tools)
 
+    def get(self, name: str) -> Tool | None:
+        """The tool with this name, or None."""
+        return self._tools.get(name)
 
-def tool_specs() -> list[dict[str, Any]]:
-    """The specs of every tool, in registration order."""
-    return [tool.spec() for tool in registry().values()]
+    def with_tools(self, *tools: Tool) -> Registry:
+        """A new registry with these tools added (for a front door's own tools, or tests)."""
+        return Registry([*self._tools.values(), *tools])
+
+    def specs(self) -> list[dict[str, Any]]:
+        """The specs of every tool, in declaration order."""
+        return [tool.spec() for tool in self._tools.values()]
+
+    def dispatch(
+        self,
+        name: str,
+        arguments: dict[str, Any] | None,
+        *,
+        root: Path,
+        today: date | None = None,
+        config: Path | None = None,
+    ) -> ToolResult:
+        """Validate `arguments` against the tool's input model and run it.
+
+        Unknown tools, invalid arguments and bad input files all come back as a
+        result with `ok=False`; only a bug in the tool itself raises.
+
+        Args:
+            name: the tool.
+            arguments: its arguments as JSON data.
+            root: the folder the front door serves; no tool reads or writes outside it.
+            today: the planning date (None: the system date).
+            config: a settings file the front door's user named (CLI `--config`).
+        """
+        tool = self._tools.get(name)
+        if tool is None:
+            return ToolResult(
+                ok=False, error=f"unknown tool {name!r}; available: {', '.join(self._tools)}"
+            )
+        try:
+            parsed = tool.input_model.model_validate(arguments or {})
+        except ValidationError as error:
+            return ToolResult(ok=False, error=_validation_message(error))
+        try:
+            return tool.function(parsed, ToolEnv(root=root, today=today, config=config))
+        except InputError as error:
+            return ToolResult(ok=False, error=_served_error(error, root))
 
 
 def _validation_message(error: ValidationError) -> str:
     parts = []
     for item in error.errors():
         field = ".".join(str(part) for part in item["loc"]) or "(arguments)"
-        parts.append(f"{field}: {item['msg']}")
+        parts.append(f"{field}: {item['msg'].removeprefix('Value error, ')}")
     return "invalid arguments: " + "; ".join(parts)
-
-
-def dispatch(
-    name: str, arguments: dict[str, Any] | None, *, root: Path, today: date | None = None
-) -> ToolResult:
-    """Validate `arguments` against the tool's input model and run it.
-
-    Unknown tools, invalid arguments and bad input files all come back as a
-    result with `ok=False`; only a bug in the tool itself raises.
-    """
-    tools = registry()
-    tool = tools.get(name)
-    if tool is None:
-        return ToolResult(ok=False, error=f"unknown tool {name!r}; available: {', '.join(tools)}")
-    try:
-        parsed = tool.input_model.model_validate(arguments or {})
-    except ValidationError as error:
-        return ToolResult(ok=False, error=_validation_message(error))
-    try:
-        return tool.function(parsed, ToolEnv(root=root, today=today))
-    except InputError as error:
-        return ToolResult(ok=False, error=_served_error(error, root))
 
 
 def _served_error(error: InputError, root: Path) -> str:

@@ -1,0 +1,107 @@
+"""The sections of a plan: one table that the CLI, the renderer, the tools and the agent read.
+
+A section is a named part of the `RolloutPlan` with its own command
+(`rollout assess`), its own tool (`assess_risk`), the contract fields its
+`--json` prints, and the template that renders it. Adding a section is one row
+here plus its template.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the plan."""
+
+    name: str
+    """CLI subcommand and section key, e.g. `assess`."""
+    tool: str
+    """Tool that returns it, e.g. `assess_risk`."""
+    title: str
+    """Heading in words."""
+    fields: tuple[str, ...]
+    """`RolloutPlan` fields its JSON holds."""
+    template: str
+    """Jinja2 template under `render/templates/`."""
+    help: str
+    """One line for `rollout --help`."""
+    description: str
+    """What the tool returns, written for a model choosing tools."""
+
+
+SECTIONS: Final[tuple[Section, ...]] = (
+    Section(
+        name="assess",
+        tool="assess_risk",
+        title="Risk assessment",
+        fields=("feature", "baseline", "traffic", "risk"),
+        template="assess.md.j2",
+        help="Risk assessment: factors, overall level, strategy.",
+        description="Risk assessment: user impact, revenue impact, system criticality, "
+        "reversibility (HIGH = easy to undo), complexity, timing; overall LOW/MEDIUM/HIGH and "
+        "the strategy, each with rationale.",
+    ),
+    Section(
+        name="stages",
+        tool="design_stages",
+        title="Rollout stages",
+        fields=("feature", "traffic", "schedule", "stages", "decision_summary", "warnings"),
+        template="stages.md.j2",
+        help="Rollout stages with dates, durations and what each can detect.",
+        description="Rollout stages: traffic %, audience, dates, duration, transactions seen, "
+        "smallest detectable error rate, success criteria, warnings. For stages, ramp, schedule.",
+    ),
+    Section(
+        name="criteria",
+        tool="define_criteria",
+        title="Success and rollback criteria",
+        fields=("criteria",),
+        template="criteria.md.j2",
+        help="Success criteria and automatic/manual rollback triggers.",
+        description="Success criteria (all must hold to advance) and automatic and manual "
+        "rollback triggers, with exact thresholds and how each was derived.",
+    ),
+    Section(
+        name="monitoring",
+        tool="plan_monitoring",
+        title="Monitoring plan",
+        fields=("monitoring",),
+        template="monitoring.md.j2",
+        help="Metrics, dashboards, WARNING/CRITICAL alerts, on-call.",
+        description="Technical and business metrics, dashboards, WARNING and CRITICAL alerts "
+        "with thresholds, on-call cover and escalation.",
+    ),
+    Section(
+        name="comms",
+        tool="plan_communication",
+        title="Communication plan",
+        fields=("communication",),
+        template="comms.md.j2",
+        help="Stakeholder matrix and message templates.",
+        description="Stakeholders by role: what they need, when (with dates), channel; filled "
+        "message templates.",
+    ),
+)
+
+_BY_NAME: Final = {section.name: section for section in SECTIONS}
+_BY_TOOL: Final = {section.tool: section for section in SECTIONS}
+
+
+def section_named(name: str) -> Section:
+    """The section with this CLI name.
+
+    Raises:
+        ValueError: no section has that name.
+    """
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise ValueError(f"unknown section {name!r}: one of {', '.join(_BY_NAME)}") from None
+
+
+def section_of_tool(tool: str) -> Section | None:
+    """The section a tool returns, or None for a tool that is not a section."""
+    return _BY_TOOL.get(tool)

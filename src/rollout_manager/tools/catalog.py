@@ -1,0 +1,27 @@
+"""The built-in tools, collected into the registry every front door is given."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from rollout_manager.tools.planning import PLANNING_TOOLS
+from rollout_manager.tools.registry import Registry, ToolResult
+
+
+def default_registry() -> Registry:
+    """Every built-in tool, in the order a model should read them."""
+    return Registry(PLANNING_TOOLS)
+
+
+def dispatch(
+    name: str,
+    arguments: dict[str, Any] | None,
+    *,
+    root: Path,
+    today: date | None = None,
+    config: Path | None = None,
+) -> ToolResult:
+    """Call one built-in tool (for scripts and tests; front doors hold their own registry)."""
+    return default_registry().dispatch(name, arguments, root=root, today=today, config=config)

@@ -1,0 +1,234 @@
+"""The input models of the tools: one type per argument, validated the same at every door.
+
+Every front door (CLI, MCP, agent loop) turns its input into one of these, so
+a start date is checked once: an ISO date or date-time, years 2000-2099, the
+time kept when one is given.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from rollout_manager.errors import InputError
+from rollout_manager.model import Strategy
+from rollout_manager.reading.context import BASELINE_FILE, FEATURE_FILE
+
+Role = Literal["engineering", "support", "product", "leadership", "finance", "compliance"]
+"""Stakeholder roles whose channel `adjust_plan` can set (the policy's channel keys)."""
+
+
+def _compact_schema(schema: dict[str, Any]) -> None:
+    """Drop titles and `null` alternatives: fewer characters for a model to read, same contract.
+
+    An optional field then reads as its plain type; leaving it out is how a
+    caller says "not given", and the model still accepts an explicit null.
+    """
+    schema.pop("title", None)
+    schema.pop("description", None)  # the class docstring: the tool's description says it
+    for prop in schema.get("properties", {}).values():
+        prop.pop("title", None)
+        options = prop.get("anyOf")
+        if options and prop.get("default", "") is None:
+            kept = [option for option in options if option != {"type": "null"}]
+            if len(kept) == 1:
+                del prop["anyOf"], prop["default"]
+                prop.update(kept[0])
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_compact_schema)
+
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+"""Plans start in years FIRST_YEAR to LAST_YEAR - 1."""
+
+
+def _in_planning_years(value: date) -> date:
+    if not FIRST_YEAR <= value.year < LAST_YEAR:
+        raise ValueError(f"must be a date between {FIRST_YEAR} and {LAST_YEAR - 1}")
+    return value
+
+
+def _iso_moment(value: object) -> object:
+    """`2026-12-01` is a date; `2026-12-01T15:00` (or with a space) a date-time, time kept."""
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            if "T" in text or " " in text:
+                return datetime.fromisoformat(text)
+            return date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(
+                f"'{value}' is not an ISO date (2026-12-01) or date-time (2026-12-01T09:00)"
+            ) from None
+    return value
+
+
+PlanningDate = Annotated[date, AfterValidator(_in_planning_years)]
+"""A calendar day in the planning years (freezes)."""
+StartMoment = Annotated[
+    datetime | date, BeforeValidator(_iso_moment), AfterValidator(_in_planning_years)
+]
+"""A first-stage start: a day (the calendar's gate hour) or a local date-time."""
+
+_START: TypeAdapter[datetime | date] = TypeAdapter(StartMoment)
+
+
+def parse_start(text: str, *, source: str = "--start") -> datetime | date:
+    """A start as every door reads it.
+
+    Raises:
+        InputError: not an ISO date or date-time, or outside the planning years.
+    """
+    try:
+        return _START.validate_python(text)
+    except ValidationError as error:
+        problem = error.errors()[0]["msg"].removeprefix("Value error, ")
+        raise InputError(source, problem) from None
+
+
+class ContextInput(_Input):
+    """Arguments of a tool that reads one context folder."""
+
+    context: str = Field(
+        ".",
+        max_length=400,
+        pattern=r"^[^\x00-\x1f]*$",
+        description="Folder holding the context documents, relative to the served folder",
+    )
+
+
+class SectionInput(ContextInput):
+    """Arguments of a tool that plans one section."""
+
+    start: StartMoment | None = Field(
+        None,
+        description="First stage start, ISO date or date-time (default: rollout.yaml, else the "
+        "first start that leaves the lead time)",
+    )
+
+
+class RenderInput(SectionInput):
+    """Arguments of `render_plan`."""
+
+    output: str = Field(
+        "rollout-plan.md",
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\.md$",
+        description="Markdown file name to write inside the context folder",
+    )
+
+    @field_validator("output")
+    @classmethod
+    def _not_a_context_document(cls, value: str) -> str:
+        if value.lower() in (FEATURE_FILE, BASELINE_FILE):
+            raise ValueError(f"'{value}' is a context document; choose another file name")
+        return value
+
+
+class DurationInput(ContextInput):
+    """Arguments of `stage_duration`."""
+
+    stage: int | None = Field(None, ge=1, le=20, description="Use this stage's traffic share")
+    traffic_percent: float | None = Field(
+        None, ge=0.01, le=100, description="Traffic share in percent, e.g. 2 (overrides stage)"
+    )
+    multiplier: float | None = Field(
+        None,
+        ge=1.05,
+        le=100,
+        description="Regression to catch, x baseline error rate (default: the rollback trigger)",
+    )
+    target_error_rate: float | None = Field(
+        None, gt=0, lt=1, description="Error rate to catch, a fraction; instead of multiplier"
+    )
+    baseline_error_rate: float | None = Field(
+        None, ge=1e-5, le=0.5, description="Fraction (default: from the documents)"
+    )
+    daily_transactions: float | None = Field(
+        None, ge=1, le=1e10, description="Default: from the documents"
+    )
+
+
+class FreezeInput(_Input):
+    """A freeze window: no stage starts or advances inside it."""
+
+    name: str = Field(min_length=1, max_length=80, description="e.g. Holiday freeze")
+    start: PlanningDate = Field(description="First frozen day, ISO date")
+    end: PlanningDate = Field(description="Last frozen day, inclusive")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> FreezeInput:
+        if self.end < self.start:
+            raise ValueError(f"freeze '{self.name}' ends before it starts")
+        return self
+
+
+class AdjustInput(ContextInput):
+    """Arguments of `adjust_plan`: only the fields given change."""
+
+    start: StartMoment | None = Field(
+        None, description="New first stage start, ISO date or date-time"
+    )
+    stage: int | None = Field(None, ge=1, le=20, description="Stage to change")
+    duration_hours: float | None = Field(None, gt=0, le=2160, description="New stage duration")
+    duration_days: float | None = Field(None, gt=0, le=90, description="Or in days")
+    traffic_percent: float | None = Field(None, ge=0.01, le=100, description="New stage traffic %")
+    channels: dict[Role, Annotated[str, Field(min_length=1, max_length=100)]] | None = Field(
+        None, description='Channel per role, e.g. {"engineering": "Slack #payments-eng"}'
+    )
+    freezes: list[FreezeInput] | None = Field(
+        None,
+        max_length=20,
+        description="Windows in which no stage starts or advances; same name replaces",
+    )
+    strategy: Strategy | None = Field(None, description="Override the risk-based strategy")
+    on_call_rotation: str | None = Field(
+        None, min_length=1, max_length=120, description="Who is on call, e.g. payments-oncall"
+    )
+
+    @field_validator("channels")
+    @classmethod
+    def _channel_names(cls, value: dict[Role, str] | None) -> dict[Role, str] | None:
+        for role, channel in (value or {}).items():
+            if not channel.strip() or "\n" in channel:
+                raise ValueError(f"channel for {role} must be a name on one line")
+        return value
+
+
+class RecordFactInput(ContextInput):
+    """Arguments of `record_fact`: one metric or the traffic, with the quote stating it."""
+
+    metric: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9_]{0,60}$",
+        description="Metric key (error_rate, p95_latency_ms, or a slug like consumer_lag), "
+        "or `traffic` for the stream the flag splits",
+    )
+    traffic_unit: str | None = Field(
+        None,
+        max_length=60,
+        pattern=r"^[a-z][a-z -]*$",
+        description="With metric `traffic`: what it counts, plural (logins, messages)",
+    )
+    value: float = Field(ge=0, allow_inf_nan=False, description="The number as the quote has it")
+    unit: str = Field(
+        min_length=1, max_length=30, description="Its unit as written: %, ms, s, per day, per hour"
+    )
+    file: str = Field(
+        max_length=200,
+        pattern=r"^[^\x00-\x1f]+$",
+        description="The document, relative to the context folder",
+    )
+    quote: str = Field(min_length=3, max_length=500, description="The document's exact words")
