@@ -470,7 +470,13 @@ def test_a_context_outside_the_served_folder_is_refused(
     if tool == "stage_duration":
         arguments["traffic_percent"] = 2
     if tool == "record_fact":
-        arguments.update(value=0.8, unit="%", file="baseline-metrics.md", quote="Error rate: 0.8%")
+        arguments.update(
+            metric="error_rate",
+            value=0.8,
+            unit="%",
+            file="baseline-metrics.md",
+            quote="Error rate: 0.8%",
+        )
 
     result = dispatch(tool, arguments, root=seed_dir)
 

@@ -57,6 +57,13 @@ class Statement:
     sections: tuple[str, ...] = ()
 
 
+def split_lines(text: str) -> list[str]:
+    """The lines an editor numbers: split at newlines, or at CRs in a CR-only (old Mac) file."""
+    if "\n" not in text:
+        return text.split("\r")
+    return [line.removesuffix("\r") for line in text.split("\n")]
+
+
 def _parser() -> MarkdownIt:
     # Links, references and inline HTML add nothing a metric is read from, and markdown-it's
     # link scanning is quadratic on a run of unclosed brackets.
@@ -174,14 +181,15 @@ def _statements(text: str) -> tuple[Statement, ...]:
         Headings, list items, table rows (or cells of a wide table), front-matter
         lines and prose sentences, each with its 1-based line number.
     """
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = split_lines(text)
     skip = _front_matter(lines)
     statements = [
         _labelled(index + 1, raw, "front_matter", (), raw)
         for index, raw in enumerate(lines[1 : max(skip - 1, 1)], start=1)
         if skip and raw.strip()
     ]
-    body = "\n" * skip + "\n".join(lines[skip:])
+    # A stray CR inside a line is a blank to the reader, not a line break that shifts numbers.
+    body = "\n" * skip + "\n".join(line.replace("\r", " ") for line in lines[skip:])
     statements += _walk(_parser().parse(body), lines)
     return tuple(statements)
 
@@ -252,4 +260,4 @@ def _walk(tokens: list[Token], source: list[str]) -> list[Statement]:
     return _Walker(source).walk(tokens)
 
 
-__all__ = ["Statement", "StatementKind", "read_statements"]
+__all__ = ["Statement", "StatementKind", "read_statements", "split_lines"]

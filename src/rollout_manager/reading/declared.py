@@ -29,6 +29,7 @@ from rollout_manager.model import (
     RolloutContext,
     Traffic,
 )
+from rollout_manager.reading.blocks import split_lines
 from rollout_manager.reading.metrics import direction_of
 from rollout_manager.reading.quantities import NumberError, Quantity, find_quantities
 from rollout_manager.storage import read_user_text
@@ -83,7 +84,7 @@ class DeclaredTraffic(BaseModel):
 
 def _words(text: str) -> list[tuple[str, int]]:
     """Every word of `text` with its 1-based line."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = split_lines(text)
     return [(word, number) for number, line in enumerate(lines, 1) for word in line.split()]
 
 

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Final
 
 from rollout_manager.model import ChangeType, Evidence, Fact, FeatureFacts, NamedFreeze
-from rollout_manager.reading.blocks import Statement, read_statements
+from rollout_manager.reading.blocks import Statement, read_statements, split_lines
 from rollout_manager.reading.feature_phrases import MONEY_MOVEMENT
 from rollout_manager.reading.markdown_facts import negated
 from rollout_manager.reading.quantities import spell_numbers
@@ -98,7 +98,7 @@ class _Quoter:
 
     def __init__(self, file: str, text: str) -> None:
         self.file = file
-        self.lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        self.lines = split_lines(text)
 
     def evidence(self, statement: Statement, phrase: str) -> Evidence:
         words = phrase.split()

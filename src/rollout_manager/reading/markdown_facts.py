@@ -576,6 +576,5 @@ def parse_document(name: str, text: str) -> Document:
         cell under a header) and text line, in file order.
     """
     # Editors number lines by newline only; str.splitlines would also split on \f, \x1c, ...
-    # A file saved with CR-only line endings (classic Mac) is as many lines as it shows.
-    raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    raw = text.split("\r") if "\n" not in text else [x.removesuffix("\r") for x in text.split("\n")]
     return Document(name, tuple(_Parser(raw).run()))

@@ -213,22 +213,15 @@ class RecordFactInput(ContextInput):
 
     metric: str = Field(
         pattern=r"^[a-z0-9][a-z0-9_]{0,60}$",
-        description="Metric key (error_rate, p95_latency_ms, or a slug like consumer_lag), "
-        "or `traffic` for the stream the flag splits",
+        description="Metric key (error_rate, consumer_lag, ...) or `traffic`",
     )
     traffic_unit: str | None = Field(
         None,
         max_length=60,
         pattern=r"^[a-z][a-z -]*$",
-        description="With metric `traffic`: what it counts, plural (logins, messages)",
+        description="For traffic: what it counts (logins)",
     )
-    value: float = Field(ge=0, allow_inf_nan=False, description="The number as the quote has it")
-    unit: str = Field(
-        min_length=1, max_length=30, description="Its unit as written: %, ms, s, per day, per hour"
-    )
-    file: str = Field(
-        max_length=200,
-        pattern=r"^[^\x00-\x1f]+$",
-        description="The document, relative to the context folder",
-    )
-    quote: str = Field(min_length=3, max_length=500, description="The document's exact words")
+    value: float = Field(ge=0, allow_inf_nan=False, description="As the quote has it")
+    unit: str = Field(min_length=1, max_length=30, description="%, ms, s, per day, per hour")
+    file: str = Field(max_length=200, pattern=r"^[^\x00-\x1f]+$", description="The document")
+    quote: str = Field(min_length=3, max_length=500, description="Its exact words")

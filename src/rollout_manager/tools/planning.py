@@ -127,10 +127,8 @@ PLANNING_TOOLS: tuple[Tool, ...] = (
     ),
     Tool(
         "record_fact",
-        "Records a metric or the traffic the reader missed (see 'Not understood' in "
-        "read_context), with the file and the document's exact words; code checks the quote is "
-        "in the file and states the value and unit, then saves it to rollout.yaml. Never for a "
-        "number the documents do not state.",
+        "Saves a metric or the traffic the reader missed (read_context: not understood) to "
+        "rollout.yaml, with file and exact quote; code checks the quote states the value.",
         RecordFactInput,
         record_fact,
     ),
