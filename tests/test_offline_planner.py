@@ -199,12 +199,16 @@ def test_dates_are_read_forward_from_today(text: str, expected: list[date]) -> N
     assert [found for _, found, _ in parse_dates(text, today=TODAY)] == expected
 
 
-def test_an_unknown_request_gets_what_the_planner_can_do(
+def test_an_unknown_request_gets_the_overview_and_what_to_ask(
     seed_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = _ask(seed_dir, "Tell me a joke about databases", capsys)
 
-    assert "Risk" in out and "Changes" in out and "rollout.yaml" in out
+    assert "could not pin down" in out and "## The plan in one screen" in out
+    assert "**Risk**: HIGH, strategy canary" in out
+    assert "1% → 5% → 10% → 25% → 50% → 100%" in out
+    assert "rollout.yaml" in out
+    assert "Ask me for:" not in out  # never the help text alone
     assert not (seed_dir / "rollout.yaml").exists()
 
 
@@ -476,4 +480,6 @@ def test_removing_a_change_is_explained_not_guessed(prompt: str) -> None:
 
 
 def test_undoing_the_feature_itself_is_a_rollback_question() -> None:
-    assert "define_criteria" in _tools("How do we undo the change if the error rate climbs?")
+    # "How do we undo it" asks for the procedure (in the document), not for the triggers.
+    assert _tools("How do we undo the change if the error rate climbs?") == ["render_plan"]
+    assert _tools("When do we undo the change automatically?") == ["define_criteria"]

@@ -21,8 +21,9 @@ from rollout_manager.agent.offline_planner import OfflinePlanner
 from rollout_manager.agent.protocol import Message, ModelClient, ModelError, ModelTurn
 from rollout_manager.errors import InputError
 from rollout_manager.frontdoors.cli import main
+from rollout_manager.scenario.comparison import expected_summary
 from rollout_manager.scenario.format import read_scenario
-from rollout_manager.scenario.runner import conversation_session, expected_summary, run_scenario
+from rollout_manager.scenario.runner import conversation_session, run_scenario
 from tests.conftest import RunCli
 
 REPO = Path(__file__).resolve().parent.parent
@@ -37,7 +38,7 @@ SEED_TOOLS = (
     "plan_communication",
     "render_plan",
 )
-SUMMARY = re.compile(r"^(\d+) passed, (\d+) failed$")
+SUMMARY = re.compile(r"^(\d+) passed, (\d+) failed(?:, (\d+) unchecked)?$")
 
 
 def _seed_with(tmp_path: Path, extra_criterion: str | None = None, *, steps: int = 6) -> Path:
@@ -110,10 +111,11 @@ def test_the_text_report_lists_criteria_then_the_comparison_then_the_summary(
     lines = capsys.readouterr().out.splitlines()
 
     assert status == 1
-    verdicts = [line for line in lines if line.startswith(("PASS  ", "FAIL  "))]
+    verdicts = [line for line in lines if line.startswith(("PASS  ", "FAIL  ", "UNCHECKED  "))]
     assert len(verdicts) == 13
     assert verdicts[-1] == (
-        "FAIL  Document is actionable and ready for sign-off — no check for this criterion"
+        "UNCHECKED  Document is actionable and ready for sign-off — no check covers this "
+        "criterion (closest: rollback_procedure)"
     )
     assert (
         "PASS  Alerts have WARNING and CRITICAL levels — "
@@ -123,7 +125,7 @@ def test_the_text_report_lists_criteria_then_the_comparison_then_the_summary(
     assert comparison > lines.index(verdicts[-1])
     assert "  1. Assess Rollout Risk" in lines[comparison:]
     assert any(line.startswith("     produced: assess_risk: risk HIGH (canary)") for line in lines)
-    assert lines[-1] == "12 passed, 1 failed"
+    assert lines[-1] == "12 passed, 0 failed, 1 unchecked"
     assert [line for line in lines if SUMMARY.match(line)] == [lines[-1]]
 
 
@@ -254,7 +256,11 @@ def test_keep_renders_the_plan_when_no_step_asked_for_the_document(
 MALFORMED = {
     "no Setup": ("## Setup", "## Preparation", "no '## Setup' section"),
     "unterminated heredoc": ("\nEOF\n\necho", "\n\necho", "heredoc for 'baseline-metrics.md'"),
-    "no criteria": ("## Success Criteria", "## Criteria", "no '## Success Criteria' section"),
+    "no criteria": (
+        "## Success Criteria",
+        "## Criteria",
+        "no '## Success Criteria' (or '## Acceptance') section",
+    ),
     "no steps": ("## Steps", "## Walkthrough", "no '## Steps' section"),
     "bad front matter": ("type: workflow", "type: [workflow", "front matter is not valid YAML"),
 }

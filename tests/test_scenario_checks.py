@@ -124,18 +124,25 @@ def test_each_criterion_line_finds_its_check(line: str, key: str) -> None:
 
 @pytest.mark.parametrize(
     "line",
-    [
-        "Document is actionable and ready for sign-off",
-        "The team feels confident",
-        "Risk properly assessed based on impact and reversibility",
-    ],
+    ["Document is actionable and ready for sign-off", "The team feels confident"],
 )
-def test_a_line_without_a_check_fails_and_says_so(line: str, seed_dir: Path) -> None:
+def test_a_line_without_a_check_is_unchecked_and_says_so(line: str, seed_dir: Path) -> None:
     result = evaluate(line, _record(seed_dir, SECTION_TOOLS))
 
     assert match_check(line) is None
-    assert not result.passed
-    assert result.evidence == "no check for this criterion"
+    assert not result.passed and result.status == "UNCHECKED"
+    assert result.evidence.startswith("no check covers this criterion (closest: ")
+
+
+def test_a_vague_line_that_names_factors_is_judged_on_them(seed_dir: Path) -> None:
+    # Matched by meaning: it names reversibility, which the risk check verifies is rated.
+    result = evaluate(
+        "Risk properly assessed based on impact and reversibility",
+        _record(seed_dir, SECTION_TOOLS),
+    )
+
+    assert result.check == "risk_factors" and result.passed
+    assert result.evidence == "reversibility HIGH"
 
 
 def test_every_criterion_of_every_scenario_has_a_check() -> None:

@@ -172,7 +172,7 @@ def test_a_heading_inside_a_heredoc_does_not_end_the_setup() -> None:
     [
         (_scenario(setup=""), "no '## Setup' section"),
         (_scenario(steps=""), "no '## Steps' section"),
-        (_scenario(criteria=None), "no '## Success Criteria' section"),
+        (_scenario(criteria=None), "no '## Success Criteria' (or '## Acceptance') section"),
         (_scenario(criteria="- plain bullet, no box\n"), "holds no '- [ ] ...' line"),
         (_scenario(steps="### 1. Ask\n\nNo prompt here.\n"), "step '1. Ask' has no prompt"),
         (_scenario(steps="Just words.\n"), 'Steps holds no prompt="..." line'),

@@ -1,163 +1,44 @@
 """What a plain-language request asks for, as tool calls: the offline planner's reading.
 
-`route` maps a request to the planning tools by intent (risk, stages,
-criteria, monitoring, communication, the whole document, a what-if on stage
-duration) and turns changes ("make stage 2 last five days", "start on Dec 8",
-"use #payments-eng for engineering", "freeze Dec 21 to Jan 4") into
-`adjust_plan` arguments. Numbers and dates in a request are parsed here, by
-code; nothing is computed: the tools compute.
+Which parts of the plan a request asks about is scored by meaning
+(`meaning.Matcher`) against the intent table `data/intents.yaml`: per intent, the
+tool that answers it, its vocabulary and example requests. A request that asks for
+several things gets several sections (each clause is scored on its own too); one
+too vague to pin down gets the overview of the whole plan, never the help text
+alone. Changes and what-ifs keep their exact parsing (`changes`); an intent whose
+tool the registry does not have is never chosen (the offline planner passes the
+tools it is offered).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
+from functools import cache
+from importlib import resources
 from typing import Any, Final
 
-from rollout_manager.reading.vocabulary import MONTHS, NUMBER_WORDS
+import yaml
 
-_NUMBER_WORDS: Final[dict[str, float]] = {
-    **{word: n for word, n in NUMBER_WORDS.items() if 1 <= n <= 50},
-    "a": 1, "an": 1, "half a": 0.5, "half an": 0.5, "a couple of": 2, "couple of": 2,
-}  # fmt: skip
-_ORDINALS: Final = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
-    "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "last": -1, "final": -1,
-}  # fmt: skip
-_MONTHS: Final = MONTHS
-_HOURS_PER_UNIT: Final = {"hour": 1, "day": 24, "week": 168}
-_ROLES: Final = ("engineering", "support", "product", "leadership", "finance", "compliance")
-_STRATEGIES: Final = {
-    "canary": "canary",
-    "progressive": "progressive",
-    "short ramp": "short_ramp",
-    "short_ramp": "short_ramp",
-    "direct": "direct",
-    "big bang": "direct",
-    "big-bang": "direct",
-}
+from rollout_manager.agent import changes
+from rollout_manager.agent.changes import parse_dates, parse_duration_hours, parse_number
+from rollout_manager.meaning import Intent, Matcher, Score, terms
+from rollout_manager.sections import SECTIONS
 
-_NUMBER: Final = r"\d+(?:\.\d+)?|" + "|".join(
-    sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True)
-)
-_DURATION_RE: Final = re.compile(
-    rf"\b(?P<n>{_NUMBER})[\s-]*(?P<unit>hours?|hrs?|h|days?|d|weeks?|wks?)\b", re.IGNORECASE
-)
-_STAGE_WORDS: Final = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-_STAGE_RE: Final = re.compile(
-    r"\bstage\s+(?P<n>\d+|" + "|".join(_STAGE_WORDS) + r")\b"
-    r"|\b(?P<ord>" + "|".join(_ORDINALS) + r")\s+stage\b",
-    re.IGNORECASE,
-)
-_PERCENT_RE: Final = re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?:%|percent\b|per\s*cent\b)", re.I)
-_MONTH: Final = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_DATE_RES: Final = (
-    re.compile(r"\b(?P<year>\d{4})-(?P<mnum>\d{1,2})-(?P<day>\d{1,2})\b"),
-    re.compile(
-        rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}})\b)?",
-        re.IGNORECASE,
-    ),
-    re.compile(
-        rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b(?:,?\s+(?P<year>\d{{4}})\b)?",
-        re.IGNORECASE,
-    ),
-)
-_WEEKDAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_WEEKDAY_RE: Final = re.compile(
-    r"\b(?P<day>mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:rs?|rsday)?|fri(?:day)?"
-    r"|sat(?:urday)?|sun(?:day)?)\b",
-    re.IGNORECASE,
-)
-_FILE_NAME_RE: Final = re.compile(r"[\w./-]+\.(?:md|markdown|ya?ml|json|txt)\b", re.IGNORECASE)
-
-# Section intents, in the order their answers are shown.
-_SECTION_PATTERNS: Final = {
-    "read_context": (
-        r"\bwhat (?:do|did|does) (?:the|our|these) (?:docs?|documents?|files?) (?:say|state)",
-        r"\bwhat did you (?:read|find)\b",
-        r"\b(?:show|list) (?:me )?(?:the )?(?:facts|evidence|baseline numbers)\b",
-        r"\bwhere did (?:you|that|those|the numbers?) (?:get|come from)\b",
-    ),
-    "assess_risk": (
-        r"\brisk(?:s|y|ier|iest|iness)?\b",
-        r"\bwhat (?:could|can|might) go wrong\b",
-        r"\bhow (?:safe|dangerous|bad could)\b",
-        r"\bdanger(?:ous)?\b",
-        r"\bwhich (?:rollout )?strategy\b",
-        r"\bwhat (?:rollout )?strategy\b",
-        r"\bblast radius\b",
-        r"\bshould we (?:use|do|go with) (?:a |an )?(?:canary|progressive|big[\s-]bang|direct)\b",
-    ),
-    "design_stages": (
-        r"\bstages\b",
-        r"\b(?:rollout|canary|traffic) (?:steps?|plan|ramp|schedule|phases?)\b",
-        r"\btraffic (?:percentages?|percents?|shares?|splits?|levels?)\b",
-        r"\bpercentages?\b",
-        r"\bramp(?:[\s-]?up)?\b",
-        r"\bschedule\b|\btimeline\b|\bphases?\b",
-        r"\bhow long\b",
-        r"\bhow (?:fast|quickly|slowly)\b",
-    ),
-    "define_criteria": (
-        r"\bcriteri(?:a|on)\b",
-        r"\broll\s?-?back\b|\brevert\b|\bback out\b|\bundo (?:the|this|it)\b",
-        r"\bpull the plug\b|\bkill switch\b|\babort\b",
-        r"\bthresholds?\b",
-        r"\bgo/no-go\b|\bgates?\b",
-        r"\bwhen (?:do|should|would|will|can) we (?:stop|halt|advance|move on|proceed)\b",
-        r"\bsuccess (?:metrics?|conditions?|looks like)\b|\bdefinition of done\b",
-    ),
-    "plan_monitoring": (
-        r"\bmonitor(?:ing|ed|s)?\b",
-        r"\bdashboards?\b",
-        r"\balert(?:s|ing)?\b",
-        r"\bon[\s-]?call\b",
-        r"\bobservability\b|\btelemetry\b",
-        r"\bmetrics?\b",
-        r"\bwatch\b|\bpag(?:e|er|ing)\b",
-    ),
-    "plan_communication": (
-        r"\bcommunicat",
-        r"\bstakeholders?\b",
-        r"\bwho\b.*\b(?:tell|know|inform|notify|update|told|informed)\b",
-        r"\bannounce(?:ment)?s?\b",
-        r"\bnotif(?:y|ication)s?\b",
-        r"\bmessages?\b|\btemplates?\b",
-        r"\bkeep\b.*\b(?:informed|posted|in the loop)\b",
-        r"\bhear about\b|\bchannels?\b|\bheads[\s-]up\b",
-        r"\bcomms\b",
-    ),
-}
-_DOCUMENT_PATTERNS: Final = (
-    r"\b(?:whole|complete|full|entire|final)\b.{0,40}\b(?:plan|document|doc|write-?up)\b",
-    r"\bsign[\s-]?off\b",
-    r"\bplan document\b|\brollout document\b",
-    r"\bwrite (?:it |this |the plan |everything )?up\b|\bwrite-?up\b",
-    r"\bshare with the team\b",
-    r"\beverything\b",
-    r"\b(?:give|generate|create|produce|write|draft|prepare|make)\b.{0,40}"
-    r"\b(?:document|doc|write-?up|report)\b",
-)
-_WHAT_IF_RE: Final = re.compile(
-    r"\bhow (?:long|many (?:transactions|hours|days))\b|\bwhat if\b|\bwould\b.*\bneed\b",
-    re.IGNORECASE,
-)
-_DETECT_RE: Final = re.compile(
-    r"\b(?:catch|detect|see|notice|spot|find)\b|\bregression\b|\d\s*x\b|\btimes\b|\btwice\b"
-    r"|\bdouble\b|\btriple\b|\berrors?\b",
-    re.IGNORECASE,
-)
-_MULTIPLIER_RE: Final = re.compile(
-    r"\b(?P<n>\d+(?:\.\d+)?)\s*(?:x|times)\b|\b(?P<word>twice|double|triple|tripled|doubled)\b",
-    re.IGNORECASE,
-)
-_TARGET_RES: Final = (
-    re.compile(r"\berror rate\b\D{0,30}?(?P<n>\d+(?:\.\d+)?)\s*(?:%|percent)", re.IGNORECASE),
-    re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?:%|percent)\s+(?:error rate|errors)\b", re.IGNORECASE),
-)
-_QUESTION_RE: Final = re.compile(r"^\s*(?:please\s+)?(?:can|could|would|will)\s+you\b", re.I)
+__all__ = [
+    "CAPABILITIES",
+    "OVERVIEW_TOOLS",
+    "Routing",
+    "ToolCall",
+    "intent_table",
+    "parse_dates",
+    "parse_duration_hours",
+    "parse_number",
+    "route",
+    "understand",
+]
 
 CAPABILITIES: Final = """\
 I plan progressive rollouts from `feature-description.md` and `baseline-metrics.md` in this \
@@ -173,6 +54,40 @@ folder. Ask me for:
 - **Changes**, saved to `rollout.yaml`: "make stage 2 last five days", "start on \
 2026-12-08", "use #payments-eng for engineering", "freeze Dec 21 to Jan 4"
 """
+ASK_HINT: Final = (
+    "Ask about one line for its detail (risk, stages, rules, alerts, people, the whole "
+    'document), a what-if ("how long must a 2% stage run?") or a change saved to '
+    '`rollout.yaml` ("make stage 2 last five days").'
+)
+# The sections the overview is built from (the Section table's tools), in its order.
+OVERVIEW_TOOLS: Final = tuple(section.tool for section in SECTIONS)
+OVERVIEW: Final = "overview"
+# Below this score the request is not pinned down: the answer is the overview.
+CONFIDENCE_FLOOR: Final = 0.24
+# A clause adds a section of its own when it scores this much, this far above its runner-up.
+CLAUSE_FLOOR: Final = 0.30
+CLAUSE_MARGIN: Final = 0.07
+_SECTION_TOOLS: Final = frozenset(OVERVIEW_TOOLS)
+_PARTS: Final = re.compile(
+    r"[?;!]|[.,](?!\d)|\b(?:and|then|also|plus|as well as|but)\b", re.IGNORECASE
+)
+# "Context is in feature-description.md": where the documents are, not a question about them.
+_WHERE_CONTEXT: Final = re.compile(
+    r"\b(?:the\s+)?(?:context|documents?|docs|details|files|everything|it\s+all)\s+"
+    r"(?:is|are|lives?|sits?)\s+in\b[^.?!]*",
+    re.IGNORECASE,
+)
+# A clause that states something ("this is revenue-critical", "we need to be careful")
+# gives context; it adds no section of its own.
+_STATEMENT: Final = re.compile(
+    r"\s*(?:we|this|it|that|our|there|they|i)(?:'re|'s|\s+(?:is|are|was|were|need|needs|have|has|"
+    r"must|will|want|already|really))\b",
+    re.IGNORECASE,
+)
+_ENGINES: Final = {
+    "prometheus": "prometheus", "promql": "prometheus", "alertmanager": "prometheus",
+    "argo": "argo", "flagger": "flagger", "flagd": "flagd", "openfeature": "flagd",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -189,354 +104,225 @@ class Routing:
 
     calls: list[ToolCall] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    overview: bool = False
+    """The calls are the overview's sections: answer with one line each."""
 
 
-# --------------------------------------------------------------------------- numbers and dates
+@dataclass(frozen=True)
+class IntentEntry:
+    """One row of the intent table."""
+
+    name: str
+    tool: str | None
+    """The tool that answers it; None for the overview."""
+    intent: Intent
 
 
-def parse_number(text: str) -> float | None:
-    """`5`, `1.5`, `five`, `a`, `half a` -> the number; None when it is not one."""
-    word = " ".join(text.lower().split())
-    if word in _NUMBER_WORDS:
-        return float(_NUMBER_WORDS[word])
-    try:
-        return float(word)
-    except ValueError:
-        return None
+@cache
+def intent_table() -> tuple[IntentEntry, ...]:
+    """The packaged intent table (`data/intents.yaml`), in the order answers are shown."""
+    text = (resources.files("rollout_manager") / "data" / "intents.yaml").read_text("utf-8")
+    # libyaml when installed: the pure-Python loader costs half a second on this table.
+    rows = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+    return tuple(
+        IntentEntry(
+            name=str(name),
+            tool=row.get("tool"),
+            intent=Intent(
+                name=str(name),
+                vocabulary=tuple(str(w) for w in row.get("vocabulary") or ()),
+                examples=tuple(str(e) for e in row.get("examples") or ()),
+            ),
+        )
+        for name, row in rows.items()
+    )
 
 
-def parse_duration_hours(text: str) -> tuple[float, str] | None:
-    """The first duration in `text` in hours, and the unit it was written in.
+@cache
+def _matcher(available: frozenset[str]) -> Matcher:
+    return Matcher([e.intent for e in intent_table() if e.tool is None or e.tool in available])
 
-    `five days` -> (120, "day"), `a week` -> (168, "week"), `36 hours` -> (36, "hour").
+
+def _available_tools(available: Collection[str] | None) -> frozenset[str]:
+    if available is not None:
+        return frozenset(available)
+    from rollout_manager.tools.catalog import default_registry
+
+    return frozenset(default_registry())
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """The intents a request names, best first, and its best score."""
+
+    intents: tuple[str, ...]
+    best: Score | None
+    """The best-scoring intent that could be chosen."""
+    excluded_best: str | None = None
+    """The best intent overall when it was one of the excluded (a change not read exactly)."""
+
+
+def understand(
+    text: str,
+    available: Collection[str] | None = None,
+    *,
+    exclude: Collection[str] = (),
+) -> Understanding:
+    """The intents `text` asks for: the best over the whole text, and each clause's own.
+
+    Args:
+        text: the request (or the part of it that is not a change).
+        available: tool names the registry has (default: the built-in tools).
+        exclude: tools not to choose (a change or a what-if that was not read exactly).
+
+    Returns:
+        Intent names in table order; empty (or only `overview`) when nothing is pinned down.
     """
-    match = _DURATION_RE.search(text)
-    if match is None:
-        return None
-    number = parse_number(match["n"])
-    if number is None or number <= 0:
-        return None
-    unit = match["unit"].lower()
-    base = "hour" if unit.startswith("h") else "week" if unit.startswith("w") else "day"
-    return number * _HOURS_PER_UNIT[base], base
+    matcher = _matcher(_available_tools(available))
+    barred = {e.name for e in intent_table() if e.tool in exclude}
+
+    def scores(part: str) -> list[Score]:
+        return [s for s in matcher.scores(part) if s.name not in barred]
+
+    parts = [p for p in _PARTS.split(text) if p and terms(p) and not _STATEMENT.match(p)]
+    everything = matcher.scores(" ".join(parts) if parts else text)
+    whole = [s for s in everything if s.name not in barred]
+    best = whole[0] if whole else None
+    excluded_best = everything[0].name if everything and everything[0].name in barred else None
+    picked: list[str] = []
+    if best is not None and best.value >= CONFIDENCE_FLOOR:
+        picked.append(best.name)
+    if len(parts) > 1:
+        for part in parts:
+            scored = scores(part)
+            top, runner = scored[0], scored[1] if len(scored) > 1 else None
+            margin = top.value - (runner.value if runner else 0.0)
+            clear = top.value >= CLAUSE_FLOOR and margin >= CLAUSE_MARGIN and top.distinctive
+            if clear and top.name not in picked:
+                picked.append(top.name)
+    if len(picked) > 1 and OVERVIEW in picked:
+        picked.remove(OVERVIEW)
+    order = [e.name for e in intent_table()]
+    return Understanding(tuple(sorted(picked, key=order.index)), best, excluded_best)
 
 
-def _year_for(month: int, day: int, today: date) -> date:
-    """The first such day on or after `today`: plans look forward."""
-    candidate = date(today.year, month, day)
-    return candidate if candidate >= today else date(today.year + 1, month, day)
+def _tool_of(name: str) -> str | None:
+    return next((e.tool for e in intent_table() if e.name == name), None)
 
 
-def parse_dates(text: str, *, today: date) -> list[tuple[int, date, bool]]:
-    """Dates in `text`, in order: (position, date, whether the year was written).
-
-    ISO (`2026-12-08`), `Dec 8`, `December 8, 2026`, `8 December 2026`. Without a
-    year, the first such day on or after `today`.
-    """
-    found: dict[int, tuple[int, date, bool]] = {}
-    taken: list[range] = []
-    for pattern in _DATE_RES:
-        for match in pattern.finditer(text):
-            if any(match.start() in span for span in taken):
-                continue
-            groups = match.groupdict()
-            month = int(groups["mnum"]) if groups.get("mnum") else _MONTHS[groups["month"].lower()]
-            try:
-                if groups.get("year"):
-                    value = date(int(groups["year"]), month, int(groups["day"]))
-                else:
-                    value = _year_for(month, int(groups["day"]), today)
-            except ValueError:
-                continue
-            taken.append(range(match.start(), match.end()))
-            found[match.start()] = (match.start(), value, bool(groups.get("year")))
-    return [found[position] for position in sorted(found)]
+def _arguments(tool: str, text: str) -> dict[str, Any]:
+    """What a request says for a tool other than the planning ones (the stage, the engine)."""
+    if tool == "evaluate_gate":
+        stage = changes.stage_number(text)
+        return {"stage": stage} if stage is not None and stage > 0 else {}
+    if tool == "export_plan":
+        found = [engine for word, engine in _ENGINES.items() if re.search(rf"\b{word}", text, re.I)]
+        return {"to": found[0]} if len(set(found)) == 1 else {}
+    return {}
 
 
-def _stage_number(text: str) -> int | None:
-    match = _STAGE_RE.search(text)
-    if match is None:
-        return None
-    if match["ord"]:
-        return _ORDINALS[match["ord"].lower()]
-    value = parse_number(match["n"])
-    return int(value) if value is not None else None
+def _asked_outright(text: str, today: date) -> str:
+    """The request without its change clauses: what it asks besides changing the plan."""
+    kept = [p for p in _PARTS.split(text) if p and not changes.adjustments(p, today, [])]
+    return " ".join(kept)
 
 
-# --------------------------------------------------------------------------- adjustments
-
-
-def _clauses(text: str) -> list[str]:
-    """Sentences and `;`-separated clauses: one change each."""
-    return [part.strip() for part in re.split(r"(?<=[.!?;])\s+|\s+and then\s+", text) if part]
-
-
-def _is_question(clause: str) -> bool:
-    """A question asks; "can you ..." and "please ..." ask for a change."""
-    return clause.rstrip().endswith("?") and _QUESTION_RE.match(clause) is None
-
-
-def _stage_adjustment(clause: str, notes: list[str]) -> dict[str, Any] | None:
-    named = _STAGE_RE.search(clause)
-    if _WHAT_IF_RE.search(clause) or named is None:
-        return None
-    stage = _stage_number(clause)
-    after = clause[named.end() :]
-    duration = parse_duration_hours(after)
-    percent = _PERCENT_RE.search(after)
-    if duration is None and percent is None:
-        return None
-    if stage is None or stage == 0:
-        notes.append("Say which stage to change, e.g. 'make stage 2 last five days'.")
-        return None
-    if stage < 0:
-        notes.append("Name the stage by number to change the last one, e.g. 'stage 6'.")
-        return None
-    change: dict[str, Any] = {"stage": stage}
-    if duration is not None:
-        hours, unit = duration
-        if unit == "hour":
-            change["duration_hours"] = hours
-        else:
-            change["duration_days"] = hours / 24
-    if percent is not None:
-        change["traffic_percent"] = float(percent["n"])
-    return change
-
-
-def _start_adjustment(clause: str, today: date) -> dict[str, Any] | None:
-    verb = re.search(
-        r"\b(?:start(?:ing|s)?|begin(?:ning|s)?|kick(?:ing)?[\s-]?off|launch|go[\s-]live)\b",
-        clause,
-        re.IGNORECASE,
+def _overview(routing: Routing, best: Score | None, asked: str) -> Routing:
+    routing.overview = True
+    routing.calls += [ToolCall(tool, {}) for tool in OVERVIEW_TOOLS]
+    closest = ""
+    if best is not None and best.name != OVERVIEW and best.value > 0:
+        closest = f' (closest: {best.name.replace("_", " ")}, as in "{best.nearest}")'
+    what = f'"{asked.strip()}"' if asked.strip() else "that"
+    routing.notes.append(
+        f"I could not pin down which part of the plan {what} is about{closest}, so here is the "
+        f"whole plan in one screen. {ASK_HINT}"
     )
-    if verb is None or re.search(r"\bfreeze|\bblackout", clause, re.IGNORECASE):
-        return None
-    dates = [d for pos, d, _ in parse_dates(clause, today=today) if pos > verb.start()]
-    weekday = _WEEKDAY_RE.search(clause, verb.end())
-    if not dates and weekday is not None:
-        ahead = (_WEEKDAYS.index(weekday["day"][:3].lower()) - today.weekday()) % 7 or 7
-        dates = [today + timedelta(days=ahead)]
-    return {"start": dates[0].isoformat()} if dates else None
+    return routing
 
 
-def _freeze_name(clause: str) -> str:
-    named = re.search(
-        r"\b(?P<name>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?)\s+(?:code\s+)?freeze\b", clause
-    )
-    if named:
-        words = named["name"].split()
-        skip = {"a", "the", "add", "set", "please", "declare", "we", "have", "there's", "is"}
-        kept = [w for w in words if w.lower() not in skip]
-        if kept:
-            return " ".join(kept).capitalize() + " freeze"
-    return "Freeze"
-
-
-def _freeze_adjustment(clause: str, today: date, notes: list[str]) -> dict[str, Any] | None:
-    if not re.search(r"\bfreeze|\bblackout|\bno (?:deploys|changes|rollouts?)\b", clause, re.I):
-        return None
-    dates = parse_dates(clause, today=today)
-    if not dates:
-        notes.append("Give the freeze dates, e.g. 'freeze Dec 21 to Jan 4'.")
-        return None
-    (_, first, _), (_, last, last_has_year) = dates[0], dates[min(1, len(dates) - 1)]
-    if last < first and not last_has_year:
-        last = last.replace(year=last.year + 1)
-    if last < first:
-        notes.append("The freeze ends before it starts; give the dates in order.")
-        return None
-    name = f"{_freeze_name(clause)} {first.isoformat()} to {last.isoformat()}"
-    return {"freezes": [{"name": name, "start": first.isoformat(), "end": last.isoformat()}]}
-
-
-def _channel_text(raw: str) -> str:
-    channel = raw.strip().strip("'\"`").rstrip(".")
-    return f"Slack {channel}" if channel.startswith("#") else channel
-
-
-def _channel_adjustment(clause: str) -> dict[str, Any] | None:
-    roles = "|".join(_ROLES)
-    patterns = (
-        rf"\buse\s+(?P<channel>#[\w.-]+|[^,;]+?)\s+for\s+(?:the\s+)?(?P<roles>(?:{roles})"
-        rf"(?:\s*(?:,|and|&)\s*(?:{roles}))*)\b",
-        rf"\b(?P<roles>{roles})(?:\s+(?:updates|messages|channel|team))?\s+(?:go(?:es)?\s+)?"
-        rf"(?:should\s+(?:go|be)\s+)?(?:to|in|on|via|is|=)\s+(?P<channel>#[\w.-]+)",
-        rf"\b(?:post|send)\s+(?P<roles>{roles})\s+\w+\s+(?:to|in)\s+(?P<channel>#[\w.-]+)",
-    )
-    for pattern in patterns:
-        match = re.search(pattern, clause, re.IGNORECASE)
-        if match:
-            named = re.findall(roles, match["roles"].lower())
-            return {"channels": dict.fromkeys(named, _channel_text(match["channel"]))}
-    return None
-
-
-def _strategy_adjustment(clause: str) -> dict[str, Any] | None:
-    names = "|".join(re.escape(name) for name in _STRATEGIES)
-    match = re.search(
-        rf"\b(?:use|switch to|go with|change (?:it|the strategy) to|make it)\s+(?:a\s+|an\s+)?"
-        rf"(?P<name>{names})\b",
-        clause,
-        re.IGNORECASE,
-    )
-    return {"strategy": _STRATEGIES[match["name"].lower()]} if match else None
-
-
-def _on_call_adjustment(clause: str) -> dict[str, Any] | None:
-    match = re.search(
-        r"\bon[\s-]?call(?:\s+rotation)?\s+(?:is|to|should be|will be|=|:)\s+(?P<who>.+?)\s*[.!]?$",
-        clause,
-        re.IGNORECASE,
-    )
-    if match is None or match["who"].lower().startswith(("who", "what", "needed", "required")):
-        return None
-    return {"on_call_rotation": match["who"].strip("'\"`")}
-
-
-def _adjustments(text: str, today: date, notes: list[str]) -> dict[str, Any]:
-    """All changes the request makes, merged into one set of `adjust_plan` arguments."""
-    change: dict[str, Any] = {}
-    readers: tuple[Callable[[str], dict[str, Any] | None], ...] = (
-        lambda c: _stage_adjustment(c, notes),
-        lambda c: _start_adjustment(c, today),
-        lambda c: _freeze_adjustment(c, today, notes),
-        _channel_adjustment,
-        _strategy_adjustment,
-        _on_call_adjustment,
-    )
-    for clause in _clauses(text):
-        if _is_question(clause):
+def _sections(text: str, understood: Understanding) -> list[ToolCall]:
+    """Tool calls for the intents understood, a what-if answered by its exact parse."""
+    calls: list[ToolCall] = []
+    for name in understood.intents:
+        tool = _tool_of(name)
+        if tool is None or tool == "adjust_plan":
             continue
-        for read in readers:
-            found = read(clause)
-            if not found:
-                continue
-            if "stage" in found and "stage" in change:
-                notes.append("One stage change at a time: ask again for the next one.")
-                continue
-            for key, value in found.items():
-                if key in ("channels",) and key in change:
-                    change[key].update(value)
-                elif key == "freezes" and key in change:
-                    change[key] += value
-                else:
-                    change[key] = value
-    return change
+        if tool == "stage_duration":
+            arguments = changes.what_if(text)
+            call = ToolCall("stage_duration", arguments) if arguments else None
+            calls.append(call or ToolCall("design_stages", {}))
+            continue
+        calls.append(ToolCall(tool, _arguments(tool, text)))
+    if any(c.tool == "render_plan" for c in calls) and "render_plan" in understood.intents:
+        calls = [c for c in calls if c.tool not in _SECTION_TOOLS]
+    if any(c.tool == "evaluate_gate" for c in calls):  # a verdict applies the criteria
+        calls = [c for c in calls if c.tool != "define_criteria"]
+    unique: dict[str, ToolCall] = {}
+    for call in calls:
+        unique.setdefault(call.tool, call)
+    return list(unique.values())
 
 
-# --------------------------------------------------------------------------- what-if
+def _with_change(
+    routing: Routing,
+    change: dict[str, Any],
+    text: str,
+    today: date,
+    available: Collection[str] | None,
+) -> Routing:
+    """The change, then the sections the rest of the request asks for outright."""
+    routing.calls.append(ToolCall("adjust_plan", change))
+    rest = _asked_outright(text, today)
+    if not terms(rest):
+        return routing
+    understood = understand(rest, available, exclude={"adjust_plan"})
+    shown = changes.changed_sections(change)
+    routing.calls += [c for c in _sections(rest, understood) if c.tool not in shown]
+    return routing
 
 
-def _what_if(text: str) -> ToolCall | None:
-    """A question on how long a stage must run, as `stage_duration` arguments."""
-    if not _WHAT_IF_RE.search(text):
-        return None
-    arguments: dict[str, Any] = {}
-    target = next((m for m in (r.search(text) for r in _TARGET_RES) if m is not None), None)
-    if target is not None:
-        arguments["target_error_rate"] = float(target["n"]) / 100
-    for match in _PERCENT_RE.finditer(text):
-        if target is None or match.start() != target.start("n"):
-            arguments["traffic_percent"] = float(match["n"])
-            break
-    stage = _stage_number(text)
-    if stage is not None and stage > 0:
-        arguments["stage"] = stage
-    sized = "traffic_percent" in arguments or (
-        "stage" in arguments and (_DETECT_RE.search(text) or re.search(r"\bneed", text, re.I))
-    )
-    if not sized:
-        return None
-    multiplier = _MULTIPLIER_RE.search(text)
-    if multiplier is not None and target is None:
-        word = (multiplier["word"] or "").lower()
-        value = float(multiplier["n"]) if multiplier["n"] else (3.0 if "tripl" in word else 2.0)
-        if value >= 1.05:
-            arguments["multiplier"] = value
-    return ToolCall("stage_duration", arguments)
-
-
-# --------------------------------------------------------------------------- routing
-
-
-def _sections(text: str) -> list[str]:
-    return [
-        tool
-        for tool, patterns in _SECTION_PATTERNS.items()
-        if any(re.search(p, text, re.IGNORECASE) for p in patterns)
-    ]
-
-
-def _changed_sections(change: dict[str, Any]) -> set[str]:
-    shown = set()
-    if {"start", "stage", "freezes", "strategy"} & change.keys():
-        shown.add("design_stages")
-    if "channels" in change:
-        shown.add("plan_communication")
-    if "on_call_rotation" in change:
-        shown.add("plan_monitoring")
-    return shown
-
-
-_UNDO_RE: Final = re.compile(
-    r"\b(?:reset|undo|remove|delete|clear)\b.{0,40}\b(?:adjustments?|settings?|freezes?"
-    r"|overrides?|rollout\.yaml|my changes?|last change|everything)\b",
-    re.IGNORECASE,
-)
-UNDO_NOTE: Final = (
-    "Changes are only added or replaced here. To remove one, delete its lines from "
-    "`rollout.yaml` (plain YAML, next to the documents), or the file itself to go back to "
-    "the built-in policy; the next answer re-plans from the files."
-)
-
-
-def _start_question(text: str, today: date) -> str | None:
-    """The date of a question such as "Can we start on December 8?" (a what-if)."""
-    for clause in _clauses(text):
-        if _is_question(clause):
-            found = _start_adjustment(clause, today)
-            if found is not None:
-                return str(found["start"])
-    return None
-
-
-def route(prompt: str, *, today: date) -> Routing:
+def route(prompt: str, *, today: date, available: Collection[str] | None = None) -> Routing:
     """The tool calls that answer `prompt`, in the order their answers are shown.
 
     Args:
         prompt: the user's request in plain language.
         today: the date that year-less dates ("Dec 8") are read against.
+        available: tool names the model may call (default: the registry's).
 
     Returns:
-        Calls (changes first, then sections) and notes on what could not be read.
-        No calls and no notes means the request is not about rollout planning.
+        Calls (changes first, then sections) and notes on what could not be read. A
+        request not pinned down gets the overview's sections with `overview` set.
     """
-    text = _FILE_NAME_RE.sub(" ", prompt)
+    text = _WHERE_CONTEXT.sub(" ", changes.FILE_NAME_RE.sub(" ", prompt))
     routing = Routing()
-    if _UNDO_RE.search(text):
-        routing.notes.append(UNDO_NOTE)
+    if changes.UNDO_RE.search(text):
+        routing.notes.append(changes.UNDO_NOTE)
         return routing
-    change = _adjustments(text, today, routing.notes)
-    asked = None if change else _start_question(text, today)
-    if asked is not None:
-        routing.calls.append(ToolCall("design_stages", {"start": asked}))
+    change = changes.adjustments(text, today, routing.notes)
+    asked_start = None if change else changes.start_question(text, today)
+    if asked_start is not None:
+        routing.calls.append(ToolCall("design_stages", {"start": asked_start}))
         routing.notes.append(
-            f'A what-if: nothing was saved. Say "start on {asked}" to keep this start.'
+            f'A what-if: nothing was saved. Say "start on {asked_start}" to keep this start.'
         )
         return routing
     if change:
-        routing.calls.append(ToolCall("adjust_plan", change))
-    what_if = None if change else _what_if(text)
-    sections = [] if what_if else _sections(text)
-    if any(re.search(p, text, re.IGNORECASE) for p in _DOCUMENT_PATTERNS):
-        routing.calls.append(ToolCall("render_plan", {}))
-        return routing
-    if change:
-        # The change already shows what it moved; other sections only when asked outright.
-        shown = _changed_sections(change)
-        sections = [s for s in sections if s not in shown]
-    routing.calls += [ToolCall(tool, {}) for tool in sections]
+        return _with_change(routing, change, text, today, available)
+    what_if = changes.what_if(text)
     if what_if is not None:
-        routing.calls.append(what_if)
+        routing.calls.append(ToolCall("stage_duration", what_if))
+        return routing
+    # Without a change or a what-if read exactly, those intents cannot be answered.
+    understood = understand(text, available, exclude={"adjust_plan", "stage_duration"})
+    if understood.excluded_best == "adjust_plan" and not routing.notes:
+        routing.notes.append(
+            "That reads like a change, but I could not read which one, so nothing was saved: "
+            "say e.g. 'make stage 2 last five days', 'start on 2026-12-08' or 'freeze Dec 21 "
+            "to Jan 4'."
+        )
+    calls = _sections(text, understood)
+    if not calls:
+        return _overview(routing, understood.best, text)
+    routing.calls += calls
     return routing

@@ -2,19 +2,23 @@
 
 It speaks the same protocol as Claude (`agent.ModelClient`): given the
 conversation, it returns one turn of content blocks. On a new request it
-reads the intent (`intents.route`) and asks for the tools that answer it, all
-in one turn; once their results are back it composes the final answer from
-the tools' Markdown, so every number it shows was computed by a tool.
+reads the intent (`intents.route`, among the tools it is offered) and asks for
+the tools that answer it, all in one turn; once their results are back it
+composes the final answer from the tools' Markdown (or, for a request it could
+not pin down, the one-screen overview from their JSON), so every number it
+shows was computed by a tool.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from rollout_manager.agent.intents import CAPABILITIES, Routing, route
+from rollout_manager.agent.overview import overview_lines
 from rollout_manager.agent.protocol import Block, Message, ModelTurn
 
 _JSON_FENCE = "\n\n```json\n"
@@ -53,6 +57,26 @@ def _result_text(block: Block) -> str:
     return str(content)
 
 
+def _accepted(arguments: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any]:
+    """The arguments the tool's input schema declares (a new tool may name them otherwise)."""
+    declared = spec.get("input_schema", {}).get("properties")
+    if not isinstance(declared, dict):
+        return arguments
+    return {key: value for key, value in arguments.items() if key in declared}
+
+
+def _overview(results: list[tuple[str, Block]]) -> list[str]:
+    data: dict[str, dict[str, Any]] = {}
+    errors: dict[str, str] = {}
+    for name, block in results:
+        text = _result_text(block)
+        if block.get("is_error"):
+            errors[name] = text.removeprefix("ERROR: ")
+        else:
+            data[name] = split_result(text)[1]
+    return overview_lines(data, errors)
+
+
 def _compose(name: str, block: Block) -> str:
     text = _result_text(block)
     if block.get("is_error"):
@@ -82,7 +106,7 @@ class OfflinePlanner:
         """The next turn: tool calls for a new request, or the answer from tool results."""
         del system  # the rules it states are built into this planner
         if messages and _is_tool_results(messages[-1]):
-            return self._answer(messages)
+            return self._answer(messages, tools)
         request = messages[-1]["content"] if messages else ""
         routing = self._route(request if isinstance(request, str) else "", tools)
         uses: list[Block] = [
@@ -104,26 +128,34 @@ class OfflinePlanner:
         )
 
     def _route(self, request: str, tools: Sequence[dict[str, Any]]) -> Routing:
-        routing = route(request, today=self._today or date.today())
-        offered = {spec["name"] for spec in tools}
-        routing.calls = [call for call in routing.calls if call.tool in offered]
+        offered = {spec["name"]: spec for spec in tools}
+        routing = route(request, today=self._today or date.today(), available=set(offered))
+        routing.calls = [
+            replace(call, arguments=_accepted(call.arguments, offered[call.tool]))
+            for call in routing.calls
+            if call.tool in offered
+        ]
         return routing
 
-    def _answer(self, messages: Sequence[Message]) -> ModelTurn:
+    def _answer(self, messages: Sequence[Message], tools: Sequence[dict[str, Any]]) -> ModelTurn:
         names = {
             block["id"]: block["name"]
             for block in _blocks(messages[-2]["content"])
             if block.get("type") == "tool_use"
         }
-        parts = [
-            _compose(names.get(block.get("tool_use_id"), "tool"), block)
+        results = [
+            (names.get(block.get("tool_use_id"), "tool"), block)
             for block in _blocks(messages[-1]["content"])
             if block.get("type") == "tool_result"
         ]
         request = next(
             (m["content"] for m in reversed(messages) if isinstance(m["content"], str)), ""
         )
-        parts += route(request, today=self._today or date.today()).notes
+        routing = self._route(request, tools)
+        if routing.overview:
+            parts = [*routing.notes, "\n".join(_overview(results))]
+        else:
+            parts = [_compose(name, block) for name, block in results] + routing.notes
         return ModelTurn(
             content=[{"type": "text", "text": "\n\n".join(parts)}],
             stop_reason="end_turn",

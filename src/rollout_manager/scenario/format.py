@@ -43,9 +43,16 @@ _HEREDOC_TO_FILE = (
 )
 _ANY_HEREDOC = re.compile(r"<<-?\s*['\"]?\w+")
 _PLAIN_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
-_PROMPT = re.compile(r"""\bprompt\s*=\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""", re.DOTALL)
+# `prompt="..."` as the seed writes it, or `prompt: "..."`; the `subagent_type` beside it may
+# name the agent any way (`rollout-manager`, `plugin:rollout-manager`): it is not read.
+_PROMPT = re.compile(
+    r"""\bprompt\s*[=:]\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""", re.DOTALL
+)
 _EXPECTED = re.compile(r"^\s*\**\s*expected\s+output\s*\**\s*:?\s*\**\s*:?", re.IGNORECASE)
 _CHECKBOX = re.compile(r"^\s*[-*+]\s+\[[ xX]\]\s+(?P<text>\S.*?)\s*$")
+_BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?P<text>\S.*?)\s*$")
+# Where the criteria may be listed, in the order looked for.
+_CRITERIA_SECTIONS = ("success criteria", "acceptance criteria", "acceptance")
 _STEP_NUMBER = re.compile(r"^\s*(?:step\s+)?\d+\s*[.):]\s*", re.IGNORECASE)
 
 
@@ -369,17 +376,25 @@ def _steps(reader: _Reader) -> tuple[Step, ...]:
 
 
 def _criteria(reader: _Reader) -> tuple[Criterion, ...]:
-    section = _section(reader, "success criteria")
-    if section is None:
-        raise _ParseError(None, "no '## Success Criteria' section")
-    found = tuple(
-        Criterion(text=m.group("text"), line=number)
-        for number, text in reader.outside_fences(section)
-        if (m := _CHECKBOX.match(text))
+    """The `- [ ] ...` lines under "Success Criteria", or under "Acceptance" (where plain
+    bullets count when the list has no checkboxes)."""
+    section = next(
+        (part for name in _CRITERIA_SECTIONS if (part := _section(reader, name)) is not None),
+        None,
     )
-    if not found:
-        raise _ParseError(section.line, "Success Criteria holds no '- [ ] ...' line")
-    return found
+    if section is None:
+        raise _ParseError(None, "no '## Success Criteria' (or '## Acceptance') section")
+    lines = reader.outside_fences(section)
+    acceptance = section.title.lower().startswith("acceptance")
+    for pattern in (_CHECKBOX, _BULLET) if acceptance else (_CHECKBOX,):
+        found = tuple(
+            Criterion(text=m.group("text"), line=number)
+            for number, text in lines
+            if (m := pattern.match(text))
+        )
+        if found:
+            return found
+    raise _ParseError(section.line, f"{section.title} holds no '- [ ] ...' line")
 
 
 def _title(reader: _Reader, meta: dict[str, Any], name: str) -> str:

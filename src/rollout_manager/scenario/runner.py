@@ -8,7 +8,10 @@ the trace are judged criterion by criterion (`scenario_checks`). Each step's
 Expected Output is shown beside what the run produced, as guidance for a
 reviewer, never as a check.
 
-Exit status: 0 when every criterion passes, 1 on any FAIL, 2 for a malformed
+Each criterion is PASS, FAIL or UNCHECKED (no check covers it); with Claude, an
+UNCHECKED one is judged by the model on the plan JSON and labelled MODEL-JUDGED
+(`scenario.judge`). Exit status: 0 when every criterion passes, 1 on any FAIL or
+UNCHECKED (UNCHECKED allowed with `--allow-unchecked`), 2 for a malformed
 scenario (one line on stderr, raised as `InputError`).
 """
 
@@ -17,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -36,9 +38,10 @@ from rollout_manager.scenario.checks import (
     CriterionResult,
     RunRecord,
     evaluate_all,
-    find_field,
 )
+from rollout_manager.scenario.comparison import expected_summary, produced_numbers
 from rollout_manager.scenario.format import Scenario, Step, read_scenario, write_setup
+from rollout_manager.scenario.judge import Judge, judge_unchecked, model_judge
 from rollout_manager.storage import atomic_write_text
 
 if TYPE_CHECKING:
@@ -95,7 +98,12 @@ class ScenarioRun:
     @property
     def failed(self) -> int:
         """Criteria that failed."""
-        return len(self.results) - self.passed
+        return sum(r.status == "FAIL" for r in self.results)
+
+    @property
+    def unchecked(self) -> int:
+        """Criteria no check covers and no model judged."""
+        return sum(r.status == "UNCHECKED" for r in self.results)
 
 
 # --------------------------------------------------------------------------- running
@@ -137,6 +145,7 @@ def run_scenario(
     mode: str,
     today: date | None = None,
     keep: Path | None = None,
+    judge: Judge | None = None,
 ) -> ScenarioRun:
     """Run every step of a scenario in a fresh folder and judge its criteria.
 
@@ -146,6 +155,8 @@ def run_scenario(
         mode: how the agent runs, for the report (`offline`, `claude claude-sonnet-4-6`).
         today: planning date; default the scenario's `today`, else the system date.
         keep: copy the run folder (with `rollout-plan.md`) here at the end.
+        judge: judges the criteria no check covers (the model, with Claude); None: they
+            stay UNCHECKED.
 
     Raises:
         InputError: the Setup's documents cannot be planned, or `keep` is unusable.
@@ -161,7 +172,8 @@ def run_scenario(
         steps = _run_steps(scenario.steps, session(folder))
         plan = _plan(folder, scenario, day)
         record = RunRecord(plan=plan, calls=tuple(c for s in steps for c in s.outcome.calls))
-        results = tuple(evaluate_all([c.text for c in scenario.criteria], record))
+        checked = evaluate_all([c.text for c in scenario.criteria], record)
+        results = tuple(judge_unchecked(checked, plan, judge))
         run = ScenarioRun(
             scenario=scenario,
             mode=mode,
@@ -194,148 +206,6 @@ def _run_steps(steps: Sequence[Step], driver: Driver) -> list[StepRun]:
     return runs
 
 
-# --------------------------------------------------------------------------- comparison
-
-
-def _find_all(data: Any, name: str) -> Any:
-    return find_field(data, (name,))[1]
-
-
-def _percent(value: Any) -> str:
-    return f"{value * 100:.3g}%" if isinstance(value, int | float) else "?"
-
-
-def _number(value: Any, unit: str) -> str:
-    return f"{value:g}{unit}" if isinstance(value, int | float) else "?"
-
-
-def _rule(item: dict[str, Any]) -> str:
-    metric, op, value = item.get("metric", "?"), item.get("op", "?"), item.get("value")
-    if isinstance(value, int | float):
-        if metric.endswith("_ms"):
-            shown = f"{value:g} ms"
-        elif metric.endswith(("_rate", "_vs_control")):
-            shown = _percent(value)
-        else:
-            shown = f"{value:g}"
-    else:
-        shown = "not set"
-    severity = item.get("severity")
-    return f"{severity + ' ' if severity else ''}{metric} {op} {shown}"
-
-
-def _items(data: Any, name: str) -> list[dict[str, Any]]:
-    found = _find_all(data, name)
-    return [i for i in found if isinstance(i, dict)] if isinstance(found, list) else []
-
-
-def _risk_numbers(data: Any) -> list[str]:
-    parts = []
-    overall, strategy = _find_all(data, "overall"), _find_all(data, "strategy")
-    if isinstance(overall, str):
-        parts.append(f"risk {overall}" + (f" ({strategy})" if isinstance(strategy, str) else ""))
-    factors = _items(data, "factors")
-    if factors:
-        parts.append(", ".join(f"{f.get('name')} {f.get('level')}" for f in factors[:4]))
-    return parts
-
-
-def _stage_numbers(data: Any) -> list[str]:
-    stages = _items(data, "stages")
-    if not stages:
-        return []
-    ladder = " → ".join(_number(s.get("traffic_percent"), "%") for s in stages)
-    hours = ", ".join(_number(s.get("duration_hours"), " h") for s in stages)
-    return [f"{len(stages)} stages {ladder} ({hours})"]
-
-
-def _criteria_numbers(data: Any) -> list[str]:
-    parts = []
-    success = _items(data, "success")
-    if success:
-        parts.append("advance if " + ", ".join(_rule(t) for t in success[:2]))
-    auto = _items(data, "auto_rollback")
-    if auto:
-        parts.append("roll back if " + ", ".join(_rule(t) for t in auto[:2]))
-    return parts
-
-
-def _monitoring_numbers(data: Any) -> list[str]:
-    parts = []
-    # `baseline.metrics` (what was stated) is not the monitoring plan's list of metrics.
-    monitoring = _find_all(data, "monitoring")
-    metrics = _items(monitoring if isinstance(monitoring, dict) else data, "metrics")
-    metrics = [m for m in metrics if "kind" in m and "name" in m]
-    if metrics:
-        kinds = [m.get("kind") for m in metrics]
-        parts.append(
-            f"{len(metrics)} metrics ({kinds.count('technical')} technical, "
-            f"{kinds.count('business')} business)"
-        )
-    alerts = _items(data, "alerts")
-    if alerts:
-        parts.append("alerts " + ", ".join(_rule(a) for a in alerts[:3]))
-    return parts
-
-
-def _document_numbers(data: Any) -> list[str]:
-    parts = []
-    if isinstance(data, dict) and isinstance(data.get("saved"), str):
-        changes = data.get("changes")
-        listed = "; ".join(map(str, changes)) if isinstance(changes, list) else "changed"
-        parts.append(f"saved {data['saved']}: {listed}")
-    if isinstance(data, dict) and isinstance(data.get("path"), str):
-        count = data.get("stages")
-        parts.append(
-            f"wrote {data['path']}" + (f", {count} stages" if isinstance(count, int) else "")
-        )
-    stakeholders = _items(data, "stakeholders")
-    if stakeholders:
-        parts.append("stakeholders " + ", ".join(str(s.get("role")) for s in stakeholders))
-    procedure, gates = _items(data, "rollback_procedure"), _items(data, "gate_checklist")
-    if procedure:
-        parts.append(f"{len(procedure)} rollback steps")
-    if gates:
-        parts.append(f"{len(gates)} gate checklists")
-    return parts
-
-
-def produced_numbers(call: ToolCall) -> str:
-    """The key numbers of one tool result, in one line: what the run produced."""
-    if not call.ok:
-        return f"{call.name} failed: {call.error}"
-    parts: list[str] = []
-    for section in (
-        _risk_numbers,
-        _stage_numbers,
-        _criteria_numbers,
-        _monitoring_numbers,
-        _document_numbers,
-    ):
-        parts += section(call.data)
-    return f"{call.name}: " + ("; ".join(parts) if parts else "ok")
-
-
-_MARKUP = re.compile(r"[*`]|^\s*[-+]\s+|^\s*\d+[.)]\s+|^#+\s*")
-
-
-def expected_summary(expected: str, width: int = 110) -> str:
-    """An Expected Output block in one line: its bullet and table lines, markup dropped."""
-    parts = []
-    lines = [raw.strip() for raw in expected.splitlines()]
-    separator = re.compile(r"[|:\-\s]+")
-    for index, line in enumerate(lines):
-        header = index + 1 < len(lines) and separator.fullmatch(lines[index + 1] or "x")
-        if not line or line.startswith(("```", "~~~")) or separator.fullmatch(line) or header:
-            continue
-        cells = line.strip("|").split("|") if line.startswith("|") else [line]
-        plain = _MARKUP.sub("", " ".join(cell.strip() for cell in cells)).strip().rstrip(":")
-        if plain:
-            parts.append(plain)
-    text = "; ".join(parts)
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
 # --------------------------------------------------------------------------- reporting
 
 
@@ -350,11 +220,13 @@ def run_json(run: ScenarioRun) -> dict[str, Any]:
         "seconds": round(run.seconds, 3),
         "passed": run.passed,
         "failed": run.failed,
+        "unchecked": run.unchecked,
         "criteria": [
             {
                 "criterion": r.criterion,
-                "status": "PASS" if r.passed else "FAIL",
+                "status": r.label,
                 "check": r.check,
+                "closest": r.closest,
                 "tool": r.tool,
                 "evidence": r.evidence,
             }
@@ -389,9 +261,7 @@ def format_text(run: ScenarioRun) -> str:
         f"today {run.today.isoformat()}, {run.seconds:.1f} s",
         "",
     ]
-    lines += [
-        f"{'PASS' if r.passed else 'FAIL'}  {r.criterion} — {r.evidence}" for r in run.results
-    ]
+    lines += [f"{r.label}  {r.criterion} — {r.evidence}" for r in run.results]
     lines += ["", "Steps, expected vs produced (guidance, not checks):"]
     for s in run.steps:
         lines.append(f"  {s.step.number}. {s.step.title}")
@@ -401,7 +271,8 @@ def format_text(run: ScenarioRun) -> str:
         if s.outcome.error:
             produced.append(f"stopped: {s.outcome.error}")
         lines += [f"     produced: {p}" for p in produced]
-    lines += ["", f"{run.passed} passed, {run.failed} failed"]
+    summary = f"{run.passed} passed, {run.failed} failed"
+    lines += ["", summary + (f", {run.unchecked} unchecked" if run.unchecked else "")]
     return "\n".join(lines) + "\n"
 
 
@@ -414,7 +285,7 @@ def junit_xml(run: ScenarioRun) -> str:
             "tests": str(len(run.results)),
             "failures": str(run.failed),
             "errors": "0",
-            "skipped": "0",
+            "skipped": str(run.unchecked),
             "time": f"{run.seconds:.3f}",
         },
     )
@@ -427,8 +298,10 @@ def junit_xml(run: ScenarioRun) -> str:
             "testcase",
             {"classname": f"scenario.{run.scenario.name}", "name": result.criterion, "time": "0"},
         )
-        if result.passed:
-            ET.SubElement(case, "system-out").text = result.evidence
+        if result.status == "UNCHECKED":
+            ET.SubElement(case, "skipped", {"message": f"UNCHECKED: {result.evidence}"})
+        elif result.passed:
+            ET.SubElement(case, "system-out").text = f"{result.label}: {result.evidence}"
         else:
             failure = ET.SubElement(
                 case, "failure", {"message": result.evidence, "type": result.check or "no_check"}
@@ -483,8 +356,9 @@ def run_scenario_command(args: argparse.Namespace) -> int:
     """`rollout scenario run PATH [--offline] [--today DATE] [--json] [--junit FILE] [--keep DIR]`.
 
     Returns:
-        0 when every criterion passes, 1 on any FAIL. A malformed scenario raises
-        `InputError`, which the CLI prints as one line and exits 2.
+        0 when every criterion passes, 1 on any FAIL or UNCHECKED (0 for UNCHECKED with
+        `--allow-unchecked`). A malformed scenario raises `InputError`, which the CLI
+        prints as one line and exits 2.
     """
     scenario = read_scenario(args.path)
     if args.junit is not None and not args.junit.parent.is_dir():
@@ -501,7 +375,8 @@ def run_scenario_command(args: argparse.Namespace) -> int:
     mode = "offline planner" if offline else f"Claude {client.name}"
     try:
         session = conversation_session(client, today=today)
-        run = run_scenario(scenario, session, mode=mode, today=today, keep=args.keep)
+        judge = None if offline else model_judge(client)  # never judged offline
+        run = run_scenario(scenario, session, mode=mode, today=today, keep=args.keep, judge=judge)
     except ModelError as error:
         sys.stderr.write(f"rollout: {error}\n")
         return error.exit_status
@@ -511,4 +386,5 @@ def run_scenario_command(args: argparse.Namespace) -> int:
         sys.stdout.write(format_text(run))
     if args.junit is not None:
         atomic_write_text(args.junit, junit_xml(run))
-    return 0 if run.failed == 0 else 1
+    allowed = getattr(args, "allow_unchecked", False)
+    return 0 if run.failed == 0 and (run.unchecked == 0 or allowed) else 1
