@@ -43,6 +43,7 @@ PLANNING_TOOLS = (
     "plan_communication",
     "render_plan",
     "stage_duration",
+    "simulate_rollout",
     "adjust_plan",
     "record_fact",
 )

@@ -9,6 +9,8 @@ issue 12 (5% false rollback, 10% false hold, 80% for 2x at the rollback stage,
 
 from __future__ import annotations
 
+import math
+import re
 from datetime import date
 from pathlib import Path
 
@@ -148,3 +150,116 @@ def test_caught_2x_by_stage_is_the_first_stage_whose_cumulative_power_reaches_80
             first = stage.number
     assert plan.decision_summary is not None
     assert plan.decision_summary.caught_2x_by_stage == first
+
+
+# --------------------------------------------------------------------------- the document
+
+
+@pytest.fixture(scope="module")
+def document(plan: RolloutPlan) -> str:
+    from rollout_manager.render.sections import render_document
+
+    return render_document(plan)
+
+
+def _count(text: str) -> int:
+    return int(text.replace(",", ""))
+
+
+def test_the_document_states_one_rule_per_metric_per_stage(
+    plan: RolloutPlan, document: str
+) -> None:
+    gates = {
+        (d.label, d.gate.hold_at_errors, d.gate.min_transactions)
+        for s in plan.stages
+        for d in s.decisions
+    }
+    # Every gate sentence anywhere is some stage's decision, and each stage's checklist
+    # states exactly its own decisions' gates.
+    said = re.findall(r"- \[ \] (.+?): fewer than (\d+) .+? in the first ([\d,]+) transactions",
+                      document)  # fmt: skip
+    assert said
+    for label, hold, n in said:
+        assert (label, int(hold), _count(n)) in gates, (label, hold, n)
+    for stage in plan.stages:
+        checklist = document.split(f"### Stage {stage.number}: Leave stage {stage.number}")[1]
+        checklist = checklist.split("\n### ")[0]
+        for d in stage.decisions:
+            ours = f"{d.label}: fewer than {d.gate.hold_at_errors} {d.event} in the first "
+            assert checklist.count(ours) == 1, (stage.number, d.metric)
+        rules = document.split(f"### Stage {stage.number} (")[1].split("\n### ", maxsplit=1)[0]
+        for d in stage.decisions:
+            row = next(line for line in rules.splitlines() if line.startswith(f"| {d.label} |"))
+            cells = [c.strip() for c in row.strip("|").split("|")]
+            assert cells[3] == ", ".join(f"{p.k} / {p.n:,}" for p in d.rollback_boundary)
+            assert cells[4] == f"{d.gate.min_transactions:,}, fewer than {d.gate.hold_at_errors}"
+    # No other count rule: every "k errors within the first n" or "k / n" pair in the
+    # document belongs to some stage's boundary.
+    boundary = {(p.k, p.n) for s in plan.stages for d in s.decisions for p in d.rollback_boundary}
+    for k, n in re.findall(r"(\d+) (?:errors )?within the first ([\d,]+)", document):
+        assert (int(k), _count(n)) in boundary, (k, n)
+
+
+def test_rate_thresholds_in_the_document_are_the_stated_ones(document: str) -> None:
+    # The seed states advance at <= 1.0% and roll back at > 1.6% (P95 <= 979 ms, > 1.78 s
+    # from 890 ms + 10% and 2x): no other error-rate or P95 threshold appears.
+    errors = set(re.findall(r"(?<!change )[Ee]rror rate (?:<=|>=|<|>) ([\d.]+%)", document))
+    assert errors == {"1%", "1.6%"}
+    # The change-caused rate (0.28% baseline) is judged against its own derived limits only.
+    change = set(re.findall(r"change error rate (?:<=|>=|<|>) ([\d.]+%)", document))
+    assert change <= {"0.48%", "0.56%"}
+    latency = set(re.findall(r"P95 latency (?:<=|>=|<|>) ([\d.]+ m?s)", document))
+    assert latency == {"979 ms", "1.78 s"}
+
+
+def test_alerts_page_people_and_only_boundaries_act(plan: RolloutPlan) -> None:
+    alerts = plan.monitoring.alerts
+    for alert in alerts:
+        if "automatically" in alert.action:
+            assert alert.window_minutes is None, alert.name
+        if alert.window_minutes is not None:
+            assert alert.min_transactions and alert.min_events, alert.name
+            assert alert.false_pages_per_week is not None, alert.name
+    warnings = {a.metric: a for a in alerts if a.severity == "WARNING"}
+    critical = {a.metric: a for a in alerts if a.severity == "CRITICAL"}
+    for metric, warning in warnings.items():
+        assert warning.false_pages_per_week is not None
+        assert warning.false_pages_per_week <= 1.0
+        ceiling = critical[metric].value
+        assert warning.value is not None and ceiling is not None
+        assert warning.value < ceiling, metric
+    assert warnings["error_rate"].value == pytest.approx(0.010)
+    assert critical["error_rate"].value == pytest.approx(0.016)
+
+
+def test_error_warning_pages_as_computed_here(plan: RolloutPlan) -> None:
+    # 15,000 a day at 100% over 60-minute windows: 625 transactions a window, 168 windows a
+    # week; a window pages with more than 1% errors and at least `min_events` of them.
+    warning = next(a for a in plan.monitoring.alerts if a.name == "ErrorRateWarning")
+    assert warning.window_minutes == 60 and warning.min_events is not None
+    window = 15_000 * 60 // 1440
+    needed = max(warning.min_events, math.floor(0.01 * window) + 1)
+    pages = 168 * float(binom.sf(needed - 1, window, 0.008))
+    assert warning.false_pages_per_week == pytest.approx(pages, rel=1e-3)
+    fewer = max(warning.min_events - 1, math.floor(0.01 * window) + 1)
+    assert 168 * float(binom.sf(fewer - 1, window, 0.008)) > 1.0  # the smallest count that fits
+
+
+def test_exposure_covers_every_stage_including_100_percent(plan: RolloutPlan) -> None:
+    # Peak = 2x the average (policy): 15,000 x 2 / 1,440 x 1% = 0.208 a minute at stage 1.
+    for stage in plan.stages:
+        note = next(n for n in stage.notes if n.startswith("Exposure at the peak rate"))
+        first_k = next(d for d in stage.decisions if d.metric == "error_rate").rollback_boundary
+        assert f"({first_k[0].k} errors)" in note
+        assert f"whole stage: {stage.expected_transactions:,} transactions" in note
+    stage1 = next(n for n in plan.stages[0].notes if n.startswith("Exposure"))
+    assert "first error after 4.8 min" in stage1  # 1 / 0.208
+    assert "stage 6" in plan.worst_case_exposure
+
+
+def test_the_summary_says_the_change_caused_rate_is_gated_with_its_numbers(document: str) -> None:
+    summary = document.split("## Executive summary", 1)[1].split("\n## ", 1)[0]
+    # 65% of the 0.8% errors are card declines (expected): 0.28% remain, rolled back at 2x.
+    assert "65% marked expected left out" in summary
+    assert "0.28%, rollback limit 0.56%" in summary
+    assert "error rate <= 1%" in summary and "error rate > 1.6%" in summary

@@ -162,7 +162,7 @@ def test_the_seed_passes_every_criterion_with_the_numbers_it_saw() -> None:
     # The seed's expected numbers (shared/seed/progressive-rollout.md), checked by hand:
     # warning at baseline 0.8% + 0.2 points, critical at 2x baseline; the 1% internal stage.
     assert evidence["alert_levels"] == (
-        "WARNING error_rate > 1.0%, CRITICAL error_rate > 1.6% (+4 more)"
+        "WARNING error_rate > 1.0%, CRITICAL error_rate > 1.6% (+5 more)"
     )
     assert evidence["risk_factors"] == (
         "user_impact HIGH, revenue_impact HIGH, system_criticality HIGH, reversibility HIGH"
@@ -268,9 +268,14 @@ def test_without_critical_alerts_only_the_alert_criterion_fails(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def warnings_only(
-        context: RolloutContext, policy: Policy, criteria: Criteria, stages: list[Stage]
+        context: RolloutContext,
+        policy: Policy,
+        criteria: Criteria,
+        stages: list[Stage],
+        *,
+        holdback: bool = False,
     ) -> Monitoring:
-        monitoring = plan_monitoring(context, policy, criteria, stages)
+        monitoring = plan_monitoring(context, policy, criteria, stages, holdback=holdback)
         alerts = [a for a in monitoring.alerts if a.severity != "CRITICAL"]
         return monitoring.model_copy(update={"alerts": alerts})
 

@@ -176,7 +176,7 @@ def test_plan_json_carries_the_numbers_of_the_document(run_cli: RunCli, seed_dir
         value = alert["value"]
         if alert["metric"].endswith("_ms"):
             shown = _latency(value)
-        elif alert["metric"] in ("error_rate", "revenue_vs_control"):
+        elif alert["unit"] in ("fraction", "ratio"):
             shown = _percent(value)
         else:
             shown = f"{value:g}"

@@ -449,6 +449,10 @@ class DecisionSummary(_Model):
     """Chance a healthy rollout is held at some gate (all stages and metrics)."""
     method: str
     """How alpha was split across stages and metrics (e.g. `Bonferroni`)."""
+    false_rollback_limit: float | None = None
+    """The policy's total false-rollback limit the split was made to meet."""
+    false_hold_limit: float | None = None
+    """The policy's total false-hold limit the split was made to meet."""
     caught_2x_by_stage: int | None = None
     """First stage by which a 2x error-rate regression is caught with the policy's power."""
     notes: list[str] = Field(default_factory=list)

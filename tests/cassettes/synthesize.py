@@ -84,7 +84,7 @@ STAGES_ANSWER = """\
 | 5 | 50% | All users, randomly sampled |
 | 6 | 100% | Everyone |
 
-Stage 1 starts Tue 2026-12-01 09:00 EST and runs 24 h, about 150 transactions: a smoke test. \
+Stage 1 starts Tue 2026-12-01 09:00 EST and runs 2 days, about 300 transactions: a smoke test. \
 Every gate requires error rate <= 1% (baseline 0.8% + 0.2 points) and P95 latency <= 979 ms \
 (baseline 890 ms + 10%).
 

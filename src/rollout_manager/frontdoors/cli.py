@@ -155,6 +155,23 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_simulate(args: argparse.Namespace) -> int:
+    from rollout_manager.tools.catalog import default_registry
+
+    env = _env(args)
+    arguments = {**_section_arguments(args), "runs": args.runs, "seed": args.seed}
+    result = default_registry().dispatch(
+        "simulate_rollout", arguments, root=env.root, config=env.config
+    )
+    if not result.ok:
+        raise InputError(str(env.root), result.error or "simulation failed")
+    if args.json:
+        _print_json(result.data)
+    else:
+        print(result.markdown, end="")
+    return 0
+
+
 def _cmd_schema(_args: argparse.Namespace) -> int:
     from rollout_manager.schema import plan_json_schema
 
@@ -185,6 +202,16 @@ def _build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--json", action="store_true", help="print the RolloutPlan as JSON")
     plan.add_argument("-o", "--output", type=Path, default=None, metavar="FILE")
     plan.set_defaults(handler=_cmd_plan)
+
+    simulate = sub.add_parser(
+        "simulate",
+        help="run the plan's decision rules against simulated healthy and regressed rollouts",
+    )
+    _common(simulate)
+    simulate.add_argument("--json", action="store_true", help="print the report as JSON")
+    simulate.add_argument("--runs", type=int, default=10_000, help="rollouts (default 10,000)")
+    simulate.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    simulate.set_defaults(handler=_cmd_simulate)
 
     schema = sub.add_parser("schema", help="print the JSON Schema of RolloutPlan")
     schema.set_defaults(handler=_cmd_schema)

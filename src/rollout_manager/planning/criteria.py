@@ -181,7 +181,7 @@ def missing_recommendations(context: RolloutContext) -> list[str]:
 
 
 def revenue_rollback(policy: Policy) -> Threshold:
-    """Revenue per transaction in the new path below control by more than the drop."""
+    """Revenue per checkout attempt in the new path below control by more than the drop."""
     drop = policy.tolerances.revenue_drop
     return Threshold(
         metric="revenue_vs_control",

@@ -318,12 +318,13 @@ def as_sequential_table(decision: Decision) -> list[SequentialBoundary]:
     ]
 
 
-def gate_power(decision: Decision, rate: float) -> float:
-    """Chance the gate holds when the true rate is ``rate`` (e.g. the stated advance limit)."""
-    gate = decision.gate
-    if gate.min_transactions == 0:
-        return 0.0
-    return stats.binomial_sf(gate.hold_at_errors, gate.min_transactions, min(rate, _CAP))
+def error_boundary_power(decisions: Sequence[Decision], rate: float | None) -> float | None:
+    """Chance the stage's error-rate boundary is crossed when the true rate is ``rate``."""
+    error = next((d for d in decisions if d.metric == "error_rate"), None)
+    if error is None or rate is None:
+        return None
+    boundary = [(p.n, p.k) for p in error.rollback_boundary]
+    return sequential.detection_probability(boundary, min(rate, _CAP)).probability
 
 
 def _combined(probabilities: Sequence[float]) -> float:
@@ -357,6 +358,8 @@ def summarize(
         false_rollback=round(_combined([d.false_rollback for d in decisions]), 6),
         false_hold=round(_combined([d.false_hold for d in decisions]), 6),
         method=METHOD,
+        false_rollback_limit=plan_budget.rollback_total,
+        false_hold_limit=plan_budget.hold_total,
         caught_2x_by_stage=caught_by,
         notes=[
             f"{METHOD}: the {pct(plan_budget.rollback_total, 0)} false-rollback total is split "

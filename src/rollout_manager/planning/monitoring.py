@@ -1,4 +1,4 @@
-"""Monitoring plan: metrics, dashboards, alerts at the criteria's thresholds, on-call."""
+"""Monitoring plan: metrics, dashboards, alerts (boundaries act, windows page), on-call."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from rollout_manager.model import (
     Stage,
     Threshold,
 )
+from rollout_manager.planning import alerting, stats
 from rollout_manager.planning.policy import Policy
 from rollout_manager.reading.metrics import slug
 
@@ -117,7 +118,7 @@ def _business(context: RolloutContext, criteria: Criteria) -> list[MonitoredMetr
         MonitoredMetric(
             name="revenue_vs_control",
             kind="business",
-            description="Revenue per transaction, treatment vs control",
+            description="Revenue per checkout attempt (failed ones count), treatment vs control",
             split_by=["variant"],
             baseline=0.0,
             unit="ratio",
@@ -164,7 +165,7 @@ def _dashboards(context: RolloutContext) -> list[Dashboard]:
             panels=[
                 "Success and error rate by variant",
                 "Latency P50 / P95 / P99 by variant",
-                "Revenue per transaction, treatment vs control",
+                "Revenue per checkout attempt, treatment vs control",
             ],
         ),
         Dashboard(
@@ -205,7 +206,42 @@ def _alert(threshold: Threshold, severity: Severity, minutes: int, action: str) 
         derivation=threshold.derivation,
         for_minutes=minutes,
         action=action,
-        description=f"{threshold.metric} {threshold.op} {rendered} for {minutes} min",
+        description=(
+            threshold.description
+            if threshold.unit == "count"
+            else f"{threshold.metric} {threshold.op} {rendered} for {minutes} min"
+        ),
+    )
+
+
+def _revenue_alert(threshold: Threshold, policy: Policy, *, holdback: bool) -> Alert:
+    """Revenue per checkout attempt against control: cumulative, and a person decides."""
+    st = policy.statistics
+    needed = stats.mean_difference_sample_size(
+        policy.tolerances.revenue_drop, cv=st.revenue_cv, alpha=st.alpha, power=st.power
+    )
+    at_full = (
+        f"at 100% against the {st.holdback_percent:g}% holdback kept on the old path"
+        if holdback
+        else "not at 100%: no control is left there"
+    )
+    alert = _alert(
+        threshold,
+        "CRITICAL",
+        0,
+        "Page the incident commander; roll back unless "
+        "explained (a mean against control: judged by a person, not automatically)",
+    )
+    return alert.model_copy(
+        update={
+            "description": (
+                f"Revenue per checkout attempt (failed payments count as zero) below control by "
+                f"more than {pct(-(threshold.value or 0))}, cumulative over the stage, once each "
+                f"arm has at least {count(needed)} attempts (CV {st.revenue_cv:g} assumed); "
+                + at_full
+            ),
+            "min_transactions": needed,
+        }
     )
 
 
@@ -213,21 +249,61 @@ _NOT_ALERTED: Final = {"support_tickets_vs_control", "critical_bugs"}
 _OPPOSITE: Final = {"<=": ">", ">=": "<", "<": ">=", ">": "<="}
 
 
-def _alerts(criteria: Criteria, policy: Policy) -> list[Alert]:
-    """A WARNING past each stated metric's advance line, a CRITICAL at each rollback line."""
-    warn = policy.alerts.warning_for_minutes
-    crit = policy.alerts.critical_for_minutes
-    alerts = []
+def _alerts(
+    context: RolloutContext,
+    criteria: Criteria,
+    policy: Policy,
+    stages: list[Stage],
+    *,
+    holdback: bool,
+) -> list[Alert]:
+    daily = context.baseline.daily_transactions or context.feature.daily_volume
+    p95 = context.baseline.p95_latency_ms.value if context.baseline.p95_latency_ms else None
+    judged = [(s, d) for s in stages for d in s.decisions]
+    covered = {d.metric for _, d in judged}
+    alerts = [
+        alerting.warning_alert(rule, stages, daily.value if daily else None, policy)
+        for rule in alerting.window_rules(stages, p95, policy)
+    ]
+    # A WARNING past the advance line of every stated metric no decision rule covers.
     for line in criteria.success:
-        if line.metric in _NOT_ALERTED or line.value is None:
+        if line.metric in covered or line.metric in _NOT_ALERTED or line.value is None:
             continue
         warning = line.model_copy(update={"op": _OPPOSITE.get(line.op, line.op)})
-        alerts.append(_alert(warning, "WARNING", warn, "Page the on-call engineer; hold the gate"))
+        alerts.append(
+            _alert(
+                warning,
+                "WARNING",
+                policy.alerts.warning_for_minutes,
+                "Page the on-call engineer; hold the gate",
+            )
+        )
+    keys = list(dict.fromkeys(d.metric for _, d in judged))
     alerts += [
-        _alert(rule, "CRITICAL", 0 if rule.unit == "count" else crit, "Roll back automatically")
-        for rule in criteria.auto_rollback
-        if rule.value is not None
+        alerting.critical_alert(
+            key,
+            [(s, d) for s, d in judged if d.metric == key],
+            p95_ms=p95,
+            p95_multiple=policy.tolerances.rollback_p95_multiplier,
+        )
+        for key in keys
     ]
+    for rule in criteria.auto_rollback:
+        if rule.metric in covered:
+            continue
+        if rule.metric == "revenue_vs_control":
+            alerts.append(_revenue_alert(rule, policy, holdback=holdback))
+        elif rule.unit == "count":
+            alerts.append(_alert(rule, "CRITICAL", 0, "Roll back automatically"))
+        else:  # no baseline to size a boundary: a person decides
+            alerts.append(
+                _alert(
+                    rule,
+                    "CRITICAL",
+                    policy.alerts.critical_for_minutes,
+                    "Page the on-call engineer; roll back by decision",
+                )
+            )
     return alerts
 
 
@@ -248,7 +324,12 @@ def plan_on_call(policy: Policy, stages: list[Stage], risk_level: Level | None =
 
 
 def plan_monitoring(
-    context: RolloutContext, policy: Policy, criteria: Criteria, stages: list[Stage]
+    context: RolloutContext,
+    policy: Policy,
+    criteria: Criteria,
+    stages: list[Stage],
+    *,
+    holdback: bool = False,
 ) -> Monitoring:
     """Metrics by variant, dashboards, WARNING/CRITICAL alerts and on-call cover.
 
@@ -257,6 +338,6 @@ def plan_monitoring(
     return Monitoring(
         metrics=_technical(context) + _business(context, criteria),
         dashboards=_dashboards(context),
-        alerts=_alerts(criteria, policy),
+        alerts=_alerts(context, criteria, policy, stages, holdback=holdback),
         on_call=plan_on_call(policy, stages),
     )

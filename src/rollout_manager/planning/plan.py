@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from rollout_manager.errors import InputError
-from rollout_manager.formatting import day, money, number, pct, plural, when
+from rollout_manager.formatting import day, when
 from rollout_manager.model import (
     Baseline,
     Communication,
@@ -24,12 +24,11 @@ from rollout_manager.model import (
     RolloutPlan,
     Schedule,
     Stage,
-    StatisticsSettings,
     Traffic,
 )
-from rollout_manager.planning import stats
 from rollout_manager.planning.cohorts import review_cohorts, size_internal_stage
 from rollout_manager.planning.communication import plan_communication
+from rollout_manager.planning.exposure import exposure_note, worst_case_exposure
 from rollout_manager.planning.monitoring import plan_monitoring, plan_on_call
 from rollout_manager.planning.playbooks import (
     LegacyRemoval,
@@ -202,93 +201,6 @@ def _context_warnings(context: RolloutContext, cal: Timeline) -> list[str]:
     return warnings
 
 
-def _alert_window_warnings(
-    context: RolloutContext, stages: list[Stage], settings: StatisticsSettings, policy: Policy
-) -> list[str]:
-    """Say when a CRITICAL rate alert's window is too small to judge the rate it names."""
-    daily_fact = context.baseline.daily_transactions or context.feature.daily_volume
-    canary = [s for s in stages if s.traffic_percent < 100]
-    if daily_fact is None or settings.rollback_error_rate is None or not canary:
-        return []
-    p0, p1 = settings.baseline_error_rate, settings.rollback_error_rate
-    if p0 is None or not 0 < p0 < p1 < 1:
-        return []  # the settings are rounded to 4 places: a 0.001% baseline shows as 0
-    needed = stats.stage_sample_size(p0, p1, alpha=settings.alpha, power=settings.power)
-    minutes = policy.alerts.critical_for_minutes
-    per_window = {
-        s.number: daily_fact.value * s.traffic_percent / 100 / 1440 * minutes for s in canary
-    }
-    blind = [n for n, seen in per_window.items() if seen < needed]
-    if not blind:
-        return []
-    example = next(
-        (b for s in canary for b in s.sequential_boundaries if b.transactions >= needed), None
-    )
-    rule = (
-        f" (e.g. roll back at {example.rollback_at_errors} errors within the first "
-        f"{example.transactions:,} transactions)"
-        if example is not None
-        else ""
-    )
-    first, last = canary[0], canary[-1]
-    return [
-        f"A {minutes}-min alert window holds about {number(per_window[first.number])} "
-        f"{_traffic(context).unit} at stage {first.number} and "
-        f"{number(per_window[last.number])} at "
-        f"stage {last.number}; telling {pct(p0)} from {pct(p1)} needs about {needed:,}. "
-        f"In stages {', '.join(map(str, blind))} the error-rate alerts catch gross failures "
-        f"only: judge the rollback threshold on the stage's cumulative count with its "
-        f"sequential table{rule}."
-    ]
-
-
-def _assumptions(context: RolloutContext, policy: Policy) -> list[str]:
-    stats = policy.statistics
-    lines = [
-        f"Not stated in the documents: {name}; "
-        + _CONSEQUENCE.get(name, "nothing was assumed in its place")
-        + "."
-        for name in context.missing
-    ]
-    lines.append(
-        f"Gate tests are one-sided at alpha {stats.alpha:g} with {stats.power:.0%} power; "
-        "the rest of the traffic is the control."
-    )
-    return lines
-
-
-def _exposure(context: RolloutContext, stages: list[Stage], recovery: float, policy: Policy) -> str:
-    base = context.baseline
-    daily_fact = base.daily_transactions or context.feature.daily_volume
-    if daily_fact is None:
-        return "Unknown: the documents do not state daily volume."
-    minutes = policy.alerts.critical_for_minutes + recovery
-    unit = _traffic(context).unit
-    one = unit[:-1] if unit.endswith("s") else unit
-
-    def affected(stage: Stage) -> str:
-        n = daily_fact.value / 1440 * stage.traffic_percent / 100 * minutes
-        value = (
-            f" (about {money(n * base.avg_transaction_value.value, base.currency)})"
-            if base.avg_transaction_value
-            else ""
-        )
-        return f"about {plural(max(n, 1), one)}{value} at stage {stage.number} " + (
-            f"({stage.traffic_percent:g}%)"
-        )
-
-    canary = [s for s in stages if s.traffic_percent < 100] or stages
-    exposures = [affected(stages[0])]
-    if canary[-1] is not stages[0]:
-        exposures.append(affected(canary[-1]))
-    return (
-        f"A total failure is caught by a CRITICAL alert within "
-        f"{policy.alerts.critical_for_minutes} min and rolled back in about {recovery:g} min: "
-        + ", ".join(exposures)
-        + "."
-    )
-
-
 def _prep_day(moment: datetime, line: Timeline) -> str:
     if moment.date() >= line.earliest_prep:
         return day(moment)
@@ -332,6 +244,24 @@ def _next_steps(
     ]
 
 
+def _assumptions(context: RolloutContext, policy: Policy) -> list[str]:
+    stats = policy.statistics
+    lines = [
+        f"Not stated in the documents: {name}; "
+        + _CONSEQUENCE.get(name, "nothing was assumed in its place")
+        + "."
+        for name in context.missing
+    ]
+    lines.append(
+        f"Gates and rollback boundaries are one-sided exact binomial tests against the baseline; "
+        f"alpha is split by Bonferroni over every stage and metric (totals "
+        f"{stats.false_rollback_total:.0%} false rollback, {stats.false_hold_total:.0%} false "
+        f"hold), each stage sized for {stats.power:.0%} power at its purpose; the rest of the "
+        "traffic is the control."
+    )
+    return lines
+
+
 def build_plan(
     context: RolloutContext, policy: Policy, *, today: date | None = None
 ) -> RolloutPlan:
@@ -358,13 +288,18 @@ def build_plan(
     cohorts = review_cohorts(design.stages, steps, context, policy)
     stages = cohorts.stages
     removal = legacy_removal(stages, chosen, line.gates, policy.on_call.legacy_removal_owner)
-    monitoring = plan_monitoring(context, policy, criteria, stages)
+    holdback = risk.overall in policy.statistics.holdback_levels
+    monitoring = plan_monitoring(context, policy, criteria, stages, holdback=holdback)
     monitoring = monitoring.model_copy(
         update={"on_call": plan_on_call(policy, stages, risk.overall)}
     )
     procedure, recovery, irreversible_recovery = rollback_procedure(
         context, policy, playbooks=[c.book for c in chosen]
     )
+    for stage in stages:
+        note = exposure_note(context, stage, recovery, policy)
+        if note is not None:
+            stage.notes.append(note)
     communication = plan_communication(
         context,
         policy,
@@ -402,13 +337,12 @@ def build_plan(
         rollback_procedure=procedure,
         expected_recovery_minutes=recovery,
         irreversible_recovery_minutes=irreversible_recovery,
-        worst_case_exposure=_exposure(context, stages, recovery, policy),
+        worst_case_exposure=worst_case_exposure(context, stages, recovery, policy),
         warnings=_context_warnings(context, line)
         + line.warnings
         + cohorts.up_front
         + ([f"Traffic steps set by the {ladder_reason}."] if ladder_reason else [])
-        + design.warnings
-        + _alert_window_warnings(context, stages, design.statistics, policy),
+        + design.warnings,
         assumptions=_assumptions(context, policy) + design.assumptions,
         next_steps=_next_steps(
             line,

@@ -31,7 +31,7 @@ from rollout_manager.model import (
 )
 from rollout_manager.model import Threshold as _Threshold
 from rollout_manager.planning import decisions as rules
-from rollout_manager.planning import sequential, stats
+from rollout_manager.planning import stats
 from rollout_manager.planning.policy import LadderStep, Policy
 from rollout_manager.planning.schedule import GateCalendar, schedule_stages
 
@@ -133,9 +133,7 @@ def _target_rate(purpose: Purpose, inputs: _Inputs) -> float | None:
 def _required(step: LadderStep, inputs: _Inputs, policy: Policy) -> tuple[int, float]:
     """Transactions the step's purpose needs and the hours that takes at its traffic.
 
-    Smoke and rollback-threshold stages act through their rollback boundary, so
-    they are sized at the alpha its last checkpoint spends; parity stages are
-    sized for the policy's one-sided test of the success tolerance.
+    Smoke and rollback stages are sized at their boundary's last-checkpoint alpha.
     """
     minimum = policy.calendar.min_stage_hours
     if step.purpose == "full_rollout":
@@ -180,7 +178,7 @@ def _stage_criteria(
                 op=">=",
                 value=-drop,
                 unit="ratio",
-                description=f"Revenue per transaction within {pct(drop)} of control",
+                description=f"Revenue per checkout attempt within {pct(drop)} of control",
                 derivation=f"policy tolerances.revenue_drop {drop}",
             )
         )
@@ -212,17 +210,6 @@ def _seen(
         stats.detectable_rate(expected, inputs.p0, alpha=alpha, power=power),
         stats.exact_power(expected, inputs.p0, inputs.rollback_rate, alpha=alpha),
     )
-
-
-def _with_boundary_power(seen: _Seen, judged: rules.StageTraffic, inputs: _Inputs) -> _Seen:
-    """The chance to catch the rollback threshold is the error-rate boundary's, not a fixed
-    test's that nobody is asked to run."""
-    error = next((d for d in judged.decisions if d.metric == "error_rate"), None)
-    if error is None or inputs.rollback_rate is None:
-        return seen
-    boundary = [(p.n, p.k) for p in error.rollback_boundary]
-    power = sequential.detection_probability(boundary, inputs.rollback_rate).probability
-    return _Seen(seen.expected, seen.detectable, power)
 
 
 def _notes(
@@ -301,7 +288,9 @@ def design_stages(
         judged = rules.StageTraffic(number, step.purpose, seen.expected, needed)
         judged.decisions = [rules.build_decision(m, judged, plan_budget) for m in metrics]
         traffic.append(judged)
-        seen = _with_boundary_power(seen, judged, inputs)
+        # The chance to catch the rollback threshold is the boundary's, not a fixed test's.
+        caught = rules.error_boundary_power(judged.decisions, inputs.rollback_rate)
+        seen = seen if caught is None else _Seen(seen.expected, seen.detectable, caught)
         actual_h = (end.timestamp() - begin.timestamp()) / 3600
         notes = _notes(
             step,

@@ -233,6 +233,21 @@ def boundary_text(decision: Decision) -> str:
     return ", ".join(f"{p.k} / {p.n:,}" for p in decision.rollback_boundary)
 
 
+def change_decision(plan: RolloutPlan) -> Decision | None:
+    """The first stage's change-caused error-rate decision, if the plan has one."""
+    for stage in plan.stages[:1]:
+        for decision in stage.decisions:
+            if decision.metric == "change_error_rate":
+                return decision
+    return None
+
+
+def expected_share(plan: RolloutPlan) -> str:
+    """The share of errors the breakdown marks as expected, e.g. `65%`."""
+    share = sum(e.share for e in plan.baseline.error_breakdown if e.expected)
+    return formatting.pct(share, 0)
+
+
 def rollback_error_threshold(criteria: Criteria) -> Threshold | None:
     """The automatic rollback threshold on the error rate, when the plan has one."""
     return next((t for t in criteria.auto_rollback if t.metric == "error_rate"), None)

@@ -31,6 +31,7 @@ from rollout_manager.tools.inputs import (
     RecordFactInput,
     RenderInput,
     SectionInput,
+    SimulateInput,
 )
 from rollout_manager.tools.registry import Tool, ToolEnv, ToolResult
 from rollout_manager.tools.served import plan_for, relative, section_result
@@ -63,6 +64,16 @@ def _section_tool(section: Section) -> Tool:
         return section_result(plan_for(env, args), section.name)
 
     return Tool(section.tool, section.description, SectionInput, run)
+
+
+def _simulate_rollout(args: SimulateInput, env: ToolEnv) -> ToolResult:
+    from rollout_manager.planning.simulate import simulate_rollout  # numpy: only here
+    from rollout_manager.render.simulation import render_simulation
+
+    report = simulate_rollout(plan_for(env, args), runs=args.runs, seed=args.seed)
+    return ToolResult(
+        ok=True, data=report.model_dump(mode="json"), markdown=render_simulation(report)
+    )
 
 
 def _render_plan(args: RenderInput, env: ToolEnv) -> ToolResult:
@@ -118,6 +129,14 @@ PLANNING_TOOLS: tuple[Tool, ...] = (
         stage_duration,
     ),
     Tool(
+        "simulate_rollout",
+        "Runs the plan's own decision rules on simulated rollouts (default 10,000): healthy "
+        "false rollback and false hold beside the plan's figures; 2x and 5x error rate and "
+        "P95 +20% starting at each stage: share caught, held, missed, exposure. Changes nothing.",
+        SimulateInput,
+        _simulate_rollout,
+    ),
+    Tool(
         "adjust_plan",
         "Saves the user's change to rollout.yaml (validated first; no other file touched): "
         "start date, a stage's duration or traffic, channels, freezes, strategy, on-call "
@@ -127,8 +146,8 @@ PLANNING_TOOLS: tuple[Tool, ...] = (
     ),
     Tool(
         "record_fact",
-        "Saves a metric or the traffic the reader missed (read_context: not understood) to "
-        "rollout.yaml, with file and exact quote; code checks the quote states the value.",
+        "Saves a number read_context did not understand, with its file and exact quote "
+        "(checked), to rollout.yaml.",
         RecordFactInput,
         record_fact,
     ),
