@@ -20,8 +20,8 @@ from rollout_manager.tools.catalog import default_registry
 from rollout_manager.tools.inputs import SectionInput
 from rollout_manager.tools.registry import Registry, Tool, ToolEnv, ToolResult
 
-# Eleven tools since record_fact and simulate_rollout joined (12,000 for nine); see the report.
-PROMPT_BUDGET = 12_500
+# Eleven tools (record_fact, simulate_rollout joined) and the data-not-instructions rule; was 12,000.
+PROMPT_BUDGET = 13_000
 
 
 class ScriptedModel:

@@ -109,7 +109,7 @@ def test_documents_beside_a_scenario_are_the_ones_its_setup_writes(path: Path) -
 def test_setup_writes_exactly_its_files_and_runs_nothing(tmp_path: Path) -> None:
     marker = tmp_path / "marker"
     setup = (
-        f"```bash\nmkdir -p ~/x\ncd ~/x\ntouch {marker}\nrm -rf {tmp_path}\n"
+        f"```bash\nmkdir -p {marker}\ncd {marker}\necho hi {marker}\n"
         "cat > feature-description.md <<'EOF'\n# Feature: X\n$HOME `date`\nEOF\n"
         'echo "Setup complete."\n```\n'
     )

@@ -487,7 +487,9 @@ def test_a_context_outside_the_served_folder_is_refused(
 
 def test_adjust_plan_writes_nothing_but_rollout_yaml(seed_dir: Path, tmp_path: Path) -> None:
     served = seed_dir.parent
-    before = {p: b for p, b in _files(served).items() if not p.endswith("rollout.yaml")}
+    # rollout.yaml and the advisory lock beside it that serialises its writers.
+    written = ("rollout.yaml", ".rollout.yaml.lock")
+    before = {p: b for p, b in _files(served).items() if not p.endswith(written)}
     attempts: list[dict[str, Any]] = [
         {"context": seed_dir.name, "stage": 2, "duration_hours": 72},
         {"context": f"{seed_dir.name}/rollout.yaml", "stage": 2, "duration_hours": 72},
@@ -501,7 +503,7 @@ def test_adjust_plan_writes_nothing_but_rollout_yaml(seed_dir: Path, tmp_path: P
 
     assert [r.ok for r in results] == [True, False, True, True, False]
     after = _files(served)
-    assert {p: b for p, b in after.items() if not p.endswith("rollout.yaml")} == before
+    assert {p: b for p, b in after.items() if not p.endswith(written)} == before
     assert [p for p in after if p.endswith("rollout.yaml")] == [f"{seed_dir.name}/rollout.yaml"]
     assert not list(tmp_path.parent.glob("escape.md"))
 

@@ -20,6 +20,7 @@ from typing import Any
 from rollout_manager.agent.intents import CAPABILITIES, Routing, route
 from rollout_manager.agent.overview import overview_lines
 from rollout_manager.agent.protocol import Block, Message, ModelTurn
+from rollout_manager.tools.registry import DATA_NOTICE
 
 _JSON_FENCE = "\n\n```json\n"
 _NO_USAGE = {"input_tokens": 0, "output_tokens": 0}
@@ -36,6 +37,7 @@ def _is_tool_results(message: Message) -> bool:
 
 def split_result(text: str) -> tuple[str, dict[str, Any]]:
     """A tool result's text (`ToolResult.as_text`) as its Markdown and its JSON data."""
+    text = text.removeprefix(DATA_NOTICE).lstrip("\n")
     markdown, fence, rest = text.rpartition(_JSON_FENCE)
     if not fence:
         try:

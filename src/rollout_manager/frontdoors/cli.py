@@ -89,7 +89,11 @@ def _env(args: argparse.Namespace) -> ToolEnv:
     from rollout_manager.tools.registry import ToolEnv
 
     folder = Path(args.context)
-    if not folder.is_dir():
+    try:
+        is_folder = folder.is_dir()
+    except OSError as error:  # a name too long for the file system
+        raise InputError(str(folder), f"cannot be read ({error.strerror})") from None
+    if not is_folder:
         raise InputError(str(folder), "context folder not found")
     return ToolEnv(root=folder, config=args.config, today=args.planning_date)
 
@@ -137,19 +141,29 @@ def _cmd_section(args: argparse.Namespace) -> int:
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
+    from rollout_manager.planning.policy import CONFIG_NAME
+    from rollout_manager.reading.context import BASELINE_FILE, FEATURE_FILE
     from rollout_manager.render.sections import render_document, status_line
-    from rollout_manager.storage import atomic_write_text
+    from rollout_manager.storage import mark_generated, write_generated
 
     plan = _plan(args)
-    text = (
-        json.dumps(plan.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
-        if args.json
-        else render_document(plan)
-    )
+    if args.json:
+        text = json.dumps(plan.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    else:
+        document = render_document(plan)
+        text = mark_generated(document) if args.output is not None else document
     if args.output is None:
         print(text, end="")
         return 0
-    atomic_write_text(args.output, text)
+    inputs = [args.context / FEATURE_FILE, args.context / BASELINE_FILE]
+    inputs.append(args.config if args.config is not None else args.context / CONFIG_NAME)
+    try:
+        write_generated(args.output, text, protected=tuple(inputs), force=args.force)
+    except InputError as error:
+        if "not written by" in error.problem:
+            problem = error.problem.replace("force it", "pass --force")
+            raise InputError(str(args.output), problem) from None
+        raise
     print(f"wrote {args.output}")
     print(status_line(plan))
     return 0
@@ -201,6 +215,11 @@ def _build_parser() -> argparse.ArgumentParser:
     _common(plan)
     plan.add_argument("--json", action="store_true", help="print the RolloutPlan as JSON")
     plan.add_argument("-o", "--output", type=Path, default=None, metavar="FILE")
+    plan.add_argument(
+        "--force",
+        action="store_true",
+        help="replace FILE even when rollout-manager did not write it (never an input document)",
+    )
     plan.set_defaults(handler=_cmd_plan)
 
     simulate = sub.add_parser(

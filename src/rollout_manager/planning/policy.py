@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
-from datetime import date, datetime, time
+from datetime import time
 from functools import cache
 from importlib import resources
 from itertools import pairwise
@@ -19,24 +19,33 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from rollout_manager.errors import InputError
 from rollout_manager.model import Level, Purpose, Strategy
 from rollout_manager.planning.metrics_source import MetricsSource
+from rollout_manager.planning.plain_text import PlainLine, check_placeholders
+from rollout_manager.planning.settings_file import PlanningMoment, read_config
 from rollout_manager.reading.declared import DeclaredTraffic, RecordedFact
-from rollout_manager.storage import read_user_text
 
 CONFIG_NAME = "rollout.yaml"
-MAX_CONFIG_BYTES = 256 * 1024
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_WEEK_MINUTES = 7 * 24 * 60
 
 Audience = Literal["internal", "low_value", "sampled", "everyone"]
 AppliesWhen = Literal["always", "money", "regulated", "money_or_regulated"]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # No infinity or NaN anywhere: every number a rule holds is a real, bounded figure.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class RiskPoints(_Strict):
@@ -45,8 +54,8 @@ class RiskPoints(_Strict):
 
 
 class RiskScale(_Strict):
-    low_max: int
-    medium_max: int
+    low_max: int = Field(ge=0, le=100)
+    medium_max: int = Field(ge=0, le=100)
 
 
 class UserImpactRule(_Strict):
@@ -55,20 +64,20 @@ class UserImpactRule(_Strict):
 
 
 class ComplexityRule(_Strict):
-    high_at: int
-    medium_at: int
+    high_at: int = Field(ge=0, le=100)
+    medium_at: int = Field(ge=0, le=100)
 
 
 class RiskPolicy(_Strict):
     points: RiskPoints
     scale: RiskScale
     user_impact: UserImpactRule
-    change_weights: dict[str, int]
+    change_weights: dict[str, Annotated[int, Field(ge=0, le=100)]]
     complexity: ComplexityRule
-    fast_rollback_minutes: float
-    event_near_days: int
+    fast_rollback_minutes: float = Field(ge=0, le=_WEEK_MINUTES)
+    event_near_days: int = Field(ge=0, le=366)
     strategies: dict[Level, Strategy]
-    direct_max_score: int
+    direct_max_score: int = Field(ge=0, le=100)
 
 
 class LadderStep(_Strict):
@@ -78,32 +87,34 @@ class LadderStep(_Strict):
 
 
 class Tolerances(_Strict):
-    error_rate_points: float = Field(ge=0, lt=1)
-    p95_relative: float = Field(ge=0)
-    rollback_error_multiplier: float = Field(gt=1)
-    rollback_p95_multiplier: float = Field(gt=1)
-    revenue_drop: float = Field(gt=0, lt=1)
-    smoke_multiplier: float = Field(gt=1)
+    # Bounded so every stage size stays a real count: a 1.0000001x regression or a
+    # 7e-286 revenue drop would need more transactions than any rollout sees.
+    error_rate_points: float = Field(ge=0.0001, le=0.5)
+    p95_relative: float = Field(ge=0, le=10)
+    rollback_error_multiplier: float = Field(ge=1.05, le=100)
+    rollback_p95_multiplier: float = Field(ge=1.05, le=100)
+    revenue_drop: float = Field(ge=0.001, lt=1)
+    smoke_multiplier: float = Field(ge=1.05, le=100)
 
 
 class StatisticsPolicy(_Strict):
-    alpha: float = Field(gt=0, lt=0.5)
-    power: float = Field(gt=0.5, lt=1)
-    revenue_cv: float = Field(gt=0)
-    sprt_checkpoints: list[int]
-    false_rollback_total: float = Field(default=0.05, gt=0, lt=0.5)
+    alpha: float = Field(ge=1e-6, le=0.25)
+    power: float = Field(ge=0.5, le=0.9999)
+    revenue_cv: float = Field(ge=0.01, le=100)
+    sprt_checkpoints: list[Annotated[int, Field(ge=1, le=10**9)]] = Field(max_length=50)
+    false_rollback_total: float = Field(default=0.05, ge=1e-6, le=0.25)
     """Most chance a healthy rollout is rolled back by any boundary (all stages and metrics)."""
-    false_hold_total: float = Field(default=0.10, gt=0, lt=0.5)
+    false_hold_total: float = Field(default=0.10, ge=1e-6, lt=0.5)
     """Most chance a healthy rollout is held by any gate (all stages and metrics)."""
     boundary_checkpoints: int = Field(default=6, ge=1, le=12)
     """Checkpoints of each stage's rollback boundary (doubling up to the stage's traffic)."""
-    boundary_final_share: float = Field(default=0.5, gt=0, le=1)
+    boundary_final_share: float = Field(default=0.5, ge=0.01, le=1)
     """Share of a boundary's alpha spent at its last checkpoint (the stage's sized power)."""
     holdback_levels: list[Level] = Field(default_factory=lambda: [Level.HIGH])
     """Risk levels whose 100% bake keeps a holdback on the old path as the revenue control."""
-    holdback_percent: float = Field(default=5, gt=0, lt=50)
+    holdback_percent: float = Field(default=5, ge=0.1, lt=50)
     """Share of traffic kept on the old path during the bake, when a holdback is kept."""
-    peak_factor: float = Field(default=2.0, ge=1)
+    peak_factor: float = Field(default=2.0, ge=1, le=100)
     """Peak-hour traffic as a multiple of the daily average, when no document states it."""
 
 
@@ -115,14 +126,14 @@ _DATE_RULE = r"^(\d{2}-\d{2}|thanksgiving([+-]\d{1,2})?)$"
 class SeasonalFreeze(_Strict):
     """A freeze that comes back every year, for the risk levels it names."""
 
-    name: str
+    name: PlainLine
     start: str = Field(pattern=_DATE_RULE)
     """First frozen day: `MM-DD`, or `thanksgiving+N` (days after US Thanksgiving)."""
     end: str = Field(pattern=_DATE_RULE)
     """Last frozen day, inclusive, in the same form (before `start`: the next year)."""
     risk_levels: list[Level]
     applies_when: FreezeCondition = "always"
-    reason: str
+    reason: PlainLine
     enabled: bool = True
 
 
@@ -130,80 +141,104 @@ class CalendarPolicy(_Strict):
     timezone: str
     gate_start: time
     gate_end: time
-    gate_days: list[Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]]
+    gate_days: list[Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]] = Field(
+        min_length=1, max_length=7
+    )
     skip_holidays: bool
-    min_stage_hours: float = Field(ge=0)
+    min_stage_hours: float = Field(ge=0, le=24 * 30)
     round_to_days: bool
-    bake_hours: float = Field(ge=0)
+    bake_hours: float = Field(ge=0, le=24 * 90)
     lead_business_days: int = Field(default=3, ge=0, le=30)
     """Business days before the start that sign-off, briefings and alert test-fire need."""
-    gate_days_by_risk: dict[Level, list[Weekday]] = Field(default_factory=dict)
+    gate_days_by_risk: dict[Level, Annotated[list[Weekday], Field(min_length=1)]] = Field(
+        default_factory=dict
+    )
     """Gate days for a risk level, replacing `gate_days` (HIGH: Mon-Thu)."""
     no_gate_on_eve: list[Level] = Field(default_factory=list)
     """Risk levels that never pass a gate on the last business day before a holiday or freeze."""
     fit_before_freeze: list[Level] = Field(default_factory=list)
     """Risk levels whose ramp must bake before a seasonal freeze, else start after it."""
-    seasonal_freezes: dict[str, SeasonalFreeze | None] = Field(default_factory=dict)
+    seasonal_freezes: dict[str, SeasonalFreeze | None] = Field(default_factory=dict, max_length=50)
     """Yearly freezes by key; `null` or `enabled: false` in rollout.yaml removes one."""
+
+    @field_validator("gate_days")
+    @classmethod
+    def _distinct_days(cls, days: list[str]) -> list[str]:
+        if len(set(days)) != len(days):
+            raise ValueError(f"names a day twice: {days}")
+        return days
 
     @field_validator("gate_start", "gate_end", mode="before")
     @classmethod
     def _hhmm(cls, value: object) -> object:
         # YAML reads 09:00 as a string; 540 (sexagesimal) only from unquoted 9:00.
-        if isinstance(value, int):
+        if isinstance(value, int) and 0 <= value < 24 * 60:
             return time(value // 60, value % 60)
         return value
 
+    @model_validator(mode="after")
+    def _gates_open_before_they_close(self) -> CalendarPolicy:
+        if self.gate_start >= self.gate_end:
+            raise ValueError(
+                f"gate_start {self.gate_start:%H:%M} must be before gate_end {self.gate_end:%H:%M}"
+            )
+        return self
+
 
 class AlertPolicy(_Strict):
-    warning_for_minutes: int = Field(ge=0)
-    critical_for_minutes: int = Field(ge=0)
-    warning_window_minutes: int = Field(default=60, ge=1)
+    warning_for_minutes: int = Field(ge=0, le=24 * 60)
+    critical_for_minutes: int = Field(ge=0, le=24 * 60)
+    warning_window_minutes: int = Field(default=60, ge=1, le=24 * 60)
     """Window a WARNING counts over."""
-    warning_min_transactions: int = Field(default=300, ge=1)
+    warning_min_transactions: int = Field(default=300, ge=1, le=10**9)
     """A WARNING needs at least this many transactions in its window."""
-    warning_min_events: int = Field(default=5, ge=1)
+    warning_min_events: int = Field(default=5, ge=1, le=10**6)
     """A WARNING needs at least this many counted events in its window."""
-    max_false_pages_per_week: float = Field(default=1.0, gt=0)
+    max_false_pages_per_week: float = Field(default=1.0, gt=0, le=1000)
     """Most pages a WARNING may send per week on healthy traffic."""
 
 
 class OnCallPolicy(_Strict):
-    rotation: str
-    through_stage: int = Field(ge=0)
+    rotation: PlainLine
+    through_stage: int = Field(ge=0, le=20)
     through_bake_for: list[Level] = Field(default_factory=list)
     """Risk levels covered through every stage to the end of the bake."""
-    legacy_removal_owner: str = "Owning team's tech lead"
-    response_minutes: int = Field(ge=1)
-    escalation: list[str]
+    legacy_removal_owner: PlainLine = "Owning team's tech lead"
+    response_minutes: int = Field(ge=1, le=24 * 60)
+    escalation: list[PlainLine] = Field(max_length=20)
 
 
 class RollbackPolicy(_Strict):
-    drain_minutes: float = Field(ge=0)
-    decide_minutes: float = Field(ge=0)
-    default_redeploy_minutes: float = Field(ge=0)
-    review_business_days: int = Field(ge=0)
+    drain_minutes: float = Field(ge=0, le=_WEEK_MINUTES)
+    decide_minutes: float = Field(ge=0, le=_WEEK_MINUTES)
+    default_redeploy_minutes: float = Field(ge=0, le=_WEEK_MINUTES)
+    review_business_days: int = Field(ge=0, le=60)
 
 
 class StakeholderRule(_Strict):
-    role: str
-    key: str
-    needs: str
-    when: str
-    offset_business_days: int = 0
+    role: PlainLine
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    needs: PlainLine
+    when: PlainLine
+    offset_business_days: int = Field(0, ge=-60, le=60)
     at_gates: bool = False
     weekly: bool = False
     applies_when: AppliesWhen = "always"
 
 
 class MessageWording(_Strict):
-    subject: str
-    body: str
+    subject: str = Field(max_length=200, pattern=r"^[^\x00-\x1f]*$")
+    body: str = Field(max_length=4000)
+
+    @field_validator("subject", "body")
+    @classmethod
+    def _plain_placeholders(cls, text: str) -> str:
+        return check_placeholders(text)
 
 
 class CommunicationPolicy(_Strict):
-    channels: dict[str, str]
-    stakeholders: list[StakeholderRule]
+    channels: dict[str, PlainLine]
+    stakeholders: list[StakeholderRule] = Field(max_length=30)
     templates: dict[
         Literal["pre_rollout", "stage_advancement", "rollback", "completion"], MessageWording
     ]
@@ -264,16 +299,16 @@ class CohortPolicy(_Strict):
 class FreezeWindow(_Strict):
     """A freeze declared by the team: no stage starts or advances inside it."""
 
-    name: str
-    start: date | datetime
-    end: date | datetime
+    name: PlainLine
+    start: PlanningMoment
+    end: PlanningMoment
     """Inclusive when a date (the whole day is frozen), exclusive when a date-time."""
 
 
 class StageAdjustment(_Strict):
     """A user's change to one stage."""
 
-    stage: int = Field(ge=1)
+    stage: int = Field(ge=1, le=20)
     duration_hours: float | None = Field(default=None, gt=0, le=24 * 90)
     traffic_percent: float | None = Field(default=None, gt=0, le=100)
 
@@ -282,7 +317,7 @@ class Policy(_Strict):
     """Every rule the planner applies, plus the team's adjustments."""
 
     risk: RiskPolicy
-    ladders: dict[Strategy, list[LadderStep]]
+    ladders: dict[Strategy, Annotated[list[LadderStep], Field(max_length=20)]]
     tolerances: Tolerances
     statistics: StatisticsPolicy
     calendar: CalendarPolicy
@@ -291,10 +326,10 @@ class Policy(_Strict):
     rollback: RollbackPolicy
     communication: CommunicationPolicy
     # Adjustments: usually written by `adjust_plan` or by hand in rollout.yaml.
-    start: date | datetime | None = None
+    start: PlanningMoment | None = None
     timezone: str | None = None
-    freezes: list[FreezeWindow] = Field(default_factory=list)
-    stages: list[StageAdjustment] = Field(default_factory=list)
+    freezes: list[FreezeWindow] = Field(default_factory=list, max_length=200)
+    stages: list[StageAdjustment] = Field(default_factory=list, max_length=20)
     strategy: Strategy | None = None
     metrics_source: MetricsSource = Field(default_factory=MetricsSource)
     # Facts: recorded with a verified quote (`record_fact`) or declared by a person.
@@ -409,27 +444,6 @@ def default_policy() -> Policy:
     return policy_from_overrides({}, source="built-in policy")
 
 
-def read_config(path: Path) -> dict[str, Any]:
-    """Read a `rollout.yaml` into a mapping (empty file: no overrides).
-
-    Raises:
-        InputError: unreadable, too large, not YAML, or not a mapping.
-    """
-    source = str(path)
-    text = read_user_text(path, max_bytes=MAX_CONFIG_BYTES)
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise InputError(source, f"not valid YAML{where}") from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise InputError(source, "must be a mapping of settings (key: value)")
-    return data
-
-
 def load_policy(context_dir: Path, config: Path | None = None) -> Policy:
     """The policy for a context folder: built-in rules plus its `rollout.yaml`.
 
@@ -438,6 +452,10 @@ def load_policy(context_dir: Path, config: Path | None = None) -> Policy:
         config: an explicit settings file; default `context_dir/rollout.yaml` when present.
     """
     path = config if config is not None else Path(context_dir) / CONFIG_NAME
-    if config is None and not path.is_file():
+    try:
+        absent = config is None and not path.is_file()
+    except OSError as error:  # a name too long for the file system
+        raise InputError(str(path), f"cannot be read ({error.strerror})") from None
+    if absent:
         return default_policy()
     return policy_from_overrides(read_config(path), source=str(path))

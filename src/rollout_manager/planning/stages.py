@@ -30,8 +30,8 @@ from rollout_manager.model import (
     StatisticsSettings,
 )
 from rollout_manager.model import Threshold as _Threshold
+from rollout_manager.planning import bounded_stats, stage_limits, stats
 from rollout_manager.planning import decisions as rules
-from rollout_manager.planning import stats
 from rollout_manager.planning.policy import LadderStep, Policy
 from rollout_manager.planning.schedule import GateCalendar, schedule_stages
 
@@ -92,9 +92,9 @@ def _inputs(context: RolloutContext, policy: Policy, risk: RiskAssessment) -> _I
     return _Inputs(
         daily=daily,
         p0=p0,
-        rollback_rate=min(p0 * tol.rollback_error_multiplier, 0.99),
-        parity_rate=min(p0 + tol.error_rate_points, 0.99),
-        smoke_rate=min(p0 * tol.smoke_multiplier, 0.99),
+        rollback_rate=stage_limits.worse_rate(p0, p0 * tol.rollback_error_multiplier),
+        parity_rate=stage_limits.worse_rate(p0, p0 + tol.error_rate_points),
+        smoke_rate=stage_limits.worse_rate(p0, p0 * tol.smoke_multiplier),
         revenue_n=revenue_n,
     )
 
@@ -148,7 +148,7 @@ def _required(step: LadderStep, inputs: _Inputs, policy: Policy) -> tuple[int, f
     if inputs.daily is None or inputs.daily <= 0:
         return needed, minimum
     need_hours = stats.hours_for_transactions(needed, inputs.daily, step.traffic_percent / 100)
-    return needed, max(need_hours, minimum)
+    return needed, min(max(need_hours, minimum), stage_limits.LONGEST_STAGE_HOURS)
 
 
 def _audience(step: LadderStep, context: RolloutContext) -> str:
@@ -207,8 +207,8 @@ def _seen(
     alpha, power = policy.statistics.alpha, policy.statistics.power
     return _Seen(
         expected,
-        stats.detectable_rate(expected, inputs.p0, alpha=alpha, power=power),
-        stats.exact_power(expected, inputs.p0, inputs.rollback_rate, alpha=alpha),
+        bounded_stats.stage_detectable_rate(expected, inputs.p0, alpha=alpha, power=power),
+        bounded_stats.stage_power(expected, inputs.p0, inputs.rollback_rate, alpha=alpha),
     )
 
 
@@ -372,6 +372,8 @@ def _explain(design: StageDesign, inputs: _Inputs, policy: Policy, context: Roll
             "Daily transaction volume missing: stages cannot be sized by traffic; "
             "expected transactions are unknown."
         )
+    if inputs.p0 is not None and inputs.rollback_rate is None:
+        design.warnings.append(stage_limits.no_room_warning(inputs.p0, policy))
     if inputs.p0 is None or inputs.rollback_rate is None or inputs.daily is None:
         return
     blind = [
@@ -413,6 +415,7 @@ def _explain(design: StageDesign, inputs: _Inputs, policy: Policy, context: Roll
     _explain_parity(design, inputs, policy)
     _explain_revenue(design, inputs, policy)
     _explain_user_overrides(design, policy)
+    design.warnings += stage_limits.capped_warnings(design.stages, policy)
     if any(s.audience.startswith("Internal") for s in stages):
         design.assumptions.append(
             "Internal staff traffic can fill the first stage's share; otherwise it is "

@@ -25,6 +25,8 @@ _TERM_CUTOFF = 1e-17
 # detectable_rate bisection: stop when the bracket is this small relative to p1.
 _RATE_TOLERANCE = 1e-7
 _MAX_BISECTIONS = 200
+# Exact sums cost ~sqrt(n p (1-p)) terms: searches stop at the first variance, one tail at the
+EXACT_VARIANCE_LIMIT, TAIL_VARIANCE_LIMIT = 1_000.0, 100_000.0  # second (then normal approx.)
 
 
 def _check_rate(name: str, value: float) -> None:
@@ -117,7 +119,7 @@ def binomial_sf(k: int, n: int, p: float) -> float:
 
     The tail on the far side of the mean is summed directly (so a tiny upper
     tail keeps its relative accuracy); the other side is one minus the small
-    opposite tail.
+    opposite tail. Past `TAIL_VARIANCE_LIMIT`: the continuity-corrected normal tail.
 
     Args:
         k: Number of errors; ``k <= 0`` gives 1 and ``k > n`` gives 0.
@@ -133,6 +135,9 @@ def binomial_sf(k: int, n: int, p: float) -> float:
         return 1.0
     if k > n:
         return 0.0
+    variance = n * p * (1 - p)
+    if variance > TAIL_VARIANCE_LIMIT:  # bounded cost; continuity-corrected normal (Berry-Esseen)
+        return 0.5 * math.erfc((k - 0.5 - n * p) / math.sqrt(2 * variance))
     if k > n * p:
         return min(1.0, _upper_tail(k, n, p))
     return max(0.0, 1.0 - _lower_tail(k - 1, n, p))
@@ -295,16 +300,13 @@ def assured_sample_size(
     return n, k
 
 
-# Above this many transactions the exact search costs more than it tells: the normal
-# approximation is within a few percent there.
-EXACT_LIMIT = 2_000_000
+EXACT_LIMIT = 2_000_000  # above it the exact search costs more than it tells
 
 
 def stage_sample_size(p0: float, p1: float, *, alpha: float = 0.05, power: float = 0.8) -> int:
-    """Transactions a stage needs to tell ``p1`` from ``p0``: `assured_sample_size`, or the
-    normal approximation beyond `EXACT_LIMIT`."""
+    """`assured_sample_size`, or the normal approximation past the exact limits."""
     normal = sample_size(p0, p1, alpha=alpha, power=power)
-    if normal > EXACT_LIMIT:
+    if normal > EXACT_LIMIT or normal * p0 * (1 - p0) > EXACT_VARIANCE_LIMIT:
         return normal
     return assured_sample_size(p0, p1, alpha=alpha, power=power)[0]
 

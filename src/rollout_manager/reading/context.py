@@ -65,9 +65,13 @@ _EXPECTED_BASELINE: Final = (
 
 def _folder(folder: Path | str) -> Path:
     path = Path(folder)
-    if not path.exists():
+    try:
+        is_folder = path.is_dir()
+    except OSError as error:  # a name too long for the file system
+        raise InputError(str(folder), f"cannot be read ({error.strerror})") from None
+    if not is_folder and not path.exists():
         raise InputError(str(folder), "context folder not found")
-    if not path.is_dir():
+    if not is_folder:
         raise InputError(
             str(folder), "is not a folder; --context takes the folder holding the documents"
         )

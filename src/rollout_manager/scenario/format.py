@@ -7,16 +7,16 @@ subsection may carry an `**Expected Output**` block), and a
 `## Success Criteria` checklist of `- [ ] ...` lines.
 
 The Setup's shell is parsed, not executed: heredocs become files in a folder
-the caller chooses, under plain file names only; every other command (`mkdir`,
-`cd`, `echo`) is ignored, and a command that would write a file some other way
-is refused, so the folder never differs silently from what the shell would
+the caller chooses, under plain file names only; commands that write nothing
+(`mkdir`, `cd`, `echo`) are ignored, and a command that would write a file some
+other way (a redirection, `tee`, `cp`, `ln -s`, `mv`, `curl -o`...) is refused
+with a message, so the folder never differs silently from what the shell would
 have made. Heredoc bodies are taken literally (no `$VAR` expansion).
 """
 
 from __future__ import annotations
 
 import re
-import shlex
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 from rollout_manager.errors import InputError
+from rollout_manager.scenario.setup_shell import file_command, writes_a_file
 from rollout_manager.storage import read_user_text
 
 MAX_SCENARIO_BYTES = 1024 * 1024
@@ -257,17 +258,6 @@ def _checked_name(target: str, line: int) -> str:
     return name
 
 
-def _writes_a_file(text: str) -> bool:
-    """Whether a shell line redirects output into a file (other than a heredoc head)."""
-    try:
-        lexer = shlex.shlex(text, posix=True, punctuation_chars=True)
-        lexer.whitespace_split = True
-        tokens = list(lexer)
-    except ValueError:  # unbalanced quotes: not a command we could judge
-        return False
-    return any(token in (">", ">>", ">|", "&>") for token in tokens)
-
-
 def _heredocs(fence: _Fenced, files: dict[str, str]) -> None:
     lines = fence.lines
     index = 0
@@ -279,9 +269,16 @@ def _heredocs(fence: _Fenced, files: dict[str, str]) -> None:
                 raise _ParseError(
                     number, "only `cat > FILE <<'EOF'` heredocs are supported in Setup"
                 )
-            if _writes_a_file(text):
+            if writes_a_file(text):
                 raise _ParseError(
                     number, "Setup may create files only with `cat > FILE <<'EOF'` heredocs"
+                )
+            command = file_command(text)
+            if command is not None:
+                raise _ParseError(
+                    number,
+                    f"`{command}` is refused: Setup may create files only with "
+                    "`cat > FILE <<'EOF'` heredocs",
                 )
             index += 1
             continue

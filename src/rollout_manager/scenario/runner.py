@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -165,7 +166,9 @@ def run_scenario(
         raise InputError(str(keep), "--keep needs a folder; this is a file")
     day = today or scenario.today or date.today()
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix=f"rollout-scenario-{scenario.name[:40]}-") as tmp:
+    # The name is the scenario author's text: only letters, digits, - and _ reach the path.
+    label = re.sub(r"[^A-Za-z0-9_-]+", "-", scenario.name)[:40].strip("-") or "run"
+    with tempfile.TemporaryDirectory(prefix=f"rollout-scenario-{label}-") as tmp:
         folder = Path(tmp)
         write_setup(scenario, folder)
         _plan(folder, scenario, day)  # a Setup the engine cannot read fails before any model call

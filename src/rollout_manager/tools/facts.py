@@ -20,7 +20,7 @@ from rollout_manager.planning.policy import CONFIG_NAME, policy_from_overrides
 from rollout_manager.reading.context import read_context
 from rollout_manager.reading.declared import RecordedFact, apply_declared, verify
 from rollout_manager.render.sections import render_context
-from rollout_manager.storage import atomic_write_text
+from rollout_manager.storage import atomic_write_text, locked
 from rollout_manager.tools.registry import ToolEnv, ToolResult
 from rollout_manager.tools.settings import dump, plain, settings_file
 
@@ -51,6 +51,11 @@ def record_fact(args: Any, env: ToolEnv) -> ToolResult:
     except ValidationError as error:
         raise InputError("record_fact", str(error.errors()[0]["msg"])) from None
     checked = verify(folder, fact)
+    with locked(folder / CONFIG_NAME):  # one writer at a time, reading under the lock
+        return _save(checked, folder, env)
+
+
+def _save(checked: RecordedFact, folder: Path, env: ToolEnv) -> ToolResult:
     path, current = settings_file(folder)
     facts = [e for e in current.get("facts", []) or [] if not _same_subject(e, checked)]
     facts.append(checked.model_dump(exclude_none=True))

@@ -24,6 +24,7 @@ from pydantic import (
 
 from rollout_manager.errors import InputError
 from rollout_manager.model import Strategy
+from rollout_manager.planning.plain_text import PlainLine
 from rollout_manager.reading.context import BASELINE_FILE, FEATURE_FILE
 
 Role = Literal["engineering", "support", "product", "leadership", "finance", "compliance"]
@@ -129,6 +130,10 @@ class RenderInput(SectionInput):
         pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\.md$",
         description="Markdown file name to write inside the context folder",
     )
+    force: bool = Field(
+        False,
+        description="Replace an existing file this tool did not write (only when the user says so)",
+    )
 
     @field_validator("output")
     @classmethod
@@ -172,7 +177,9 @@ class DurationInput(ContextInput):
 class FreezeInput(_Input):
     """A freeze window: no stage starts or advances inside it."""
 
-    name: str = Field(min_length=1, max_length=80, description="e.g. Holiday freeze")
+    name: Annotated[PlainLine, Field(max_length=80)] = Field(
+        description="e.g. Holiday freeze (one plain line: no Markdown)"
+    )
     start: PlanningDate = Field(description="First frozen day, ISO date")
     end: PlanningDate = Field(description="Last frozen day, inclusive")
 
@@ -193,7 +200,7 @@ class AdjustInput(ContextInput):
     duration_hours: float | None = Field(None, gt=0, le=2160, description="New stage duration")
     duration_days: float | None = Field(None, gt=0, le=90, description="Or in days")
     traffic_percent: float | None = Field(None, ge=0.01, le=100, description="New stage traffic %")
-    channels: dict[Role, Annotated[str, Field(min_length=1, max_length=100)]] | None = Field(
+    channels: dict[Role, Annotated[PlainLine, Field(max_length=100)]] | None = Field(
         None, description='Channel per role, e.g. {"engineering": "Slack #payments-eng"}'
     )
     freezes: list[FreezeInput] | None = Field(
@@ -202,17 +209,9 @@ class AdjustInput(ContextInput):
         description="Windows in which no stage starts or advances; same name replaces",
     )
     strategy: Strategy | None = Field(None, description="Override the risk-based strategy")
-    on_call_rotation: str | None = Field(
-        None, min_length=1, max_length=120, description="Who is on call, e.g. payments-oncall"
+    on_call_rotation: Annotated[PlainLine, Field(max_length=120)] | None = Field(
+        None, description="Who is on call, e.g. payments-oncall (one plain line: no Markdown)"
     )
-
-    @field_validator("channels")
-    @classmethod
-    def _channel_names(cls, value: dict[Role, str] | None) -> dict[Role, str] | None:
-        for role, channel in (value or {}).items():
-            if not channel.strip() or "\n" in channel:
-                raise ValueError(f"channel for {role} must be a name on one line")
-        return value
 
 
 class RecordFactInput(ContextInput):

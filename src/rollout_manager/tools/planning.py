@@ -4,17 +4,17 @@ Each tool is a pydantic input model (unknown keys refused, every field
 described for a model) and a function that reads the context folder, calls
 the pure planning core and returns the section's contract JSON together with
 its rendered Markdown, so a model can show a result without retyping a number.
-Three tools write, each exactly one file inside the context folder:
-`render_plan` (the sign-off document), `adjust_plan` and `record_fact` (`rollout.yaml`).
+Two tools write, each exactly one file inside the context folder:
+`render_plan` (the sign-off document) and `adjust_plan` (`rollout.yaml`).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from rollout_manager.errors import InputError
 from rollout_manager.planning.plan import context_folder
+from rollout_manager.reading.context import BASELINE_FILE, FEATURE_FILE
 from rollout_manager.render.sections import (
     render_context,
     render_document,
@@ -22,7 +22,7 @@ from rollout_manager.render.sections import (
     status_line,
 )
 from rollout_manager.sections import SECTIONS, Section
-from rollout_manager.storage import atomic_write_text
+from rollout_manager.storage import mark_generated, write_generated
 from rollout_manager.tools.facts import record_fact
 from rollout_manager.tools.inputs import (
     AdjustInput,
@@ -78,11 +78,19 @@ def _simulate_rollout(args: SimulateInput, env: ToolEnv) -> ToolResult:
 
 def _render_plan(args: RenderInput, env: ToolEnv) -> ToolResult:
     plan = plan_for(env, args)
-    target = env.resolve(str(Path(args.context) / args.output), field="output")
-    if target.is_symlink() or target.is_dir():
-        raise InputError("output", f"'{args.output}' exists and is not a plain file")
-    document = render_document(plan)
-    atomic_write_text(target, document)
+    folder = env.resolve(args.context)
+    # The name is never resolved: a symlink in its place is refused, not followed.
+    target = folder / args.output
+    document = mark_generated(render_document(plan))
+    try:
+        write_generated(
+            target,
+            document,
+            protected=(folder / FEATURE_FILE, folder / BASELINE_FILE),
+            force=args.force,
+        )
+    except InputError as error:
+        raise InputError("output", f"'{args.output}' {error.problem}") from None
     path = relative(env, target)
     lines = document.count("\n")
     data = {

@@ -8,6 +8,7 @@ from rollout_manager.errors import InputError
 from rollout_manager.formatting import pct
 from rollout_manager.model import Fact, RolloutContext
 from rollout_manager.planning import stats
+from rollout_manager.planning.bounded_stats import exact_is_affordable
 from rollout_manager.planning.policy import Policy, load_policy
 from rollout_manager.reading.context import read_context
 from rollout_manager.render.sections import render_duration
@@ -93,7 +94,7 @@ def _traffic(args: DurationInput, env: ToolEnv) -> tuple[float, dict[str, Any] |
 
 def _exact(n: int, p0: float, p1: float, policy: Policy) -> dict[str, Any]:
     alpha, power = policy.statistics.alpha, policy.statistics.power
-    if n > stats.EXACT_LIMIT:
+    if not exact_is_affordable(n, p0):
         return {}
     exact_n, _ = stats.exact_sample_size(p0, p1, alpha=alpha, power=power)
     detectable = stats.detectable_rate(n, p0, alpha=alpha, power=power)
