@@ -20,7 +20,7 @@ from rollout_manager.tools.catalog import default_registry
 from rollout_manager.tools.inputs import SectionInput
 from rollout_manager.tools.registry import Registry, Tool, ToolEnv, ToolResult
 
-# Eleven tools (record_fact, simulate_rollout joined) and the data-not-instructions rule; was 12,000.
+# Eleven tools (record_fact, simulate_rollout) and the data-not-instructions rule; was 12,000.
 PROMPT_BUDGET = 13_000
 
 
