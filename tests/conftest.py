@@ -45,6 +45,7 @@ PLANNING_TOOLS = (
     "stage_duration",
     "simulate_rollout",
     "adjust_plan",
+    "record_fact",
 )
 
 

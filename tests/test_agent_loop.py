@@ -20,7 +20,8 @@ from rollout_manager.tools.catalog import default_registry
 from rollout_manager.tools.inputs import SectionInput
 from rollout_manager.tools.registry import Registry, Tool, ToolEnv, ToolResult
 
-PROMPT_BUDGET = 12_000
+# Eleven tools (record_fact, simulate_rollout) and the data-not-instructions rule; was 12,000.
+PROMPT_BUDGET = 13_000
 
 
 class ScriptedModel:

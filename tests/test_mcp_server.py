@@ -30,9 +30,18 @@ REPO = Path(__file__).resolve().parent.parent
 EXTRA_ARGUMENTS: dict[str, dict[str, Any]] = {
     "stage_duration": {"stage": 2},
     "adjust_plan": {"stage": 2, "duration_hours": 120},
+    "record_fact": {
+        "metric": "timeout_rate",
+        "value": 0.1,
+        "unit": "%",
+        "file": "baseline-metrics.md",
+        "quote": "Timeout rate: 0.1%",
+    },
 }
 # Tools that leave the context folder as they found it, so two calls give one answer.
-READ_ONLY = tuple(name for name in PLANNING_TOOLS if name not in {"adjust_plan", "render_plan"})
+READ_ONLY = tuple(
+    name for name in PLANNING_TOOLS if name not in {"adjust_plan", "render_plan", "record_fact"}
+)
 # mode="legacy" is the initialize handshake most clients use; "auto" takes the newer era.
 CLIENT_MODES = ("legacy", "auto")
 

@@ -114,6 +114,19 @@ class ErrorShare(_Model):
     """True when the document marks these errors as expected (e.g. card declines)."""
 
 
+class NamedFreeze(_Model):
+    """A period the documents say not to launch in, by month and day (inclusive)."""
+
+    name: str
+    """The event as the document names it (`summer sale`)."""
+    start_month: int = Field(ge=1, le=12)
+    start_day: int = Field(ge=1, le=31)
+    end_month: int = Field(ge=1, le=12)
+    end_day: int = Field(ge=1, le=31)
+    year: int | None = None
+    """The year when the text states one; otherwise resolved against the plan's year."""
+
+
 class FeatureFacts(_Model):
     """Facts read from `feature-description.md`."""
 
@@ -157,6 +170,8 @@ class FeatureFacts(_Model):
     """Prerequisites and their status."""
     daily_volume: Fact[float] | None = None
     """Daily transactions or requests named in the feature description."""
+    freezes: list[Fact[NamedFreeze]] = Field(default_factory=list)
+    """Periods with dates the text says not to launch in (`no launches during ..., 1-7 July`)."""
 
 
 class BaselineFacts(_Model):
@@ -199,6 +214,14 @@ class RolloutContext(_Model):
     """Expected facts that no document states (e.g. `baseline.p95_latency_ms`)."""
     warnings: list[str] = Field(default_factory=list)
     """Inconsistencies found while reading, each with both figures."""
+    metrics: list[Metric] = Field(default_factory=list)
+    """Every metric stated (read, recorded by the agent or declared in rollout.yaml)."""
+    traffic: Traffic | None = None
+    """The stream the flag splits, in the team's unit; None when nothing states it."""
+    not_understood: list[Evidence] = Field(default_factory=list)
+    """Baseline lines with a number that no reader understood."""
+    recorded: list[str] = Field(default_factory=list)
+    """Facts taken from rollout.yaml (`facts:`, `traffic:`, `baseline:`), described."""
     lines: list[Evidence] = Field(default_factory=list, exclude=True)
     """Every meaningful document line, for domain playbooks (not part of the JSON)."""
 

@@ -14,30 +14,17 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any, Final
 
-_NUMBER_WORDS: Final = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
-    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "half a": 0.5, "half an": 0.5, "a couple of": 2, "couple of": 2,
+from rollout_manager.reading.vocabulary import MONTHS, NUMBER_WORDS
+
+_NUMBER_WORDS: Final[dict[str, float]] = {
+    **{word: n for word, n in NUMBER_WORDS.items() if 1 <= n <= 50},
+    "a": 1, "an": 1, "half a": 0.5, "half an": 0.5, "a couple of": 2, "couple of": 2,
 }  # fmt: skip
 _ORDINALS: Final = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
     "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "last": -1, "final": -1,
 }  # fmt: skip
-_MONTHS: Final = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
-}  # fmt: skip
+_MONTHS: Final = MONTHS
 _HOURS_PER_UNIT: Final = {"hour": 1, "day": 24, "week": 168}
 _ROLES: Final = ("engineering", "support", "product", "leadership", "finance", "compliance")
 _STRATEGIES: Final = {

@@ -112,10 +112,10 @@ def _print_json(data: object) -> None:
 
 
 def _cmd_context(args: argparse.Namespace) -> int:
-    from rollout_manager.reading.context import read_context
+    from rollout_manager.planning.plan import context_folder
     from rollout_manager.render.sections import render_context
 
-    context = read_context(args.context)
+    context = context_folder(args.context, config=args.config)
     if args.json:
         _print_json(context.model_dump(mode="json"))
     else:

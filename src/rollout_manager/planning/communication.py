@@ -123,8 +123,9 @@ def _fill_values(
     first, last = stages[0], stages[-1]
     flag = feature.flag.value if feature.flag else "(flag not named)"
     ladder = " -> ".join(f"{s.traffic_percent:g}%" for s in stages)
-    error_limit = success["error_rate"].value
-    p95_limit = success["p95_latency_ms"].value
+    error_line, p95_line = success.get("error_rate"), success.get("p95_latency_ms")
+    error_limit = error_line.value if error_line is not None else None
+    p95_limit = p95_line.value if p95_line is not None else None
     return _Fill(
         feature=feature.name.value if feature.name else "The change",
         flag=flag,
@@ -144,15 +145,16 @@ def _fill_values(
         dashboards=", ".join(d.name for d in monitoring.dashboards),
         on_call=f"{monitoring.on_call.rotation}, stages "
         + ", ".join(map(str, monitoring.on_call.stages)),
-        error_limit=pct(error_limit),
-        p95_limit=ms(p95_limit),
+        error_limit=pct(error_limit) if error_limit is not None else "none: no baseline stated",
+        p95_limit=ms(p95_limit) if p95_limit is not None else "none: no baseline stated",
         engineering_channel=policy.communication.channels.get("engineering", "the team channel"),
         support_note=_support_note(context, playbooks),
         legacy_removal=when(removal.moment if removal else last.end),
         legacy_reason=f" ({removal.reason})" if removal else "",
         legacy_owner=removal.owner if removal else "the owning team",
-        baseline_error=pct(base.error_rate.value if base.error_rate else None),
-        baseline_p95=ms(base.p95_latency_ms.value if base.p95_latency_ms else None),
+        baseline_error=pct(base.error_rate.value) if base.error_rate else "not stated",
+        baseline_p95=ms(base.p95_latency_ms.value) if base.p95_latency_ms else "not stated",
+        unit=context.traffic.unit if context.traffic is not None else "transactions",
     )
 
 

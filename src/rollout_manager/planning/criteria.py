@@ -1,133 +1,183 @@
-"""Success criteria and rollback triggers, derived from the baseline and the policy.
+"""Success criteria and rollback triggers, derived from the stated baseline and the policy.
 
-A threshold whose baseline is missing is kept, with `value=None` and a
-derivation saying `not set: ...`, so the plan shows the gap instead of a
-made-up number.
+Plan what was stated, recommend what is missing: every metric the documents
+state with a direction gets an advance line and a rollback line relative to its
+baseline, in its own unit, one function per metric kind; a metric they do not
+state gets no threshold at all (the plan recommends measuring it instead).
+
+The two lines are consistent for any baseline: the rollback line is the
+policy's multiple of the baseline, capped halfway to the worst possible value,
+and the advance line is the policy's tolerance, capped halfway to the rollback
+line, so advance < rollback (and WARNING < CRITICAL) from 0.001% to 50%.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Final
 
 from rollout_manager.formatting import ms, pct, points
 from rollout_manager.model import (
     ChangeType,
     Criteria,
-    Fact,
     Level,
-    Op,
+    Metric,
     RiskAssessment,
     RolloutContext,
     Threshold,
 )
 from rollout_manager.planning.policy import Policy
 
+# Watched but not gated: each is implied by a gated metric when that one is stated.
+_IMPLIED_BY: Final = {
+    "success_rate": "error_rate",
+    "timeout_rate": "error_rate",
+    "p50_latency_ms": "p95_latency_ms",
+    "p99_latency_ms": "p95_latency_ms",
+}
+_PRECISION: Final = 9
+
 
 @dataclass(frozen=True)
-class _Derived:
-    """A threshold computed from one baseline figure."""
+class MetricLines:
+    """The advance (success) and rollback thresholds of one metric."""
 
-    metric: str
-    op: Op
-    label: str
-    """The metric in words, e.g. `Error rate`."""
-    rule: str
-    """The rule in words, for when the baseline is missing: `baseline + 0.2 points`."""
-    missing: str
-    """What is missing, e.g. `baseline P95`."""
-    value: Callable[[float], float]
-    because: Callable[[float], str]
-    """Why the value, from the baseline: `baseline 0.8% + 0.2 points`."""
-    derivation: Callable[[float], str]
+    advance: Threshold
+    rollback: Threshold
 
 
-def _threshold(rule: _Derived, base: Fact[float] | None) -> Threshold:
-    unit = "ms" if rule.metric.endswith("_ms") else "fraction"
-    if base is None:
-        gap = f"not set: {rule.missing} missing"
-        return Threshold(
-            metric=rule.metric,
-            op=rule.op,
-            value=None,
-            unit=unit,
-            description=f"{rule.label} {rule.op} {rule.rule} ({gap})",
-            derivation=gap,
-        )
-    value = rule.value(base.value)
-    shown = ms(value) if unit == "ms" else pct(value)
-    return Threshold(
-        metric=rule.metric,
-        op=rule.op,
-        value=value,
-        unit=unit,
-        description=f"{rule.label} {rule.op} {shown} ({rule.because(base.value)})",
-        derivation=rule.derivation(base.value),
+def worse_rate_lines(base: float, tolerance: float, multiplier: float) -> tuple[float, float]:
+    """(advance, rollback) for a rate that should stay low, both strictly above `base`."""
+    rollback = min(base * multiplier, base + (1 - base) / 2)
+    advance = min(base + tolerance, base + (rollback - base) / 2)
+    return round(advance, _PRECISION), round(rollback, _PRECISION)
+
+
+def _where(metric: Metric) -> str:
+    return ", ".join(f"{e.file}:{e.line}" for e in metric.evidence[:1])
+
+
+def _worse_rate(metric: Metric, label: str, policy: Policy) -> MetricLines:
+    tol, mult = policy.tolerances.error_rate_points, policy.tolerances.rollback_error_multiplier
+    base = metric.value
+    advance, rollback = worse_rate_lines(base, tol, mult)
+    capped = "" if advance == round(base + tol, _PRECISION) else ", capped halfway to rollback"
+    return MetricLines(
+        Threshold(
+            metric=metric.key,
+            op="<=",
+            value=advance,
+            unit="fraction",
+            description=f"{label} <= {pct(advance)} (baseline {pct(base)} + {points(tol)}{capped})",
+            derivation=f"baseline {metric.key} {base} + tolerance {tol}{capped}",
+        ),
+        Threshold(
+            metric=metric.key,
+            op=">",
+            value=rollback,
+            unit="fraction",
+            description=f"{label} > {pct(rollback)} ({mult:g}x baseline {pct(base)})",
+            derivation=f"baseline {metric.key} {base} x {mult:g}"
+            + ("" if rollback == round(base * mult, _PRECISION) else ", capped halfway to 100%"),
+        ),
     )
 
 
-def error_success(context: RolloutContext, policy: Policy) -> Threshold:
-    """Error rate at or below baseline plus the tolerance in points."""
-    tol = policy.tolerances.error_rate_points
-    rule = _Derived(
-        metric="error_rate",
-        op="<=",
-        label="Error rate",
-        rule=f"baseline + {points(tol)}",
-        missing="baseline error rate",
-        value=lambda base: round(base + tol, 6),
-        because=lambda base: f"baseline {pct(base)} + {points(tol)}",
-        derivation=lambda base: f"baseline error_rate {base} + tolerance {tol}",
+def _better_ratio(metric: Metric, label: str, policy: Policy) -> MetricLines:
+    """A ratio that should stay high: the same rule applied to its shortfall from 100%."""
+    tol, mult = policy.tolerances.error_rate_points, policy.tolerances.rollback_error_multiplier
+    base = metric.value
+    short_advance, short_rollback = worse_rate_lines(1 - base, tol, mult)
+    advance, rollback = round(1 - short_advance, _PRECISION), round(1 - short_rollback, _PRECISION)
+    return MetricLines(
+        Threshold(
+            metric=metric.key,
+            op=">=",
+            value=advance,
+            unit="fraction",
+            description=f"{label} >= {pct(advance)} (baseline {pct(base)} - {points(tol)} at most)",
+            derivation=f"1 - (shortfall {round(1 - base, _PRECISION)} + tolerance {tol})",
+        ),
+        Threshold(
+            metric=metric.key,
+            op="<",
+            value=rollback,
+            unit="fraction",
+            description=f"{label} < {pct(rollback)} (shortfall from 100% {mult:g}x baseline's)",
+            derivation=f"1 - shortfall {round(1 - base, _PRECISION)} x {mult:g}",
+        ),
     )
-    return _threshold(rule, context.baseline.error_rate)
 
 
-def p95_success(context: RolloutContext, policy: Policy) -> Threshold:
-    """P95 latency at or below baseline plus the relative tolerance."""
-    tol = policy.tolerances.p95_relative
-    rule = _Derived(
-        metric="p95_latency_ms",
-        op="<=",
-        label="P95 latency",
-        rule=f"baseline + {pct(tol)}",
-        missing="baseline P95",
-        value=lambda base: round(base * (1 + tol), 1),
-        because=lambda base: f"baseline {ms(base)} + {pct(tol)}",
-        derivation=lambda base: f"baseline p95_latency_ms {base} x (1 + {tol})",
+def _duration(metric: Metric, label: str, policy: Policy) -> MetricLines:
+    """A latency or lag: relative to its baseline, like P95."""
+    tol, mult = policy.tolerances.p95_relative, policy.tolerances.rollback_p95_multiplier
+    base = metric.value
+    # Microseconds: a sub-millisecond baseline keeps its lines apart.
+    rollback = round(base * mult, 3)
+    advance = round(min(base * (1 + tol), base * (1 + mult) / 2), 3)
+    return MetricLines(
+        Threshold(
+            metric=metric.key,
+            op="<=",
+            value=advance,
+            unit="ms",
+            description=f"{label} <= {ms(advance)} (baseline {ms(base)} + {pct(tol)})",
+            derivation=f"baseline {metric.key} {base} x (1 + {tol})",
+        ),
+        Threshold(
+            metric=metric.key,
+            op=">",
+            value=rollback,
+            unit="ms",
+            description=f"{label} > {ms(rollback)} ({mult:g}x baseline {ms(base)})",
+            derivation=f"baseline {metric.key} {base} x {mult:g}",
+        ),
     )
-    return _threshold(rule, context.baseline.p95_latency_ms)
 
 
-def error_rollback(context: RolloutContext, policy: Policy) -> Threshold:
-    """Error rate above the rollback multiple of the baseline."""
-    mult = policy.tolerances.rollback_error_multiplier
-    rule = _Derived(
-        metric="error_rate",
-        op=">",
-        label="Error rate",
-        rule=f"{mult:g}x baseline",
-        missing="baseline error rate",
-        value=lambda base: round(base * mult, 6),
-        because=lambda base: f"{mult:g}x baseline {pct(base)}",
-        derivation=lambda base: f"baseline error_rate {base} x {mult:g}",
+_LABELS: Final = {"error_rate": "Error rate", "p95_latency_ms": "P95 latency"}
+
+
+def gated_metrics(context: RolloutContext) -> list[Metric]:
+    """The stated metrics with a direction that are gated: error rate, P95, then the team's."""
+    by_key = {m.key: m for m in context.metrics}
+    chosen = [by_key[key] for key in ("error_rate", "p95_latency_ms") if key in by_key]
+    chosen += [
+        m
+        for m in context.metrics
+        if m.key not in {"error_rate", "p95_latency_ms"}
+        and m.direction != "none"
+        and m.kind in {"rate", "ratio", "latency", "lag"}
+        and not (m.key in _IMPLIED_BY and _IMPLIED_BY[m.key] in by_key)
+        and 0 <= m.value <= (1 if m.kind in {"rate", "ratio"} else float("inf"))
+    ]
+    return chosen
+
+
+def metric_lines(metric: Metric, policy: Policy) -> MetricLines:
+    """The advance and rollback lines of one stated metric, by its kind and direction."""
+    label = _LABELS.get(metric.key, metric.label[:1].upper() + metric.label[1:])
+    if metric.kind in {"latency", "lag"}:
+        return _duration(metric, label, policy)
+    if metric.direction == "higher_is_better":
+        return _better_ratio(metric, label, policy)
+    return _worse_rate(metric, label, policy)
+
+
+def missing_recommendations(context: RolloutContext) -> list[str]:
+    """What to measure before the rollout relies on it: error rate and P95 when unstated."""
+    keys = {m.key for m in context.metrics}
+    wanted = (
+        ("error_rate", "an error-rate baseline", "error-rate gate and alert"),
+        ("p95_latency_ms", "a P95 latency baseline", "latency gate and alert"),
     )
-    return _threshold(rule, context.baseline.error_rate)
-
-
-def p95_rollback(context: RolloutContext, policy: Policy) -> Threshold:
-    """P95 latency above the rollback multiple of the baseline."""
-    mult = policy.tolerances.rollback_p95_multiplier
-    rule = _Derived(
-        metric="p95_latency_ms",
-        op=">",
-        label="P95 latency",
-        rule=f"{mult:g}x baseline",
-        missing="baseline P95",
-        value=lambda base: round(base * mult, 1),
-        because=lambda base: f"{mult:g}x baseline {ms(base)}",
-        derivation=lambda base: f"baseline p95_latency_ms {base} x {mult:g}",
-    )
-    return _threshold(rule, context.baseline.p95_latency_ms)
+    return [
+        f"Recommended: add {what} to baseline-metrics.md before stage 2; until then the plan "
+        f"has no {gate} (none is invented)."
+        for key, what, gate in wanted
+        if key not in keys
+    ]
 
 
 def revenue_rollback(policy: Policy) -> Threshold:
@@ -213,9 +263,10 @@ def _manual(context: RolloutContext) -> list[Threshold]:
 
 def define_criteria(context: RolloutContext, policy: Policy, risk: RiskAssessment) -> Criteria:
     """Success criteria (all must hold) and automatic and manual rollback triggers."""
-    success = [error_success(context, policy), p95_success(context, policy)]
+    lines = [metric_lines(metric, policy) for metric in gated_metrics(context)]
+    success = [line.advance for line in lines]
     success.extend(_qualitative_success(context))
-    auto = [error_rollback(context, policy), p95_rollback(context, policy)]
+    auto = [line.rollback for line in lines]
     revenue_factor = next(f for f in risk.factors if f.name == "revenue_impact")
     if revenue_factor.level is not Level.LOW:
         auto.append(revenue_rollback(policy))

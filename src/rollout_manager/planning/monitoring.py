@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final, Literal
 
 from rollout_manager.formatting import count, ms, pct
 from rollout_manager.model import (
@@ -12,6 +12,7 @@ from rollout_manager.model import (
     Dashboard,
     Fact,
     Level,
+    Metric,
     MonitoredMetric,
     Monitoring,
     OnCall,
@@ -22,6 +23,7 @@ from rollout_manager.model import (
 )
 from rollout_manager.planning import alerting, stats
 from rollout_manager.planning.policy import Policy
+from rollout_manager.reading.metrics import slug
 
 _ALERT_NAMES = {
     "error_rate": "ErrorRate",
@@ -39,27 +41,59 @@ def _from(fact: Fact[float] | None, unit: str) -> dict[str, Any]:
     return {"baseline": fact.value, "unit": unit, "derivation": where}
 
 
+# The contract's well-known metrics, in the order dashboards list them.
+_WELL_KNOWN: Final = (
+    ("success_rate", "Transaction success rate", ["variant"], "fraction"),
+    (
+        "error_rate",
+        "Error rate, with the breakdown by error type",
+        ["variant", "error_type"],
+        "fraction",
+    ),
+    ("p50_latency_ms", "Median latency", ["variant"], "ms"),
+    ("p95_latency_ms", "95th percentile latency", ["variant"], "ms"),
+    ("p99_latency_ms", "99th percentile latency", ["variant"], "ms"),
+    ("timeout_rate", "Timeout rate", ["variant"], "fraction"),
+)
+
+
+def _stated_metric(metric: Metric) -> MonitoredMetric:
+    """A metric the team stated, watched in its own unit."""
+    kind: Literal["technical", "business"] = (
+        "business"
+        if metric.direction == "higher_is_better" and metric.kind == "ratio"
+        else "technical"
+    )
+    return MonitoredMetric(
+        name=metric.key,
+        kind=kind,
+        description=f"{metric.label} (as the team measures it)",
+        split_by=["variant"],
+        baseline=metric.value,
+        unit=metric.unit,
+        derivation=", ".join(f"{e.file}:{e.line}" for e in metric.evidence[:1]),
+    )
+
+
 def _technical(context: RolloutContext) -> list[MonitoredMetric]:
+    """Every stated metric, the well-known ones first; nothing the documents do not state."""
     base = context.baseline
-    rows: list[tuple[str, str, list[str], Fact[float] | None, str]] = [
-        ("success_rate", "Transaction success rate", ["variant"], base.success_rate, "fraction"),
-        (
-            "error_rate",
-            "Error rate, with the breakdown by error type",
-            ["variant", "error_type"],
-            base.error_rate,
-            "fraction",
-        ),
-        ("p50_latency_ms", "Median latency", ["variant"], base.p50_latency_ms, "ms"),
-        ("p95_latency_ms", "95th percentile latency", ["variant"], base.p95_latency_ms, "ms"),
-        ("p99_latency_ms", "99th percentile latency", ["variant"], base.p99_latency_ms, "ms"),
-        ("timeout_rate", "Timeout rate", ["variant"], base.timeout_rate, "fraction"),
-    ]
     metrics = [
         MonitoredMetric(
-            name=name, kind="technical", description=text, split_by=split, **_from(fact, unit)
+            name=name,
+            kind="technical",
+            description=text,
+            split_by=split,
+            **_from(getattr(base, name), unit),
         )
-        for name, text, split, fact, unit in rows
+        for name, text, split, unit in _WELL_KNOWN
+        if getattr(base, name) is not None
+    ]
+    known = {name for name, *_ in _WELL_KNOWN}
+    metrics += [
+        _stated_metric(m)
+        for m in context.metrics
+        if m.key not in known and m.kind not in {"money", "throughput"}
     ]
     if any(f.value is ChangeType.WEBHOOKS for f in context.feature.change_types):
         metrics.append(
@@ -77,6 +111,8 @@ def _technical(context: RolloutContext) -> list[MonitoredMetric]:
 
 def _business(context: RolloutContext, criteria: Criteria) -> list[MonitoredMetric]:
     daily = context.baseline.daily_transactions or context.feature.daily_volume
+    unit = context.traffic.unit if context.traffic is not None else "transactions"
+    one = unit[:-1] if unit.endswith("s") else unit
     revenue_at_stake = any(c.metric == "revenue_vs_control" for c in criteria.auto_rollback)
     revenue = [
         MonitoredMetric(
@@ -91,13 +127,14 @@ def _business(context: RolloutContext, criteria: Criteria) -> list[MonitoredMetr
     ]
     return (revenue if revenue_at_stake else []) + [
         MonitoredMetric(
-            name="transactions_per_minute",
+            name=f"{slug(unit)}_per_minute",
             kind="business",
-            description="Transaction volume; a drop in the new path signals lost checkouts",
+            description=f"{one[:1].upper()}{one[1:]} volume; a drop in the new path signals lost "
+            + ("checkouts" if unit == "transactions" else unit),
             split_by=["variant"],
             baseline=round(daily.value / 1440, 2) if daily else None,
             unit="per_minute",
-            derivation=f"{count(daily.value)} a day / 1,440 minutes"
+            derivation=f"{count(daily.value)} {unit} a day / 1,440 minutes"
             if daily
             else "not stated in the documents",
         ),
@@ -208,6 +245,10 @@ def _revenue_alert(threshold: Threshold, policy: Policy, *, holdback: bool) -> A
     )
 
 
+_NOT_ALERTED: Final = {"support_tickets_vs_control", "critical_bugs"}
+_OPPOSITE: Final = {"<=": ">", ">=": "<", "<": ">=", ">": "<="}
+
+
 def _alerts(
     context: RolloutContext,
     criteria: Criteria,
@@ -224,12 +265,11 @@ def _alerts(
         alerting.warning_alert(rule, stages, daily.value if daily else None, policy)
         for rule in alerting.window_rules(stages, p95, policy)
     ]
-    success = {c.metric: c for c in criteria.success}
-    for metric in ("error_rate", "p95_latency_ms"):
-        if metric in covered:
+    # A WARNING past the advance line of every stated metric no decision rule covers.
+    for line in criteria.success:
+        if line.metric in covered or line.metric in _NOT_ALERTED or line.value is None:
             continue
-        line = success[metric]
-        warning = line.model_copy(update={"op": ">" if line.op == "<=" else line.op})
+        warning = line.model_copy(update={"op": _OPPOSITE.get(line.op, line.op)})
         alerts.append(
             _alert(
                 warning,

@@ -45,14 +45,17 @@ from rollout_manager.planning.procedure import (
 from rollout_manager.planning.risk import event_name
 from rollout_manager.planning.timeline import Timeline, plan_timeline, plan_timezone
 from rollout_manager.reading.context import read_context
+from rollout_manager.reading.declared import apply_declared
 from rollout_manager.sections import section_named
 
 # Freezes this close to the rollout window are listed in the schedule.
 _NEAR = timedelta(days=14)
 
 _CONSEQUENCE = {
-    "baseline.error_rate": "error-rate thresholds, alerts and stage sizing are not set",
-    "baseline.p95_latency_ms": "P95 thresholds and alerts are not set",
+    "baseline.error_rate": "no error-rate gate or alert is planned (none is invented); "
+    "recommended: add an error-rate baseline before stage 2",
+    "baseline.p95_latency_ms": "no P95 gate or alert is planned (none is invented); "
+    "recommended: add a P95 baseline before stage 2",
     "baseline.daily_transactions": "stages cannot be sized by traffic",
     "baseline.avg_transaction_value": "no low-value cohort; exposure in money unknown",
     "baseline.daily_revenue": "revenue exposure cannot be stated",
@@ -100,10 +103,13 @@ def _baseline(context: RolloutContext) -> Baseline:
         currency=base.currency,
         error_breakdown=[fact.value for fact in base.error_breakdown],
         evidence=evidence,
+        metrics=list(context.metrics),
     )
 
 
 def _traffic(context: RolloutContext) -> Traffic:
+    if context.traffic is not None:
+        return context.traffic
     daily = context.baseline.daily_transactions or context.feature.daily_volume
     return Traffic(
         unit="transactions",
@@ -266,6 +272,7 @@ def build_plan(
         policy: built-in rules plus the team's settings and adjustments.
         today: the planning date (default: the real date in the plan's time zone).
     """
+    context = apply_declared(context, policy.facts, policy.traffic, policy.baseline)
     if today is None:  # the real date where the plan's gates are
         today = datetime.now(plan_timezone(context, policy)).date()
     chosen = choose_playbooks(context, policy)
@@ -377,6 +384,13 @@ def plan_folder(
         if error.source == CONFIG_NAME and settings.is_file():
             raise InputError(str(settings), error.problem) from None
         raise
+
+
+def context_folder(folder: Path | str, *, config: Path | None = None) -> RolloutContext:
+    """What a folder states, with the facts recorded or declared in its settings applied."""
+    context = read_context(Path(folder))
+    policy = load_policy(Path(folder), config)
+    return apply_declared(context, policy.facts, policy.traffic, policy.baseline)
 
 
 def section_json(plan: RolloutPlan, section: str) -> dict[str, Any]:

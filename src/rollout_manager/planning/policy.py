@@ -33,6 +33,7 @@ from rollout_manager.model import Level, Purpose, Strategy
 from rollout_manager.planning.metrics_source import MetricsSource
 from rollout_manager.planning.plain_text import PlainLine, check_placeholders
 from rollout_manager.planning.settings_file import PlanningMoment, read_config
+from rollout_manager.reading.declared import DeclaredTraffic, RecordedFact
 
 CONFIG_NAME = "rollout.yaml"
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -331,6 +332,13 @@ class Policy(_Strict):
     stages: list[StageAdjustment] = Field(default_factory=list, max_length=20)
     strategy: Strategy | None = None
     metrics_source: MetricsSource = Field(default_factory=MetricsSource)
+    # Facts: recorded with a verified quote (`record_fact`) or declared by a person.
+    facts: list[RecordedFact] = Field(default_factory=list, max_length=200)
+    traffic: DeclaredTraffic | None = None
+    baseline: dict[
+        Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_]{0,60}$")],
+        Annotated[float, Field(ge=0, lt=1e13, allow_inf_nan=False)],
+    ] = Field(default_factory=dict)
     playbooks: dict[str, Playbook | None] = Field(default_factory=dict)
     cohorts: CohortPolicy = Field(default_factory=CohortPolicy)
 

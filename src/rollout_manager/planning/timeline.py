@@ -76,6 +76,31 @@ def _team_freeze(window: FreezeWindow, tz: ZoneInfo) -> Freeze:
     return Freeze(name=window.name, start=start, end=finish, reason="declared in rollout.yaml")
 
 
+def named_freezes(context: RolloutContext, years: range, tz: ZoneInfo) -> list[Freeze]:
+    """Freezes the feature description names with dates, in each year around the plan."""
+    found: list[Freeze] = []
+    for fact in context.feature.freezes:
+        named, where = fact.value, fact.evidence[0] if fact.evidence else None
+        reason = f"named in {where.file}:{where.line}" if where else "named in the documents"
+        for year in [named.year] if named.year else years:
+            try:
+                start = date(year, named.start_month, named.start_day)
+                end = date(year, named.end_month, named.end_day)
+                if end < start:  # "20 December - 5 January" runs into the next year
+                    end = date(year + 1, named.end_month, named.end_day)
+            except ValueError:
+                continue  # 29 February in a common year, or beyond the calendar
+            found.append(
+                Freeze(
+                    name=named.name,
+                    start=datetime.combine(start, time(0), tzinfo=tz),
+                    end=datetime.combine(end + timedelta(days=1), time(0), tzinfo=tz),
+                    reason=reason,
+                )
+            )
+    return found
+
+
 def _requested_start(policy: Policy, tz: ZoneInfo) -> datetime | None:
     value = policy.start
     if value is None:
@@ -284,6 +309,7 @@ def plan_timeline(
     base = tuple(
         event_freezes([e.value for e in context.feature.events], years=years, tz=tz)
     ) + tuple(_team_freeze(w, tz) for w in policy.freezes)
+    base += tuple(named_freezes(context, years, tz))
     window_start = requested or datetime.combine(today, policy.calendar.gate_start, tzinfo=tz)
     window: tuple[datetime, datetime] = (window_start, window_start)
     risk = assess_risk(context, policy, start=window[0], end=window[1], freezes=base)

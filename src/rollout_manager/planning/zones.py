@@ -4,31 +4,10 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-_NEW_YORK = "America/New_York"
-_ABBREVIATIONS: dict[str, str] = {
-    "EST": _NEW_YORK,
-    "EDT": _NEW_YORK,
-    "ET": _NEW_YORK,
-    "CST": "America/Chicago",
-    "CDT": "America/Chicago",
-    "CT": "America/Chicago",
-    "MST": "America/Denver",
-    "MDT": "America/Denver",
-    "MT": "America/Denver",
-    "PST": "America/Los_Angeles",
-    "PDT": "America/Los_Angeles",
-    "PT": "America/Los_Angeles",
-    "UTC": "UTC",
-    "GMT": "UTC",
-    "CET": "Europe/Berlin",
-    "CEST": "Europe/Berlin",
-    "BST": "Europe/London",
-    "GMT+1": "Europe/London",
-    "IST": "Asia/Kolkata",
-    "JST": "Asia/Tokyo",
-    "AEST": "Australia/Sydney",
-    "AEDT": "Australia/Sydney",
-}
+from rollout_manager.reading.vocabulary import TIMEZONE_ABBREVIATIONS
+
+# The one table of zone abbreviations (reading.vocabulary), plus the offset some write for BST.
+_ABBREVIATIONS: dict[str, str] = {**TIMEZONE_ABBREVIATIONS, "GMT+1": "Europe/London"}
 
 
 def resolve_timezone(name: str) -> ZoneInfo:

@@ -21,8 +21,10 @@ from rollout_manager import formatting
 from rollout_manager.errors import InputError
 from rollout_manager.model import BaselineFacts, Fact, FeatureFacts, RolloutContext
 from rollout_manager.reading.baseline_reader import read_baseline
+from rollout_manager.reading.feature_cues import read_cues
 from rollout_manager.reading.feature_reader import read_feature
 from rollout_manager.reading.markdown_facts import Document, parse_document
+from rollout_manager.reading.stated import Source, check_metrics, read_stated
 from rollout_manager.storage import read_user_text
 
 FEATURE_FILE: Final = "feature-description.md"
@@ -76,13 +78,13 @@ def _folder(folder: Path | str) -> Path:
     return path
 
 
-def _load(folder: Path, name: str) -> Document:
+def _load(folder: Path, name: str) -> tuple[Document, Source]:
     path = folder / name
     shown = str(path)
     text = read_user_text(path, max_bytes=MAX_DOCUMENT_BYTES, shown=shown)
     if not text.strip():
         raise InputError(shown, "is empty")
-    return parse_document(name, text)
+    return parse_document(name, text), Source(name, shown, text)
 
 
 # ------------------------------------------------------------------ cross-checks
@@ -161,11 +163,14 @@ def read_context(folder: Path | str) -> RolloutContext:
             1 MiB, binary, not UTF-8, or empty. The error names the file.
     """
     root = _folder(folder)
-    feature_document = _load(root, FEATURE_FILE)
-    baseline_document = _load(root, BASELINE_FILE)
+    feature_document, feature_source = _load(root, FEATURE_FILE)
+    baseline_document, baseline_source = _load(root, BASELINE_FILE)
     warnings: list[str] = []
     feature = read_feature(feature_document, warnings)
+    read_cues(feature, FEATURE_FILE, feature_source.text)
     baseline = read_baseline(baseline_document, warnings)
+    stated = read_stated(baseline_source, feature_source, baseline)
+    check_metrics(baseline, baseline_source.shown, warnings)
     warnings += _revenue_check(baseline)
     warnings += _rate_sum_check(baseline)
     warnings += _volume_check(feature, baseline)
@@ -175,6 +180,9 @@ def read_context(folder: Path | str) -> RolloutContext:
         baseline=baseline,
         missing=_missing(feature, baseline),
         warnings=warnings,
+        metrics=stated.metrics,
+        traffic=stated.traffic,
+        not_understood=stated.not_understood,
         lines=[
             document.evidence(line)
             for document in (feature_document, baseline_document)

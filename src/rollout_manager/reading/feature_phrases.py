@@ -40,8 +40,21 @@ MISSION_CRITICAL = re.compile(
 MONEY_MOVEMENT = re.compile(
     r"\b(?:payments?|paying|pay|charges?|charging|charged|refunds?|refunding|refunded"
     r"|billing|billed|invoic(?:e|es|ing)|payouts?|settlements?|money|funds"
-    r"|wallets?|purchases?)\b",
+    r"|wallets?|purchases?)\b"
+    # "an old invoice screen" names a screen, not money moving.
+    r"(?!\s+(?:screens?|tabs?|icons?|links?|pdfs?|history|archive|list)\b)",
     _I,
+)
+FLAG_ROLLBACK = re.compile(
+    r"\b(?:feature[- ])?flag\b[^.]{0,40}?(?<!currently )(?<!\()\b"
+    r"(?:off|instant\w*|immediate\w*|switch\w* back|within seconds|toggl\w*)"
+    r"|\b(?:toggl|flip|switch|turn)\w*(?: off)? (?:the )?"
+    r"(?:feature[- ])?(?:flag|toggle)\b",
+    _I,
+)
+# "Snapshots are retained for two weeks" is how long a copy is kept, not how long a rollback takes.
+RETENTION = re.compile(
+    r"\b(?:retain\w*|retention|kept|keeps?|stored|expire\w*|ttl|archived|held)\b", _I
 )
 REGULATION = re.compile(
     r"\b(?:PCI(?:[- ]DSS)?|GDPR|SOX|Sarbanes[- ]Oxley|HIPAA|PSD2|CCPA|KYC|AML"
@@ -130,7 +143,9 @@ ROLLBACK_MECHANISMS: Final[tuple[tuple[RollbackMechanism, re.Pattern[str]], ...]
         re.compile(
             r"\b(?:feature[- ])?flag\b[^.]{0,30}?\b(?:toggle|flip|off|switch|disabl)\w*"
             r"|\b(?:toggl|flip|switch|turn)\w*(?: off)? (?:the )?(?:feature[- ])?(?:flag|toggle)"
-            r"|\bkill[- ]?switch\b|\bdisabl\w* (?:the )?(?:feature[- ])?flag",
+            r"|\bkill[- ]?switch\b|\bdisabl\w* (?:the )?(?:feature[- ])?flag"
+            r"|\bflag\b[^.]{0,40}?\b(?:instant\w*|immediate\w*|back\b|within seconds)"
+            r"|\b(?:turn|switch)\w* (?:it |this |that )?off\b",
             _I,
         ),
     ),

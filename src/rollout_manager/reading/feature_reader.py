@@ -260,6 +260,8 @@ def _rollback_lines(document: Document) -> list[Line]:
         and (
             line.in_section(phrases.ROLLBACK_SECTION)
             or phrases.ROLLBACK_WORDS.search(line.label or line.content) is not None
+            or phrases.ROLLBACK_WORDS.search(line.content) is not None
+            or phrases.FLAG_ROLLBACK.search(line.content) is not None
         )
     ]
 
@@ -286,6 +288,8 @@ def _rollback(
             break
     timed = [*_labelled(document, "feature.rollback_minutes"), *lines]
     for line in timed:
+        if phrases.RETENTION.search(line.content):
+            continue
         minutes = parse_duration_minutes(line.value if line.label else line.content)
         if minutes is not None:
             return mechanism, Fact(value=minutes, evidence=[document.evidence(line)])

@@ -576,5 +576,5 @@ def parse_document(name: str, text: str) -> Document:
         cell under a header) and text line, in file order.
     """
     # Editors number lines by newline only; str.splitlines would also split on \f, \x1c, ...
-    raw = [line.removesuffix("\r") for line in text.split("\n")]
+    raw = text.split("\r") if "\n" not in text else [x.removesuffix("\r") for x in text.split("\n")]
     return Document(name, tuple(_Parser(raw).run()))

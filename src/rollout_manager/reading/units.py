@@ -20,11 +20,15 @@ from decimal import Decimal, InvalidOperation
 from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from rollout_manager.reading.vocabulary import TIMEZONE_ABBREVIATIONS
+
 # A number as written: `15,000`, `1.2`, `.5`. The look-behind keeps the digits
 # of identifiers (`p95`, `v2`) and of longer numbers out; possessive repeats stop
 # `15,00` from being read as 15 or 1.
+# An exponent belongs to the number: `1.5e-1%` is 0.15%, and `1e309%` is no rate at all.
 NUMBER_PATTERN: Final = (
-    r"(?:(?<![\w.,])(?:\d{1,3}(?:,\d{3})++(?!\d)|\d++(?!,\d))(?:\.\d+)?|(?<![\w.])\.\d+)"
+    r"(?:(?<![\w.,])(?:\d{1,3}(?:,\d{3})++(?!\d)|\d++(?!,\d))(?:\.\d+)?(?:[eE][+-]?\d++)?"
+    r"|(?<![\w.])\.\d+)"
 )
 """A number as people write it, with thousands separators; a regex fragment."""
 
@@ -117,35 +121,6 @@ _TIME_RANGE = re.compile(
 )
 _ONE_CLOCK = re.compile(r"^(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?:(?P<mer>[ap])\.?\s?m\.?)?$", re.I)
 
-TIMEZONE_ABBREVIATIONS: Final[dict[str, str]] = {
-    "EST": "America/New_York",
-    "EDT": "America/New_York",
-    "ET": "America/New_York",
-    "EASTERN": "America/New_York",
-    "CST": "America/Chicago",
-    "CDT": "America/Chicago",
-    "CT": "America/Chicago",
-    "CENTRAL": "America/Chicago",
-    "MST": "America/Denver",
-    "MDT": "America/Denver",
-    "MT": "America/Denver",
-    "MOUNTAIN": "America/Denver",
-    "PST": "America/Los_Angeles",
-    "PDT": "America/Los_Angeles",
-    "PT": "America/Los_Angeles",
-    "PACIFIC": "America/Los_Angeles",
-    "UTC": "UTC",
-    "GMT": "UTC",
-    "Z": "UTC",
-    "CET": "Europe/Berlin",
-    "CEST": "Europe/Berlin",
-    "BST": "Europe/London",
-    "IST": "Asia/Kolkata",
-    "JST": "Asia/Tokyo",
-    "AEST": "Australia/Sydney",
-    "AEDT": "Australia/Sydney",
-}
-"""Time zone abbreviations people write, mapped to the IANA zone they mean."""
 
 # Upper-case abbreviations only: `et`, `mt` and `pt` are ordinary words in lower case.
 _ZONE = re.compile(
@@ -383,3 +358,18 @@ def parse_time_ranges(text: str) -> list[TimeRange]:
     line_zones = {name for m in _ZONE.finditer(text) if (name := timezone_name(m["zone"]))}
     fallback = next(iter(line_zones)) if len(line_zones) == 1 else None
     return [TimeRange(w.start, w.end, w.timezone or fallback) for w in windows]
+
+
+__all__ = [
+    "NUMBER_PATTERN",
+    "TIMEZONE_ABBREVIATIONS",
+    "Money",
+    "TimeRange",
+    "parse_count",
+    "parse_duration_minutes",
+    "parse_latency_ms",
+    "parse_money",
+    "parse_rate",
+    "parse_time_ranges",
+    "timezone_name",
+]

@@ -145,19 +145,30 @@ _BASELINE_UNITS = (
 
 
 def baseline_rows(plan: RolloutPlan) -> list[BaselineRow]:
-    """Each baseline number with the line it was read from; `not set` where none states it."""
+    """Each baseline number with the line it was read from, then the team's own metrics."""
     base = plan.baseline
     rows = []
     for metric, unit in _BASELINE_UNITS:
         value = getattr(base, metric)
         evidence = base.evidence.get(metric, [])
+        shown = (
+            "–"
+            if value is None
+            else value_text(value, base.currency if unit == "currency" else unit)
+        )
         rows.append(
             BaselineRow(
                 metric,
-                value_text(value, base.currency if unit == "currency" else unit),
+                shown,
                 evidence_refs(evidence) if evidence else "not stated in the documents",
             )
         )
+    known = {metric for metric, _ in _BASELINE_UNITS}
+    rows += [
+        BaselineRow(m.key, value_text(m.value, m.unit), evidence_refs(m.evidence))
+        for m in base.metrics
+        if m.key not in known and m.kind not in {"money"}
+    ]
     return rows
 
 

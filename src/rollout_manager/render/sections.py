@@ -95,6 +95,7 @@ def _environment() -> Environment:
         when=formatting.when,
         day=formatting.day,
         share=plan_view.share,
+        value_text=plan_view.value_text,
         label=plan_view.label,
         sentence=plan_view.sentence,
         condition=plan_view.condition,

@@ -78,7 +78,10 @@ def _criteria_numbers(data: Any) -> list[str]:
 
 def _monitoring_numbers(data: Any) -> list[str]:
     parts = []
-    metrics = _items(data, "metrics")
+    # `baseline.metrics` (what was stated) is not the monitoring plan's list of metrics.
+    monitoring = _find_all(data, "monitoring")
+    metrics = _items(monitoring if isinstance(monitoring, dict) else data, "metrics")
+    metrics = [m for m in metrics if "kind" in m and "name" in m]
     if metrics:
         kinds = [m.get("kind") for m in metrics]
         parts.append(

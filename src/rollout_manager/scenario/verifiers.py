@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rollout_manager.model import Level, RolloutPlan, Stage, Threshold
+from rollout_manager.reading.vocabulary import NUMBER_WORDS
 
 
 @dataclass(frozen=True)
@@ -39,20 +40,7 @@ class Seen:
 
 # --------------------------------------------------------------------------- text helpers
 
-_NUMBER_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-}
+_NUMBER_WORDS = {word: n for word, n in NUMBER_WORDS.items() if 1 <= n <= 12}
 _NUMBER = r"(\d+(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r")"
 _BOUND_BEFORE = {
     "at least": ">=",

@@ -240,3 +240,14 @@ class AdjustInput(ContextInput):
     on_call_rotation: Annotated[PlainLine, Field(max_length=120)] | None = Field(
         None, description="Who is on call, e.g. payments-oncall"
     )
+
+
+class RecordFactInput(ContextInput):
+    """Arguments of `record_fact` (checked again, in full, by `reading.declared`)."""
+
+    metric: str = Field(max_length=61, description="Key, e.g. consumer_lag, or `traffic`")
+    traffic_unit: str | None = Field(None, max_length=60, description="For traffic: logins...")
+    value: float = Field(ge=0, allow_inf_nan=False, description="As written")
+    unit: str = Field(max_length=30, description="%, ms, per day...")
+    file: str = Field(max_length=200, description="The document")
+    quote: str = Field(max_length=500, description="Its exact words")

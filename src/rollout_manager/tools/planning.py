@@ -13,7 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from rollout_manager.errors import InputError
-from rollout_manager.reading.context import BASELINE_FILE, FEATURE_FILE, read_context
+from rollout_manager.planning.plan import context_folder
+from rollout_manager.reading.context import BASELINE_FILE, FEATURE_FILE
 from rollout_manager.render.sections import (
     render_context,
     render_document,
@@ -23,10 +24,12 @@ from rollout_manager.render.sections import (
 from rollout_manager.sections import SECTIONS, Section
 from rollout_manager.storage import mark_generated, write_generated
 from rollout_manager.tools import outputs
+from rollout_manager.tools.facts import record_fact
 from rollout_manager.tools.inputs import (
     AdjustInput,
     ContextInput,
     DurationInput,
+    RecordFactInput,
     RenderInput,
     SectionInput,
     SimulateInput,
@@ -51,7 +54,7 @@ def _fact_values(value: Any) -> Any:
 
 
 def _read_context(args: ContextInput, env: ToolEnv) -> ToolResult:
-    context = read_context(env.resolve(args.context))
+    context = context_folder(env.resolve(args.context), config=env.config)
     data = _fact_values(context.model_dump(mode="json", exclude={"folder"}))
     data["missing"], data["warnings"] = context.missing, context.warnings
     return ToolResult(ok=True, data=data, markdown=render_context(context))
@@ -163,5 +166,14 @@ PLANNING_TOOLS: tuple[Tool, ...] = (
         title="Save a plan change",
         writes=True,
         output=outputs.ADJUSTED,
+    ),
+    Tool(
+        "record_fact",
+        "Saves a number read_context did not understand, with its file and exact quote "
+        "(checked), to rollout.yaml.",
+        RecordFactInput,
+        record_fact,
+        title="Record a fact the reader missed",
+        writes=True,
     ),
 )

@@ -190,3 +190,9 @@ def adjust_plan(args: AdjustInput, env: ToolEnv) -> ToolResult:
         data.update(drop_evidence(section_json(plan, section)))
         parts.append(render_section(plan, section))
     return ToolResult(ok=True, data=data, markdown="\n\n".join(parts), summary=status_line(plan))
+
+
+# For `record_fact`, the other tool that writes rollout.yaml: the same reader, writer and lock.
+plain = _plain
+settings_file = _settings_file
+dump = _dump
