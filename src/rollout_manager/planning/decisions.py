@@ -38,6 +38,7 @@ from rollout_manager.model import (
     SequentialBoundary,
 )
 from rollout_manager.planning import sequential, stats
+from rollout_manager.planning.criteria import worse_rate_lines
 from rollout_manager.planning.policy import Policy
 
 METHOD = "Bonferroni"
@@ -97,8 +98,13 @@ def rate_metric(
     ``error_rate_points`` unless stated).
     """
     tol = policy.tolerances
-    rollback = rollback if rollback is not None else p0 * tol.rollback_error_multiplier
-    advance = advance if advance is not None else p0 + tol.error_rate_points
+    # The same lines the criteria state (one rule per metric): both above p0, the advance
+    # line below the rollback line for any baseline, however small.
+    lines = worse_rate_lines(p0, tol.error_rate_points, tol.rollback_error_multiplier)
+    rollback = rollback if rollback is not None else lines[1]
+    advance = advance if advance is not None else lines[0]
+    if advance >= rollback:
+        advance = p0 + (rollback - p0) / 2
     return RateMetric(
         key=key,
         label=label,
