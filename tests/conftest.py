@@ -47,6 +47,8 @@ PLANNING_TOOLS = (
     "adjust_plan",
     "record_fact",
 )
+# Every tool of the registry: the planning tools, then the ones that run a plan.
+ALL_TOOLS = (*PLANNING_TOOLS, "export_plan", "evaluate_gate")
 
 
 @pytest.fixture

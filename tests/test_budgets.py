@@ -23,6 +23,14 @@ DEFINITIONS_BUDGET = 8_000
 EXTRA_ARGUMENTS: dict[str, dict[str, Any]] = {
     "stage_duration": {"stage": 2},
     "adjust_plan": {"stage": 2, "duration_hours": 120},
+    # The seed's own P95 line (baseline-metrics.md:5), recorded as a team would.
+    "record_fact": {
+        "metric": "p95_latency_ms",
+        "value": 890,
+        "unit": "ms",
+        "file": "baseline-metrics.md",
+        "quote": "P95 latency: 890ms",
+    },
 }
 
 
@@ -54,8 +62,9 @@ def test_the_stage_criteria_are_referenced_not_copied_per_stage(seed_dir: Path) 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="simulate_rollout and the data notice (merged from main at the end of this wave) "
-    "brought definitions plus system prompt to about 9,230 characters; they fitted (7,997) before",
+    reason="13 tools (simulate_rollout, record_fact, export_plan, evaluate_gate joined this wave) "
+    "and the data notice: definitions 8,475 + system prompt 1,658 = 10,133 characters after "
+    "trimming; they fitted (7,997) with nine tools",
 )
 def test_tool_definitions_and_system_prompt_fit_the_budget() -> None:
     # Compact JSON: the form the Anthropic client sends the definitions in (httpx `json=`).

@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from rollout_manager.frontdoors.mcp_server import build_server
 from rollout_manager.tools.catalog import default_registry, dispatch
 from rollout_manager.tools.registry import Tool, ToolEnv, ToolResult
-from tests.conftest import PLANNING_TOOLS, ROLLOUT, SEED_PROMPTS
+from tests.conftest import ALL_TOOLS, PLANNING_TOOLS, ROLLOUT, SEED_PROMPTS
 from tests.support.plugin import plugin_snapshot
 
 REPO = Path(__file__).resolve().parent.parent
@@ -39,9 +39,10 @@ EXTRA_ARGUMENTS: dict[str, dict[str, Any]] = {
     },
 }
 # Tools that leave the context folder as they found it, so two calls give one answer.
-READ_ONLY = tuple(
-    name for name in PLANNING_TOOLS if name not in {"adjust_plan", "render_plan", "record_fact"}
-)
+# The tools that write: each only files of its own (the plan document, rollout.yaml, exports/,
+# the gate journal); every other tool only reads.
+WRITERS = {"adjust_plan", "render_plan", "record_fact", "export_plan", "evaluate_gate"}
+READ_ONLY = tuple(name for name in PLANNING_TOOLS if name not in WRITERS)
 # mode="legacy" is the initialize handshake most clients use; "auto" takes the newer era.
 CLIENT_MODES = ("legacy", "auto")
 
@@ -92,13 +93,15 @@ def test_lists_every_registry_tool_with_its_exact_schema(seed_dir: Path, mode: s
         assert tool.output_schema["required"] == ["ok"]
         assert tool.annotations is not None
         assert tool.annotations.open_world_hint is False
-    # Seven tools only read; the two that write touch only their own file and may be repeated.
+    # The readers only read; the writers touch only files of their own.
     hints = {tool.name: tool.annotations for tool in listed if tool.annotations}
     assert {name for name, hint in hints.items() if hint.read_only_hint} == set(READ_ONLY)
-    for name in ("render_plan", "adjust_plan"):
+    for name in WRITERS:
         assert hints[name].read_only_hint is False
         assert hints[name].destructive_hint is False
-        assert hints[name].idempotent_hint is True
+    # A verdict is appended to the journal each time: the same call is not idempotent.
+    assert hints["evaluate_gate"].idempotent_hint is False
+    assert hints["render_plan"].idempotent_hint is True
 
 
 @pytest.mark.parametrize("mode", CLIENT_MODES)
@@ -485,7 +488,7 @@ def test_the_mcp_inspector_sees_titles_annotations_schemas_prompts_and_resources
         "--tool-arg", "traffic_percent=true",
     )  # fmt: skip
 
-    assert {tool["name"] for tool in tools} == set(PLANNING_TOOLS)
+    assert {tool["name"] for tool in tools} == set(ALL_TOOLS)
     for tool in tools:
         assert tool["title"], tool["name"]
         assert "readOnlyHint" in tool["annotations"], tool["name"]

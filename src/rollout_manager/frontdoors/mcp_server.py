@@ -68,9 +68,9 @@ def _result_schema(tool: Tool) -> dict[str, Any]:
 
 def _annotations(tool: Tool) -> types.ToolAnnotations:
     if tool.writes:
-        # Writes one file of its own in the context folder; the same call writes the same file.
+        # Writes files of its own in the context folder, never a file it did not write.
         return types.ToolAnnotations(
-            read_only_hint=False, destructive_hint=False, idempotent_hint=True,
+            read_only_hint=False, destructive_hint=False, idempotent_hint=tool.idempotent,
             open_world_hint=False,
         )  # fmt: skip
     return types.ToolAnnotations(read_only_hint=True, open_world_hint=False)

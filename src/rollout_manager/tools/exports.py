@@ -60,5 +60,7 @@ EXPORT_TOOLS: tuple[Tool, ...] = (
         "files in exports/.",
         ExportInput,
         _export_plan,
+        title="Export to the rollout engines",
+        writes=True,
     ),
 )

@@ -70,5 +70,8 @@ GATE_TOOLS: tuple[Tool, ...] = (
         "Prometheus): advance, continue, hold or rollback, explained.",
         GateInput,
         _evaluate_gate,
+        title="Judge a stage's gate",
+        writes=True,
+        idempotent=False,  # each verdict is appended to the journal
     ),
 )

@@ -68,14 +68,10 @@ def _compact_schema(schema: dict[str, Any]) -> None:
                 prop.update(kept[0])
             else:
                 prop["anyOf"] = kept
-        if prop.get("default") == ".":  # `context`: leaving it out means the served folder
-            del prop["default"]
         if prop.get("anyOf") == _START_FORMATS:  # a start: one string, the description says how
             del prop["anyOf"]
             prop["type"] = "string"
-    schema.pop("additionalProperties", None)  # unknown keys are still refused, by name
     for definition in schema.get("$defs", {}).values():
-        definition.pop("additionalProperties", None)
         for prop in definition.get("properties", {}).values():
             for guard in _GUARDS:
                 prop.pop(guard, None)
@@ -140,7 +136,8 @@ class ContextInput(_Input):
         ".",
         max_length=400,
         pattern=r"^[^\x00-\x1f]*$",
-    )  # no description: the system prompt and the MCP instructions say what `context` is
+        description="Subfolder with the documents",
+    )
 
 
 class SectionInput(ContextInput):

@@ -130,6 +130,9 @@ class Tool:
     """A short human name for clients that show one (MCP `title`)."""
     writes: bool = False
     """True for a tool that writes its own file in the context folder; the others only read."""
+    idempotent: bool = True
+    """For a tool that writes: the same call leaves the same files (False: it appends, as the
+    gate journal does)."""
     output: Callable[[], dict[str, Any]] | None = None
     """Builds the JSON Schema of the result's `data` (on demand: only MCP lists it)."""
 
