@@ -65,12 +65,12 @@ def _stage_change(args: AdjustInput) -> dict[str, float] | None:
     return change or None
 
 
-def _plain(value: Any) -> Any:
-    """The round-trip containers as plain data, for the policy models."""
+def plain(value: Any) -> Any:
+    """The round-trip containers as plain data, for the policy models (`record_fact` too)."""
     if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
+        return {key: plain(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_plain(item) for item in value]
+        return [plain(item) for item in value]
     return value
 
 
@@ -82,7 +82,7 @@ def _merge_stage(data: dict[str, Any], number: int, change: dict[str, float]) ->
         entries.append(entry)
     tidy = {k: int(v) if float(v).is_integer() else v for k, v in change.items()}
     # The policy's own model checks the entry (ranges, unknown keys) before it is kept.
-    StageAdjustment.model_validate({**_plain(entry), **tidy})
+    StageAdjustment.model_validate({**plain(entry), **tidy})
     entry.update(tidy)
     entries.sort(key=lambda e: e.get("stage", 0) if isinstance(e, dict) else 0)
     return f"stage {number}: " + ", ".join(f"{k} {entry[k]:g}" for k in change)
@@ -146,7 +146,7 @@ def _round_trip() -> YAML:
     return yaml
 
 
-def _settings_file(folder: Path) -> tuple[Path, CommentedMap]:
+def settings_file(folder: Path) -> tuple[Path, CommentedMap]:
     """`rollout.yaml` of the folder as an editable mapping that keeps comments and order."""
     if not folder.is_dir():
         raise InputError("context", f"'{folder.name}' is not a folder")
@@ -163,7 +163,7 @@ def _settings_file(folder: Path) -> tuple[Path, CommentedMap]:
     return path, data if isinstance(data, CommentedMap) else CommentedMap()
 
 
-def _dump(data: dict[str, Any]) -> str:
+def dump(data: dict[str, Any]) -> str:
     buffer = io.StringIO()
     _round_trip().dump(data, buffer)
     return buffer.getvalue()
@@ -173,15 +173,15 @@ def adjust_plan(args: AdjustInput, env: ToolEnv) -> ToolResult:
     folder = env.resolve(args.context)
     # One writer at a time, reading the file under the lock: no other writer's change is lost.
     with locked(folder / CONFIG_NAME):
-        path, current = _settings_file(folder)
+        path, current = settings_file(folder)
         merged, changes, sections = _merge(current, args)
         # Validate the whole result before anything is written: the settings, then a full plan.
-        policy = policy_from_overrides(_plain(merged), source=CONFIG_NAME)
+        policy = policy_from_overrides(plain(merged), source=CONFIG_NAME)
         try:
             plan = build_plan(read_context(folder), policy, today=env.today)
         except ValueError as error:
             raise InputError(CONFIG_NAME, f"the change leaves no valid schedule: {error}") from None
-        atomic_write_text(path, _dump(merged))
+        atomic_write_text(path, dump(merged))
     saved = relative(env, path)
     note = f"Saved to `{saved}`: " + "; ".join(changes) + "."
     data: dict[str, Any] = {"saved": saved, "changes": changes}
@@ -190,9 +190,3 @@ def adjust_plan(args: AdjustInput, env: ToolEnv) -> ToolResult:
         data.update(drop_evidence(section_json(plan, section)))
         parts.append(render_section(plan, section))
     return ToolResult(ok=True, data=data, markdown="\n\n".join(parts), summary=status_line(plan))
-
-
-# For `record_fact`, the other tool that writes rollout.yaml: the same reader, writer and lock.
-plain = _plain
-settings_file = _settings_file
-dump = _dump
