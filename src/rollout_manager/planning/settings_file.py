@@ -25,13 +25,14 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 _MAX_DEPTH = 40
 
 
-def _planning_year(value: date | datetime) -> date | datetime:
+def in_planning_years(value: date | datetime) -> date | datetime:
+    """The value, when its year is one a plan may use (every door and `rollout.yaml` alike)."""
     if not FIRST_YEAR <= value.year < LAST_YEAR:
         raise ValueError(f"must be a date between {FIRST_YEAR} and {LAST_YEAR - 1}")
     return value
 
 
-PlanningMoment = Annotated[date | datetime, AfterValidator(_planning_year)]
+PlanningMoment = Annotated[date | datetime, AfterValidator(in_planning_years)]
 """A date or date-time in the years a plan may use."""
 
 

@@ -25,6 +25,7 @@ from pydantic import (
 from rollout_manager.errors import InputError
 from rollout_manager.model import Strategy
 from rollout_manager.planning.plain_text import PlainLine
+from rollout_manager.planning.settings_file import in_planning_years
 from rollout_manager.reading.context import BASELINE_FILE, FEATURE_FILE
 
 Role = Literal["engineering", "support", "product", "leadership", "finance", "compliance"]
@@ -81,16 +82,6 @@ class _Input(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra=_compact_schema)
 
 
-FIRST_YEAR, LAST_YEAR = 2000, 2100
-"""Plans start in years FIRST_YEAR to LAST_YEAR - 1."""
-
-
-def _in_planning_years(value: date) -> date:
-    if not FIRST_YEAR <= value.year < LAST_YEAR:
-        raise ValueError(f"must be a date between {FIRST_YEAR} and {LAST_YEAR - 1}")
-    return value
-
-
 def _iso_moment(value: object) -> object:
     """`2026-12-01` is a date; `2026-12-01T15:00` (or with a space) a date-time, time kept."""
     if isinstance(value, str):
@@ -106,10 +97,10 @@ def _iso_moment(value: object) -> object:
     return value
 
 
-PlanningDate = Annotated[date, AfterValidator(_in_planning_years)]
+PlanningDate = Annotated[date, AfterValidator(in_planning_years)]
 """A calendar day in the planning years (freezes)."""
 StartMoment = Annotated[
-    datetime | date, BeforeValidator(_iso_moment), AfterValidator(_in_planning_years)
+    datetime | date, BeforeValidator(_iso_moment), AfterValidator(in_planning_years)
 ]
 """A first-stage start: a day (the calendar's gate hour) or a local date-time."""
 
