@@ -53,7 +53,9 @@ _STAGE_RE: Final = re.compile(
     r"|\b(?P<ord>" + "|".join(_ORDINALS) + r")\s+stage\b",
     re.IGNORECASE,
 )
-_PERCENT_RE: Final = re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?:%|percent\b|per\s*cent\b)", re.I)
+_PERCENT_RE: Final = re.compile(
+    r"(?P<n>\d+(?:\.\d+)?)\s*(?:%|percent\b|per\s*cent\b)", re.IGNORECASE
+)
 _MONTH: Final = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DATE_RES: Final = (
     re.compile(r"\b(?P<year>\d{4})-(?P<mnum>\d{1,2})-(?P<day>\d{1,2})\b"),
@@ -91,7 +93,9 @@ _TARGET_RES: Final = (
     re.compile(r"\berror rate\b\D{0,30}?(?P<n>\d+(?:\.\d+)?)\s*(?:%|percent)", re.IGNORECASE),
     re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?:%|percent)\s+(?:error rate|errors)\b", re.IGNORECASE),
 )
-_QUESTION_RE: Final = re.compile(r"^\s*(?:please\s+)?(?:can|could|would|will)\s+you\b", re.I)
+_QUESTION_RE: Final = re.compile(
+    r"^\s*(?:please\s+)?(?:can|could|would|will)\s+you\b", re.IGNORECASE
+)
 
 # --------------------------------------------------------------------------- numbers and dates
 
@@ -236,7 +240,9 @@ def _freeze_name(clause: str) -> str:
 
 
 def _freeze_adjustment(clause: str, today: date, notes: list[str]) -> dict[str, Any] | None:
-    if not re.search(r"\bfreeze|\bblackout|\bno (?:deploys|changes|rollouts?)\b", clause, re.I):
+    if not re.search(
+        r"\bfreeze|\bblackout|\bno (?:deploys|changes|rollouts?)\b", clause, re.IGNORECASE
+    ):
         return None
     dates = parse_dates(clause, today=today)
     if not dates:
@@ -346,7 +352,8 @@ def what_if(text: str) -> dict[str, Any] | None:
     if stage is not None and stage > 0:
         arguments["stage"] = stage
     sized = "traffic_percent" in arguments or (
-        "stage" in arguments and (_DETECT_RE.search(text) or re.search(r"\bneed", text, re.I))
+        "stage" in arguments
+        and (_DETECT_RE.search(text) or re.search(r"\bneed", text, re.IGNORECASE))
     )
     if not sized:
         return None

@@ -216,7 +216,11 @@ def _arguments(tool: str, text: str) -> dict[str, Any]:
         stage = changes.stage_number(text)
         return {"stage": stage} if stage is not None and stage > 0 else {}
     if tool == "export_plan":
-        found = [engine for word, engine in _ENGINES.items() if re.search(rf"\b{word}", text, re.I)]
+        found = [
+            engine
+            for word, engine in _ENGINES.items()
+            if re.search(rf"\b{word}", text, re.IGNORECASE)
+        ]
         return {"to": found[0]} if len(set(found)) == 1 else {}
     return {}
 

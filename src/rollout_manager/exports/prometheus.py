@@ -155,7 +155,8 @@ def _series(
     q: MetricQueries, counts: dict[str, tuple[int, int]], steps: int, ramp: int | None = None
 ) -> list[Any]:
     """Counters at 0 at t=0 that jump to their count at t=1m and stay there; or, with
-    `ramp`, that grow steadily so every `ramp` minutes hold exactly the count."""
+    `ramp`, that grow steadily so every `ramp` minutes hold exactly the count.
+    """
     out = []
     for variant, (transactions, events) in counts.items():
         for name, value in q.test_series(variant, transactions, events):

@@ -103,7 +103,8 @@ class ExportRules:
 
 def resource_name(text: str) -> str:
     """A Kubernetes-safe name (RFC 1123 label) from a flag key: `payment_pipeline_v2` ->
-    `payment-pipeline-v2`."""
+    `payment-pipeline-v2`.
+    """
     name = _NAME_UNSAFE.sub("-", text.lower()).strip("-")
     return name[:50].rstrip("-") or "rollout"
 

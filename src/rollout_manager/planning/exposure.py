@@ -88,7 +88,8 @@ def worst_case_exposure(
     context: RolloutContext, stages: list[Stage], recovery: float, policy: Policy
 ) -> str:
     """The headline: total failure at the first, last canary and 100% stages; silent failure at
-    the largest stage (every stage's figures are in its notes)."""
+    the largest stage (every stage's figures are in its notes).
+    """
     seen = [(s, stage_exposure(context, s, recovery, policy)) for s in stages]
     known = [(s, e) for s, e in seen if e is not None]
     if not known:

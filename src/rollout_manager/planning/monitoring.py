@@ -112,7 +112,7 @@ def _technical(context: RolloutContext) -> list[MonitoredMetric]:
 def _business(context: RolloutContext, criteria: Criteria) -> list[MonitoredMetric]:
     daily = context.baseline.daily_transactions or context.feature.daily_volume
     unit = context.traffic.unit if context.traffic is not None else "transactions"
-    one = unit[:-1] if unit.endswith("s") else unit
+    one = unit.removesuffix("s")
     revenue_at_stake = any(c.metric == "revenue_vs_control" for c in criteria.auto_rollback)
     revenue = [
         MonitoredMetric(

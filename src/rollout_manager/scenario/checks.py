@@ -148,7 +148,9 @@ CHECK_FLOOR: Final = 0.25
 # A clause adds a check of its own when it scores this much, this far above its runner-up.
 CLAUSE_FLOOR: Final = 0.40
 CLAUSE_MARGIN: Final = 0.08
-_CLAUSES: Final = re.compile(r"[;:]|,\s*(?:and\s+|with\s+)?|\s+(?:and|while|plus)\s+", re.I)
+_CLAUSES: Final = re.compile(
+    r"[;:]|,\s*(?:and\s+|with\s+)?|\s+(?:and|while|plus)\s+", re.IGNORECASE
+)
 # A clause names a check of its own only when it says this much (not "no canary").
 _CLAUSE_TERMS: Final = 2
 
