@@ -27,10 +27,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "scenarios" / "progressive-rollout"

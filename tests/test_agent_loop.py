@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
@@ -19,6 +17,10 @@ from rollout_manager.frontdoors.cli_agent import run_ask_command
 from rollout_manager.tools.catalog import default_registry
 from rollout_manager.tools.inputs import SectionInput
 from rollout_manager.tools.registry import Registry, Tool, ToolEnv, ToolResult
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
 
 # Eleven tools (record_fact, simulate_rollout) and the data-not-instructions rule; was 12,000.
 PROMPT_BUDGET = 13_000

@@ -4,13 +4,16 @@ items 7-9).
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from rollout_manager.tools.catalog import dispatch
-from tests.conftest import RunCli
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from tests.conftest import RunCli
 
 START = ("--start", "2026-12-01")
 

@@ -7,11 +7,14 @@ reason, never edited to pass.
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.corpus.score import HELDOUT, TUNING, cases, score_case
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 # Held-out cases the reader gets wrong, with why (strict: a fix makes them fail loudly).
 HELDOUT_FAILURES: dict[str, str] = {}

@@ -8,8 +8,7 @@ import json
 import re
 import shutil
 from datetime import date
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
@@ -29,6 +28,9 @@ from tests.exports_support import (
     schema_errors,
     with_decisions,
 )
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 SEED = REPO / "scenarios" / "progressive-rollout"
 START = "2026-12-08"

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import shutil
 from datetime import date
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
@@ -22,6 +21,9 @@ from rollout_manager.planning.policy import _default_policy_data, policy_from_ov
 from rollout_manager.tools.catalog import default_registry, dispatch
 from rollout_manager.tools.registry import ToolResult
 from tests.conftest import PLANNING_TOOLS, SEED_DIR
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 TODAY = date(2026, 11, 20)
 FUZZ = settings(

@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import time
 from datetime import datetime
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from rollout_manager.errors import InputError
 from rollout_manager.gates.observed import read_counts, read_events
 from rollout_manager.gates.run import GateRequest, evaluate
-from rollout_manager.model import RolloutPlan
 from tests.gate_support import (
     copy_seed,
     seed_plan_with_decisions,
@@ -20,6 +19,11 @@ from tests.gate_support import (
     write_events,
     write_plan,
 )
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from rollout_manager.model import RolloutPlan
 
 AT = "2026-12-03T14:30:00+00:00"  # Thu 09:30 EST
 SINCE = "2026-12-02T14:00:00+00:00"  # the stage started 24.5 h before

@@ -10,9 +10,8 @@ import subprocess
 import sys
 import time
 import tomllib
-from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
+from typing import TYPE_CHECKING
 
 import pytest
 from packaging.requirements import Requirement
@@ -20,6 +19,10 @@ from packaging.utils import canonicalize_name
 
 from tests.support import pins
 from tests.support.plugin import path_without_uv, plugin_snapshot
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from types import ModuleType
 
 REPO = Path(__file__).resolve().parent.parent
 LAUNCHER = REPO / "bin" / "rollout-mcp-launch"

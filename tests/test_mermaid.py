@@ -16,12 +16,15 @@ import shutil
 import subprocess
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from rollout_manager.model import RolloutPlan
 from rollout_manager.planning.plan import plan_folder
 from rollout_manager.render.sections import render_document, render_section
+
+if TYPE_CHECKING:
+    from rollout_manager.model import RolloutPlan
 
 REPO = Path(__file__).resolve().parent.parent
 PARSER_SCRIPT = REPO / "tests" / "support" / "mermaid_gantt.mjs"

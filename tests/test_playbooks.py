@@ -7,13 +7,16 @@ and not by a document that mentions its domain only in passing.
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from rollout_manager.planning.playbooks import choose_playbooks
 from rollout_manager.planning.policy import default_policy, policy_from_overrides
 from rollout_manager.reading.context import read_context
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 BASELINE = "# Baseline\n\n- Error rate: 0.5%\n- Daily volume: ~10,000 requests\n"
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 from datetime import date
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rollout_manager.planning.plan import plan_folder
 from rollout_manager.render.sections import render_document
 from tests.conftest import ROLLOUT, SEED_DIR
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def _plan(cache_home: Path, **env: str) -> subprocess.CompletedProcess[str]:

@@ -7,8 +7,11 @@ templates as Jinja filters, so a number reads the same everywhere.
 from __future__ import annotations
 
 import math
-from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
 RATE_DECIMALS = 4

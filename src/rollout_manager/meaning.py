@@ -17,12 +17,14 @@ import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import snowballstemmer  # type: ignore[import-untyped]
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
 
 # Words that carry no intent. Question words stay: "how" and "when" tell a
 # procedure from a trigger.

@@ -19,10 +19,13 @@ import os
 import stat
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rollout_manager.errors import InputError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # A temporary file older than this was left by a writer that died (kill -9): remove it.

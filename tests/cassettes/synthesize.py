@@ -24,15 +24,17 @@ import io
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx2
 import vcr
 
 from rollout_manager.agent.claude_client import ClaudeClient
 from rollout_manager.frontdoors.cli_agent import run_ask_command
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent

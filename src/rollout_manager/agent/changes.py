@@ -10,11 +10,13 @@ request asks for is scored by meaning in `intents`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from rollout_manager.reading.vocabulary import MONTHS, NUMBER_WORDS
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 _NUMBER_WORDS: Final[dict[str, float]] = {
     **{word: n for word, n in NUMBER_WORDS.items() if 1 <= n <= 50},

@@ -10,7 +10,6 @@ overload and network trouble.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 import anthropic
@@ -18,6 +17,8 @@ import anthropic
 from rollout_manager.agent.protocol import Block, Message, ModelError, ModelTurn
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import httpx2
     from anthropic.types import ContentBlock, MessageParam, TextBlockParam, ToolParam, Usage
 

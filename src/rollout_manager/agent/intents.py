@@ -13,12 +13,10 @@ tools it is offered).
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import date
 from functools import cache
 from importlib import resources
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import yaml
 
@@ -26,6 +24,10 @@ from rollout_manager.agent import changes
 from rollout_manager.agent.changes import parse_dates, parse_duration_hours, parse_number
 from rollout_manager.meaning import Intent, Matcher, Score, terms
 from rollout_manager.sections import SECTIONS
+
+if TYPE_CHECKING:
+    from collections.abc import Collection
+    from datetime import date
 
 __all__ = [
     "CAPABILITIES",

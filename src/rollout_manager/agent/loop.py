@@ -18,12 +18,9 @@ client and hand both to a `Conversation`.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
-from datetime import date
 from functools import cache
 from importlib import resources
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rollout_manager.agent.protocol import (
     MAX_TOTAL_TOKENS,
@@ -40,6 +37,11 @@ from rollout_manager.agent.protocol import (
 )
 from rollout_manager.planning.policy import CONFIG_NAME
 from rollout_manager.tools.registry import Registry, ToolResult
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from datetime import date
+    from pathlib import Path
 
 
 @cache

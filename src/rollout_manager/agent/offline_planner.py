@@ -12,15 +12,17 @@ shows was computed by a tool.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rollout_manager.agent.intents import CAPABILITIES, Routing, route
 from rollout_manager.agent.overview import overview_lines
 from rollout_manager.agent.protocol import Block, Message, ModelTurn
 from rollout_manager.tools.registry import DATA_NOTICE
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 _JSON_FENCE = "\n\n```json\n"
 _NO_USAGE = {"input_tokens": 0, "output_tokens": 0}

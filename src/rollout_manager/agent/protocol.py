@@ -8,13 +8,15 @@ to speak.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rollout_manager.storage import atomic_write_text
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
 
 DEFAULT_MODEL = "claude-sonnet-4-6"
 """Model used when neither `--model` nor `$ROLLOUT_MODEL` names one."""

@@ -6,9 +6,7 @@ The plan is the only source of stages, weights and thresholds; `metrics_source`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -20,9 +18,14 @@ from rollout_manager.exports.flagger import flagger_files
 from rollout_manager.exports.prometheus import RECORDING_FILE, prometheus_files
 from rollout_manager.exports.queries import MetricQueries, metric_queries
 from rollout_manager.exports.rules import ExportRules, export_rules
-from rollout_manager.model import RolloutPlan
-from rollout_manager.planning.metrics_source import MetricsSource
 from rollout_manager.storage import atomic_write_text, read_user_text
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
+
+    from rollout_manager.model import RolloutPlan
+    from rollout_manager.planning.metrics_source import MetricsSource
 
 _MAX_MANIFEST_BYTES = 1024 * 1024
 # Header lines worth repeating to the user: limits, placeholders, assumptions.

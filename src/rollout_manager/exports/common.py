@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from rollout_manager.exports.rules import ExportRules
+if TYPE_CHECKING:
+    from rollout_manager.exports.rules import ExportRules
 
 ENGINES = ("prometheus", "argo", "flagger", "flagd")
 RUNBOOK = "rollout-plan.md#rollback-procedure"

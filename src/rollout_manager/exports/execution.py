@@ -7,6 +7,7 @@ Read from the plan only (the series names do not change which file holds a rule)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rollout_manager.exports.argo import set_weight, template_name
 from rollout_manager.exports.common import hours_text
@@ -14,7 +15,9 @@ from rollout_manager.exports.flagd import STAFF_ATTRIBUTE, weights
 from rollout_manager.exports.flagger import INTERVAL_MINUTES
 from rollout_manager.exports.prometheus import RECORDING_FILE, alert_name
 from rollout_manager.exports.rules import export_rules
-from rollout_manager.model import RolloutPlan
+
+if TYPE_CHECKING:
+    from rollout_manager.model import RolloutPlan
 
 _NONE = "–"
 _EXPORTABLE_KINDS = ("_rate", "_latency_ms")

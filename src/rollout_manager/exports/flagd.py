@@ -13,10 +13,12 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rollout_manager.exports.common import ExportFile
-from rollout_manager.exports.rules import ExportRules, StageRules
+
+if TYPE_CHECKING:
+    from rollout_manager.exports.rules import ExportRules, StageRules
 
 SCHEMA = "https://flagd.dev/schema/v0/flags.json"
 STAFF_ATTRIBUTE = "internal"

@@ -10,12 +10,14 @@ Flagger dwells one interval per step; stages that last days wait at
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rollout_manager.exports.common import ExportFile, dump_yaml, header, hours_text
 from rollout_manager.exports.prometheus import alert_name
-from rollout_manager.exports.queries import MetricQueries
 from rollout_manager.exports.rules import ExportRules, resource_name
+
+if TYPE_CHECKING:
+    from rollout_manager.exports.queries import MetricQueries
 
 API = "flagger.app/v1beta1"
 INTERVAL_MINUTES = 5

@@ -11,11 +11,13 @@ each alert fires at its planned threshold and stays silent on healthy series.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rollout_manager.exports.common import RUNBOOK, ExportFile, camel, dump_yaml, header, hours_text
-from rollout_manager.exports.queries import MetricQueries
-from rollout_manager.exports.rules import ExportRules, GatedRule, StageRules, WarningRule
+
+if TYPE_CHECKING:
+    from rollout_manager.exports.queries import MetricQueries
+    from rollout_manager.exports.rules import ExportRules, GatedRule, StageRules, WarningRule
 
 RECORDING_FILE = "rollout-recording.rules.yml"
 _ENGINE = "prometheus"

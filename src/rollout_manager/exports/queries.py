@@ -9,10 +9,13 @@ the bucket at the baseline percentile), so a latency gate is a count test too.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rollout_manager.errors import InputError
-from rollout_manager.model import RolloutPlan
-from rollout_manager.planning.metrics_source import MetricSeries, MetricsSource
+
+if TYPE_CHECKING:
+    from rollout_manager.model import RolloutPlan
+    from rollout_manager.planning.metrics_source import MetricSeries, MetricsSource
 
 PLACEHOLDER = "PLACEHOLDER"
 _INF = "+Inf"

@@ -12,8 +12,10 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from rollout_manager.model import Alert, Decision, RolloutPlan, Stage
+if TYPE_CHECKING:
+    from rollout_manager.model import Alert, Decision, RolloutPlan, Stage
 
 FALLBACK_NOTE = (
     "This plan has no per-stage decisions: thresholds come from its error-rate criteria, "

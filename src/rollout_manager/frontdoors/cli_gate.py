@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rollout_manager.errors import InputError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 GATE_EPILOG = """\
 exit status (for CI/CD and behind a Flagger webhook):

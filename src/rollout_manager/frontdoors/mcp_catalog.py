@@ -9,12 +9,15 @@ attach the plan document or the plan's JSON Schema as resources.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rollout_manager.planning.plan import plan_folder
 from rollout_manager.render.sections import render_document
 from rollout_manager.schema import published_schema_text
 from rollout_manager.tools.registry import ToolEnv
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ makes every count above meaningless.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from rollout_manager.gates.observed import Arm, Observation, events_for
 from rollout_manager.gates.tests import (
@@ -38,8 +38,10 @@ from rollout_manager.gates.tests import (
     upper_tail,
 )
 from rollout_manager.gates.verdict import MetricOutcome, MetricVerdict, SampleRatio, Verdict
-from rollout_manager.model import BoundaryPoint, Decision
 from rollout_manager.planning.stats import hours_for_transactions
+
+if TYPE_CHECKING:
+    from rollout_manager.model import BoundaryPoint, Decision
 
 SAMPLE_RATIO_ALPHA = 0.001
 """A split this unlikely under the planned share holds the stage (the usual SRM threshold)."""

@@ -12,13 +12,16 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
-from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rollout_manager.errors import InputError
 from rollout_manager.gates.observed import Arm, Observation, is_latency
-from rollout_manager.model import Decision, RolloutPlan, Stage
-from rollout_manager.planning.metrics_source import MetricsSource
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from rollout_manager.model import Decision, RolloutPlan, Stage
+    from rollout_manager.planning.metrics_source import MetricsSource
 
 TIMEOUT_SECONDS = 10.0
 MAX_RESPONSE_BYTES = 8 * 1024 * 1024

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rollout_manager.formatting import count
-from rollout_manager.gates.verdict import GateVerdict
 from rollout_manager.planning.schedule import format_local, resolve_timezone
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from rollout_manager.gates.verdict import GateVerdict
 
 
 def _arm(counts: dict[str, float] | None) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -14,13 +14,17 @@ from rollout_manager.gates.journal import append_entry
 from rollout_manager.gates.observed import Observation, is_latency, read_counts, read_events
 from rollout_manager.gates.prometheus import read_prometheus
 from rollout_manager.gates.stage import find_stage, judge_stage
-from rollout_manager.gates.verdict import GateVerdict
 from rollout_manager.model import RolloutPlan, Stage
 from rollout_manager.planning.plan import build_plan
 from rollout_manager.planning.policy import Policy, load_policy
 from rollout_manager.planning.timeline import plan_timeline
 from rollout_manager.reading.context import read_context
 from rollout_manager.storage import read_user_text
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from rollout_manager.gates.verdict import GateVerdict
 
 MAX_PLAN_BYTES = 16 * 1024 * 1024
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from rollout_manager.errors import InputError
 from rollout_manager.gates.judge import judge_decision, sample_ratio, worst
-from rollout_manager.gates.observed import Observation
 from rollout_manager.gates.verdict import EXIT_CODES, GateVerdict, MetricVerdict, SampleRatio
-from rollout_manager.model import RolloutPlan, Stage
 from rollout_manager.planning.schedule import GateCalendar, format_local
+
+if TYPE_CHECKING:
+    from rollout_manager.gates.observed import Observation
+    from rollout_manager.model import RolloutPlan, Stage
 
 
 def find_stage(plan: RolloutPlan, number: int, source: str) -> Stage:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rollout_manager.gates.verdict import GateVerdict
-from rollout_manager.model import RolloutPlan
+
+if TYPE_CHECKING:
+    from rollout_manager.model import RolloutPlan
 
 SHOWN_VERDICTS = 10
 

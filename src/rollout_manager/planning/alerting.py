@@ -12,14 +12,18 @@ tails.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
+from typing import TYPE_CHECKING
 
 from rollout_manager.formatting import count, ms, number, pct
 from rollout_manager.model import Alert, Decision, Stage
 from rollout_manager.planning import stats
-from rollout_manager.planning.policy import Policy
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from rollout_manager.planning.policy import Policy
 
 _WEEK_MINUTES = 7 * 24 * 60
 _ALERT_NAMES = {

@@ -12,10 +12,13 @@ sample of customers tops it up.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rollout_manager.formatting import count, money, pct
-from rollout_manager.model import RolloutContext, Stage
 from rollout_manager.planning.policy import LadderStep, Policy, StageAdjustment
+
+if TYPE_CHECKING:
+    from rollout_manager.model import RolloutContext, Stage
 
 _STAFF_NOTE_START = "Assumes staff traffic reaches"
 

@@ -16,11 +16,11 @@ from rollout_manager.model import (
     Stage,
     Stakeholder,
 )
-from rollout_manager.planning.policy import Playbook, Policy, StakeholderRule
-from rollout_manager.planning.schedule import GateCalendar
 
 if TYPE_CHECKING:
     from rollout_manager.planning.playbooks import LegacyRemoval
+    from rollout_manager.planning.policy import Playbook, Policy, StakeholderRule
+    from rollout_manager.planning.schedule import GateCalendar
 
 
 class _Fill(dict[str, str]):

@@ -14,7 +14,7 @@ line, so advance < rollback (and WARNING < CRITICAL) from 0.001% to 50%.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from rollout_manager.formatting import ms, pct, points
 from rollout_manager.model import (
@@ -26,7 +26,9 @@ from rollout_manager.model import (
     RolloutContext,
     Threshold,
 )
-from rollout_manager.planning.policy import Policy
+
+if TYPE_CHECKING:
+    from rollout_manager.planning.policy import Policy
 
 # Watched but not gated: each is implied by a gated metric when that one is stated.
 _IMPLIED_BY: Final = {

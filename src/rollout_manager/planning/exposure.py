@@ -10,10 +10,13 @@ the whole stage.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rollout_manager.formatting import count, minutes, money, number
-from rollout_manager.model import RolloutContext, Stage
-from rollout_manager.planning.policy import Policy
+
+if TYPE_CHECKING:
+    from rollout_manager.model import RolloutContext, Stage
+    from rollout_manager.planning.policy import Policy
 
 
 def _after(minutes_: float) -> str:

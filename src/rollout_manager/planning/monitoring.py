@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from rollout_manager.formatting import count, ms, pct
 from rollout_manager.model import (
@@ -22,8 +22,10 @@ from rollout_manager.model import (
     Threshold,
 )
 from rollout_manager.planning import alerting, stats
-from rollout_manager.planning.policy import Policy
 from rollout_manager.reading.metrics import slug
+
+if TYPE_CHECKING:
+    from rollout_manager.planning.policy import Policy
 
 _ALERT_NAMES = {
     "error_rate": "ErrorRate",

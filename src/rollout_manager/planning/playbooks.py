@@ -14,11 +14,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from rollout_manager.formatting import when
 from rollout_manager.model import Evidence, PlaybookUse, RolloutContext, Stage
-from rollout_manager.planning.policy import LadderStep, Playbook, Policy
-from rollout_manager.planning.schedule import GateCalendar
+
+if TYPE_CHECKING:
+    from rollout_manager.planning.policy import LadderStep, Playbook, Policy
+    from rollout_manager.planning.schedule import GateCalendar
 
 _MAX_EVIDENCE = 4
 _FEATURE_FILE = "feature-description.md"

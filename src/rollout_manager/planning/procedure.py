@@ -14,10 +14,10 @@ from rollout_manager.model import (
     RolloutContext,
     Stage,
 )
-from rollout_manager.planning.policy import Playbook, Policy
 
 if TYPE_CHECKING:
     from rollout_manager.planning.playbooks import LegacyRemoval
+    from rollout_manager.planning.policy import Playbook, Policy
 
 
 def _has(context: RolloutContext, kind: ChangeType) -> bool:

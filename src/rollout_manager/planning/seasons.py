@@ -7,13 +7,17 @@ start falls in the next year (Dec 15 - Jan 4).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 
-from rollout_manager.model import Level, RolloutContext
-from rollout_manager.planning.policy import Policy, SeasonalFreeze
 from rollout_manager.planning.schedule import Freeze, thanksgiving
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from zoneinfo import ZoneInfo
+
+    from rollout_manager.model import Level, RolloutContext
+    from rollout_manager.planning.policy import Policy, SeasonalFreeze
 
 
 def _day(rule: str, year: int) -> date:

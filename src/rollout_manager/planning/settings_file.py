@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import yaml
 from pydantic import AfterValidator
 
 from rollout_manager.errors import InputError
 from rollout_manager.storage import read_user_text
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 MAX_CONFIG_BYTES = 256 * 1024
 FIRST_YEAR, LAST_YEAR = 2000, 2100

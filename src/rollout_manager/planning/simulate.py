@@ -20,11 +20,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from statistics import NormalDist
+from typing import TYPE_CHECKING
 
 import numpy as np
 from pydantic import BaseModel, Field
 
-from rollout_manager.model import Decision, RolloutPlan, Stage
+if TYPE_CHECKING:
+    from rollout_manager.model import Decision, RolloutPlan, Stage
 
 DEFAULT_RUNS = 10_000
 _LATENCY_SIGMA = 0.5  # the planner's assumption when no P50 is stated

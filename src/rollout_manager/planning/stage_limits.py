@@ -8,9 +8,13 @@ above it. Stages are capped at `LONGEST_STAGE_HOURS` and gate targets at
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rollout_manager.formatting import count, hours, pct
-from rollout_manager.model import Stage
-from rollout_manager.planning.policy import Policy
+
+if TYPE_CHECKING:
+    from rollout_manager.model import Stage
+    from rollout_manager.planning.policy import Policy
 
 LONGEST_STAGE_HOURS = 24 * 90
 """No stage is planned longer than 90 days, however little traffic it sees."""

@@ -9,9 +9,8 @@ engine wrote and in a table cell.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from rollout_manager import formatting
 from rollout_manager.model import (
@@ -27,6 +26,10 @@ from rollout_manager.model import (
     Stakeholder,
     Threshold,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import date, datetime
 
 DECISION = "sign-off"
 """The decision the document asks its readers for."""

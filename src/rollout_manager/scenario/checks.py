@@ -24,20 +24,23 @@ it saw.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import yaml
 
-from rollout_manager.agent.protocol import ToolCall
 from rollout_manager.meaning import Intent, Matcher, Score, terms
-from rollout_manager.model import RolloutPlan
 from rollout_manager.scenario import verifiers as v
 from rollout_manager.scenario.verifiers import Outcome, Seen
 from rollout_manager.sections import section_named
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
+
+    from rollout_manager.agent.protocol import ToolCall
+    from rollout_manager.model import RolloutPlan
 
 Status = Literal["PASS", "FAIL", "UNCHECKED"]
 

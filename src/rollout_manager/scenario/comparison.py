@@ -7,10 +7,12 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rollout_manager.agent.protocol import ToolCall
 from rollout_manager.scenario.checks import find_field
+
+if TYPE_CHECKING:
+    from rollout_manager.agent.protocol import ToolCall
 
 
 def _find_all(data: Any, name: str) -> Any:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -21,6 +21,9 @@ from rollout_manager.errors import InputError
 from rollout_manager.planning.plan import plan_folder
 from rollout_manager.render.sections import render_document
 from rollout_manager.storage import atomic_write_text
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 EXPECTED = "expected"
 ARGS_FILE = "plan-args.yaml"

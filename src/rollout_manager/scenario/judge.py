@@ -16,10 +16,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rollout_manager.model import RolloutPlan
-from rollout_manager.scenario.checks import CriterionResult
 
 if TYPE_CHECKING:
     from rollout_manager.agent.protocol import ModelClient
+    from rollout_manager.scenario.checks import CriterionResult
 
 Judge = Callable[[str, RolloutPlan], tuple[bool, str] | None]
 """(criterion, plan) -> (passed, reason), or None when no verdict could be read."""

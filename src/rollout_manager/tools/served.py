@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rollout_manager.errors import InputError
-from rollout_manager.model import RolloutPlan
 from rollout_manager.planning.plan import plan_folder, section_json
 from rollout_manager.planning.policy import CONFIG_NAME
 from rollout_manager.render.sections import render_section, status_line
-from rollout_manager.tools.inputs import SectionInput
 from rollout_manager.tools.registry import ToolEnv, ToolResult
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from rollout_manager.model import RolloutPlan
+    from rollout_manager.tools.inputs import SectionInput
 
 
 def drop_evidence(value: Any) -> Any:

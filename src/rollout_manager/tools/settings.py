@@ -10,8 +10,7 @@ written.
 from __future__ import annotations
 
 import io
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -29,9 +28,13 @@ from rollout_manager.planning.settings_file import MAX_CONFIG_BYTES, read_config
 from rollout_manager.reading.context import read_context
 from rollout_manager.render.sections import render_section, status_line
 from rollout_manager.storage import atomic_write_text, locked, read_user_text
-from rollout_manager.tools.inputs import AdjustInput, FreezeInput
 from rollout_manager.tools.registry import ToolEnv, ToolResult
 from rollout_manager.tools.served import drop_evidence, relative
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from rollout_manager.tools.inputs import AdjustInput, FreezeInput
 
 
 def _mapping(data: dict[str, Any], key: str) -> dict[str, Any]:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rollout_manager.errors import InputError
 from rollout_manager.formatting import pct
-from rollout_manager.model import Fact, RolloutContext
 from rollout_manager.planning import stats
 from rollout_manager.planning.bounded_stats import exact_is_affordable
 from rollout_manager.planning.policy import Policy, load_policy
@@ -15,6 +14,9 @@ from rollout_manager.render.sections import render_duration
 from rollout_manager.tools.inputs import DurationInput, SectionInput
 from rollout_manager.tools.registry import ToolEnv, ToolResult
 from rollout_manager.tools.served import plan_for
+
+if TYPE_CHECKING:
+    from rollout_manager.model import Fact, RolloutContext
 
 _DURATION_FORMULA = (
     "n = the smallest count from which the exact one-sided binomial test keeps its power "
