@@ -124,8 +124,8 @@ OVERRIDES = [
     ("stages: [{stage: 100000000000, duration_hours: 24}]", "stages.0.stage"),
     ("on_call: {through_stage: 10000000000}", "on_call.through_stage"),
     (
-        "communication: {stakeholders: [{role: R, key: r, needs: n, when: w, "
-        "offset_business_days: -100000000}]}",
+        ("communication: {stakeholders: [{role: R, key: r, needs: n, when: w, "
+        "offset_business_days: -100000000}]}"),
         "communication.stakeholders.0.offset_business_days",
     ),
     ("communication: {templates: {rollback: {subject: '{feature:>999999999}', body: b}}}",

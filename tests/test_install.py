@@ -118,14 +118,14 @@ def test_the_served_folder_is_claude_codes_project_folder(
     ("log", "line"),
     [
         (
-            "Looking in indexes: https://pypi.org/simple\n"
+            ("Looking in indexes: https://pypi.org/simple\n"
             "ERROR: Could not find a version that satisfies the requirement pydantic<3,>=2.7\n"
             "ERROR: No matching distribution found for pydantic<3,>=2.7\n"
-            "\n[notice] A new release of pip is available\n",
+            "\n[notice] A new release of pip is available\n"),
             "ERROR: Could not find a version that satisfies the requirement pydantic<3,>=2.7",
         ),
-        ("  × No solution found when resolving dependencies\n", "× No solution found when "
-         "resolving dependencies"),
+        ("  × No solution found when resolving dependencies\n", ("× No solution found when "
+         "resolving dependencies")),
         ("something went wrong\nthe last words\n", "the last words"),
     ],
 )  # fmt: skip

@@ -166,8 +166,10 @@ def test_json_holds_criteria_steps_tools_and_the_comparison(
     assert first["tools"] == [{"name": "assess_risk", "input": {}, "ok": True, "error": None}]
     assert "Reversibility: LOW" in first["comparison"]["expected"]
     assert first["comparison"]["produced"] == [
-        "assess_risk: risk HIGH (canary); user_impact HIGH, revenue_impact MEDIUM, "
-        "system_criticality LOW, reversibility LOW"
+        (
+            "assess_risk: risk HIGH (canary); user_impact HIGH, revenue_impact MEDIUM, "
+            "system_criticality LOW, reversibility LOW"
+        )
     ]
     assert first["text"]
 

@@ -268,10 +268,14 @@ def _channel_text(raw: str) -> str:
 def _channel_adjustment(clause: str) -> dict[str, Any] | None:
     roles = "|".join(_ROLES)
     patterns = (
-        rf"\buse\s+(?P<channel>#[\w.-]+|[^,;]+?)\s+for\s+(?:the\s+)?(?P<roles>(?:{roles})"
-        rf"(?:\s*(?:,|and|&)\s*(?:{roles}))*)\b",
-        rf"\b(?P<roles>{roles})(?:\s+(?:updates|messages|channel|team))?\s+(?:go(?:es)?\s+)?"
-        rf"(?:should\s+(?:go|be)\s+)?(?:to|in|on|via|is|=)\s+(?P<channel>#[\w.-]+)",
+        (
+            rf"\buse\s+(?P<channel>#[\w.-]+|[^,;]+?)\s+for\s+(?:the\s+)?(?P<roles>(?:{roles})"
+            rf"(?:\s*(?:,|and|&)\s*(?:{roles}))*)\b"
+        ),
+        (
+            rf"\b(?P<roles>{roles})(?:\s+(?:updates|messages|channel|team))?\s+(?:go(?:es)?\s+)?"
+            rf"(?:should\s+(?:go|be)\s+)?(?:to|in|on|via|is|=)\s+(?P<channel>#[\w.-]+)"
+        ),
         rf"\b(?:post|send)\s+(?P<roles>{roles})\s+\w+\s+(?:to|in)\s+(?P<channel>#[\w.-]+)",
     )
     for pattern in patterns:

@@ -77,8 +77,10 @@ def _status_error(error: anthropic.APIStatusError, model: str) -> ModelError:
         ),
         (
             anthropic.OverloadedError,
-            f"the Anthropic API is overloaded (529 {detail}): try again in a few minutes, "
-            "or answer with --offline",
+            (
+                f"the Anthropic API is overloaded (529 {detail}): try again in a few minutes, "
+                "or answer with --offline"
+            ),
             1,
         ),
     )

@@ -91,10 +91,13 @@ def flagger_warnings(rules: ExportRules) -> list[str]:
         return []
     stages = ", ".join(f"{s.number} ({hours_text(s.duration_hours)})" for s in long)
     return [
-        f"Flagger holds each step one interval ({INTERVAL_MINUTES}m); stages {stages} last longer, "
-        "so every traffic increase and the promotion wait for the confirm-traffic-increase and "
-        f"confirm-promotion webhooks at {GATE_URL}: open them at each planned gate time after "
-        "the stage's gate test passes (the plan's gate checklist)."
+        (
+            f"Flagger holds each step one interval ({INTERVAL_MINUTES}m); "
+            f"stages {stages} last longer, "
+            "so every traffic increase and the promotion wait for the confirm-traffic-increase and "
+            f"confirm-promotion webhooks at {GATE_URL}: open them at each planned gate time after "
+            "the stage's gate test passes (the plan's gate checklist)."
+        )
     ]
 
 
@@ -102,8 +105,10 @@ def flagger_files(rules: ExportRules, queries: dict[str, MetricQueries]) -> list
     """`canary.yaml` and `metric-templates.yaml`."""
     notes = [
         "stepWeights are the plan's stage percentages.",
-        "The metrics read the CRITICAL alerts of the exported Prometheus stage rules: load "
-        "the current stage's prometheus/stage-N.rules.yml.",
+        (
+            "The metrics read the CRITICAL alerts of the exported Prometheus stage rules: load "
+            "the current stage's prometheus/stage-N.rules.yml."
+        ),
         "targetRef and service are placeholders for your Deployment and port.",
         *flagger_warnings(rules),
         *(q.note for q in queries.values() if q.note),

@@ -353,8 +353,10 @@ def prometheus_files(rules: ExportRules, queries: dict[str, MetricQueries]) -> l
     """The recording rules, one alert rule file per stage, and a promtool test for each."""
     notes = [
         "Load the recording rules always and the current stage's stage-N.rules.yml only.",
-        "Prometheus has no stage start: boundary counts look back the stage's planned "
-        "duration, so early in a stage they also count the new path's last hours before it.",
+        (
+            "Prometheus has no stage start: boundary counts look back the stage's planned "
+            "duration, so early in a stage they also count the new path's last hours before it."
+        ),
         *(q.note for q in queries.values() if q.note),
     ]
     recording = _recording_rules(rules, queries)

@@ -32,10 +32,13 @@ def render_verdict(verdict: GateVerdict) -> str:
         "",
         verdict.summary,
         "",
-        f"Judged at {_local(verdict.at, verdict.timezone)} on {verdict.source}, "
-        f"{verdict.hours_in_stage:g} h since the stage started "
-        f"({_local(verdict.since, verdict.timezone)}); "
-        f"against the {'concurrent control' if verdict.against == 'control' else 'plan baseline'}.",
+        (
+            f"Judged at {_local(verdict.at, verdict.timezone)} on {verdict.source}, "
+            f"{verdict.hours_in_stage:g} h since the stage started "
+            f"({_local(verdict.since, verdict.timezone)}); "
+            "against the "
+            f"{'concurrent control' if verdict.against == 'control' else 'plan baseline'}."
+        ),
         "",
         "| Metric | Verdict | New path | Events | p-value | Plan level |",
         "|---|---|---|---|---|---|",

@@ -234,13 +234,17 @@ def _next_steps(
     )
     return [
         f"Sign-off by {', '.join(roles)} by {_prep_day(sign_by, line)}.",
-        f"Build the dashboards and alerts of the monitoring plan; test-fire each alert by "
-        f"{_prep_day(notify, line)}.",
+        (
+            f"Build the dashboards and alerts of the monitoring plan; test-fire each alert by "
+            f"{_prep_day(notify, line)}."
+        ),
         covered,
         f"First messages: {briefings}.",
         f"Start stage 1 at {when(start)}.",
-        f"Remove the flag and the previous path no earlier than {when(removal.moment)} "
-        f"({removal.reason}); owner: {removal.owner}.",
+        (
+            f"Remove the flag and the previous path no earlier than {when(removal.moment)} "
+            f"({removal.reason}); owner: {removal.owner}."
+        ),
     ]
 
 

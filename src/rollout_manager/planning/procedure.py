@@ -115,8 +115,10 @@ def _stage_gate(
     ]
     if next_stage is not None:
         items += [
-            f"Go/no-go recorded by Leadership; advance to {next_stage.traffic_percent:g}% "
-            f"at {when(next_stage.start)} (outside peak windows and freezes)",
+            (
+                f"Go/no-go recorded by Leadership; advance to {next_stage.traffic_percent:g}% "
+                f"at {when(next_stage.start)} (outside peak windows and freezes)"
+            ),
             "Stage advancement notice sent",
         ]
     else:
@@ -204,8 +206,10 @@ def _restore_step(
     minutes = context.feature.rollback_minutes
     slow = minutes is not None and minutes.value > policy.risk.fast_rollback_minutes
     return (
-        f"If the irreversible step already ran ({irreversible[0]}): restore from the backup "
-        "and redeploy the previous release",
+        (
+            f"If the irreversible step already ran ({irreversible[0]}): restore from the backup "
+            "and redeploy the previous release"
+        ),
         "Owning team + data owner",
         minutes.value if slow and minutes is not None else None,
         False,
@@ -251,8 +255,10 @@ def rollback_procedure(
     if _has(context, ChangeType.WEBHOOKS):
         steps.append(
             (
-                "Keep webhook handlers running until in-flight events are processed; "
-                "check the backlog reaches zero",
+                (
+                    "Keep webhook handlers running until in-flight events are processed; "
+                    "check the backlog reaches zero"
+                ),
                 "Owning team",
                 None,
                 False,
@@ -274,8 +280,10 @@ def rollback_procedure(
     steps += [
         ("Send the rollback notification to every stakeholder", "Release owner", None, False),
         (
-            f"Incident review within {rb.review_business_days} business days; "
-            "fix, re-plan, restart from stage 1",
+            (
+                f"Incident review within {rb.review_business_days} business days; "
+                "fix, re-plan, restart from stage 1"
+            ),
             "Engineering manager",
             None,
             False,
