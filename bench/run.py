@@ -71,7 +71,7 @@ EVENT_ROWS = {"on": (50_000, 400), "off": (950_000, 7_600)}
 
 
 def write_events(path: Path) -> Path:
-    """The raw-events CSV the gate benchmark judges (one row per transaction)."""
+    """Return the raw-events CSV the gate benchmark judges (one row per transaction)."""
     with path.open("w", encoding="utf-8") as handle:
         handle.write("timestamp,variant,error,error_category,latency_ms,amount\n")
         for variant, (rows, errors) in EVENT_ROWS.items():

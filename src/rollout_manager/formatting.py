@@ -42,7 +42,7 @@ def _percent(rate: float) -> Decimal | float:
 
 
 def pct(rate: float | None, decimals: int = 2) -> str:
-    """A fraction as a percentage: 0.008 -> `0.8%`, 0.0125 -> `1.25%`.
+    """Return a fraction as a percentage: 0.008 -> `0.8%`, 0.0125 -> `1.25%`.
 
     One rule for every displayed rate: the value at 4 decimals, rounded half up.
     """
@@ -52,7 +52,7 @@ def pct(rate: float | None, decimals: int = 2) -> str:
 
 
 def chance(probability: float) -> str:
-    """A probability as a whole percentage that never rounds to certainty: `22%`, `>99%`."""
+    """Return a probability as a whole percentage that never rounds to certainty: `22%`, `>99%`."""
     if probability >= 0.995:
         return ">99%"
     if 0 < probability < 0.005:
@@ -67,12 +67,12 @@ def plural(number: float, noun: str) -> str:
 
 
 def points(rate: float) -> str:
-    """A difference of rates in percentage points: 0.002 -> `0.2 points`."""
+    """Return a difference of rates in percentage points: 0.002 -> `0.2 points`."""
     return f"{_trim(_percent(rate), 2)} points"
 
 
 def ms(value: float | None) -> str:
-    """A latency: milliseconds below one second, seconds above (`979 ms`, `1.78 s`)."""
+    """Return a latency: milliseconds below one second, seconds above (`979 ms`, `1.78 s`)."""
     if value is None:
         return "not set"
     if value < 1000:
@@ -81,7 +81,7 @@ def ms(value: float | None) -> str:
 
 
 def money(amount: float | None, currency: str = "USD") -> str:
-    """An amount with thousands separators and its symbol: `$1,000,000`."""
+    """Return an amount with thousands separators and its symbol: `$1,000,000`."""
     if amount is None:
         return "not set"
     symbol = CURRENCY_SYMBOLS.get(currency)
@@ -90,31 +90,31 @@ def money(amount: float | None, currency: str = "USD") -> str:
 
 
 def count(number: float | None) -> str:
-    """A count with thousands separators: 15000 -> `15,000`."""
+    """Return a count with thousands separators: 15000 -> `15,000`."""
     if number is None:
         return "not set"
     return f"{round(number):,}"
 
 
 def hours(value: float) -> str:
-    """A duration: `24 h`, `3 days`, `7 days`, `1.5 days`."""
+    """Return a duration: `24 h`, `3 days`, `7 days`, `1.5 days`."""
     if value < 48:
         return f"{_trim(value, 1)} h"
     return f"{_trim(value / 24, 1)} days"
 
 
 def when(moment: datetime) -> str:
-    """A local time as `Tue 2026-12-01 09:00 EST` (the moment's own zone)."""
+    """Return a local time as `Tue 2026-12-01 09:00 EST` (the moment's own zone)."""
     return moment.strftime("%a %Y-%m-%d %H:%M %Z").strip()
 
 
 def day(moment: datetime) -> str:
-    """A local date as `Tue 2026-12-01`."""
+    """Return a local date as `Tue 2026-12-01`."""
     return moment.strftime("%a %Y-%m-%d")
 
 
 def minutes(value: float | None) -> str:
-    """A duration given in minutes: `8 min`, `0.5 min`; from two hours on, `4.1 h`."""
+    """Return a duration given in minutes: `8 min`, `0.5 min`; from two hours on, `4.1 h`."""
     if value is None:
         return "not set"
     if value >= 120:
@@ -123,14 +123,14 @@ def minutes(value: float | None) -> str:
 
 
 def number(value: float | None, decimals: int = 1) -> str:
-    """A plain quantity with thousands separators and no trailing zeros: `10.4`, `1,200`."""
+    """Return a plain quantity with thousands separators and no trailing zeros: `10.4`, `1,200`."""
     if value is None:
         return "not set"
     return _trim(value, decimals)
 
 
 def rare(probability: float) -> str:
-    """A small probability to two significant figures: 0.00118 -> `0.12%`, 0.031 -> `3.1%`."""
+    """Show a small probability to two significant figures: 0.00118 -> `0.12%`, 0.031 -> `3.1%`."""
     if probability <= 0:
         return "0%"
     if probability >= 0.1:

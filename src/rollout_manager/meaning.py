@@ -90,7 +90,7 @@ def _stem(word: str) -> str:
 
 
 def terms(text: str) -> list[str]:
-    """The text's stems in order: phrases folded, stop words dropped."""
+    """Return the text's stems in order: phrases folded, stop words dropped."""
     folded = text.lower().replace("'", "")
     for pattern, token in _COMPILED_PHRASES:
         folded = pattern.sub(token, folded)

@@ -60,7 +60,7 @@ def _field_docs(node: ast.ClassDef) -> list[tuple[str, str]]:
 
 
 def plan_json_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of `RolloutPlan`, generated from the model."""
+    """Return the JSON Schema (draft 2020-12) of `RolloutPlan`, generated from the model."""
     attach_field_docstrings()
     schema = RolloutPlan.model_json_schema()
     return {
@@ -71,12 +71,12 @@ def plan_json_schema() -> dict[str, Any]:
 
 
 def published_schema_text() -> str:
-    """The committed copy of the schema, as shipped in the package."""
+    """Return the committed copy of the schema, as shipped in the package."""
     return (resources.files("rollout_manager") / SCHEMA_FILE).read_text(encoding="utf-8")
 
 
 def schema_text() -> str:
-    """The schema as it should be committed: stable key order, trailing newline."""
+    """Return the schema as it should be committed: stable key order, trailing newline."""
     return json.dumps(plan_json_schema(), indent=2, ensure_ascii=False) + "\n"
 
 

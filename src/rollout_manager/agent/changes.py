@@ -114,7 +114,7 @@ def parse_number(text: str) -> float | None:
 
 
 def parse_duration_hours(text: str) -> tuple[float, str] | None:
-    """The first duration in `text` in hours, and the unit it was written in.
+    """Return the first duration in `text` in hours, and the unit it was written in.
 
     `five days` -> (120, "day"), `a week` -> (168, "week"), `36 hours` -> (36, "hour").
     """
@@ -130,7 +130,7 @@ def parse_duration_hours(text: str) -> tuple[float, str] | None:
 
 
 def _year_for(month: int, day: int, today: date) -> date:
-    """The first such day on or after `today`: plans look forward."""
+    """Return the first such day on or after `today`: plans look forward."""
     candidate = date(today.year, month, day)
     return candidate if candidate >= today else date(today.year + 1, month, day)
 
@@ -180,7 +180,7 @@ def clauses(text: str) -> list[str]:
 
 
 def _is_question(clause: str) -> bool:
-    """A question asks; "can you ..." and "please ..." ask for a change."""
+    """Tell whether the clause only asks; "can you ..." and "please ..." ask for a change."""
     return clause.rstrip().endswith("?") and _QUESTION_RE.match(clause) is None
 
 
@@ -343,7 +343,7 @@ def adjustments(text: str, today: date, notes: list[str]) -> dict[str, Any]:
 
 
 def what_if(text: str) -> dict[str, Any] | None:
-    """A question on how long a stage must run, as `stage_duration` arguments."""
+    """Read a question on how long a stage must run, as `stage_duration` arguments."""
     if not _WHAT_IF_RE.search(text):
         return None
     arguments: dict[str, Any] = {}
@@ -396,7 +396,7 @@ UNDO_NOTE: Final = (
 
 
 def start_question(text: str, today: date) -> str | None:
-    """The date of a question such as "Can we start on December 8?" (a what-if)."""
+    """Return the date of a question such as "Can we start on December 8?" (a what-if)."""
     for clause in clauses(text):
         if _is_question(clause):
             found = _start_adjustment(clause, today)

@@ -31,7 +31,7 @@ _SPEND_LIMIT = "enforced_spend_limit_reached"
 
 
 def _block(block: ContentBlock) -> Block | None:
-    """A response block as a request block: only what the API accepts back."""
+    """Return a response block as a request block: only what the API accepts back."""
     if block.type == "text":
         return {"type": "text", "text": block.text}
     if block.type == "tool_use":
@@ -172,7 +172,7 @@ class ClaudeClient:
 
 
 def _without_data(messages: Sequence[Message]) -> list[Message]:
-    """The conversation as the API takes it: tool results without the loop's `data` key."""
+    """Return the conversation as the API takes it: tool results without the loop's `data` key."""
 
     def block(item: Any) -> Any:
         if isinstance(item, dict) and item.get("type") == "tool_result" and "data" in item:

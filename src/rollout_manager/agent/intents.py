@@ -122,7 +122,7 @@ class IntentEntry:
 
 @cache
 def intent_table() -> tuple[IntentEntry, ...]:
-    """The packaged intent table (`data/intents.yaml`), in the order answers are shown."""
+    """Return the packaged intent table (`data/intents.yaml`), in the order answers are shown."""
     text = (resources.files("rollout_manager") / "data" / "intents.yaml").read_text("utf-8")
     # libyaml when installed: the pure-Python loader costs half a second on this table.
     rows = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
@@ -170,7 +170,7 @@ def understand(
     *,
     exclude: Collection[str] = (),
 ) -> Understanding:
-    """The intents `text` asks for: the best over the whole text, and each clause's own.
+    """Return the intents `text` asks for: the best over the whole text, and each clause's own.
 
     Args:
         text: the request (or the part of it that is not a change).
@@ -213,7 +213,7 @@ def _tool_of(name: str) -> str | None:
 
 
 def _arguments(tool: str, text: str) -> dict[str, Any]:
-    """What a request says for a tool other than the planning ones (the stage, the engine)."""
+    """Read what a request says for a tool other than the planning ones (the stage, the engine)."""
     if tool == "evaluate_gate":
         stage = changes.stage_number(text)
         return {"stage": stage} if stage is not None and stage > 0 else {}
@@ -228,7 +228,7 @@ def _arguments(tool: str, text: str) -> dict[str, Any]:
 
 
 def _asked_outright(text: str, today: date) -> str:
-    """The request without its change clauses: what it asks besides changing the plan."""
+    """Return the request without its change clauses: what it asks besides changing the plan."""
     kept = [p for p in _PARTS.split(text) if p and not changes.adjustments(p, today, [])]
     return " ".join(kept)
 
@@ -277,7 +277,7 @@ def _with_change(
     today: date,
     available: Collection[str] | None,
 ) -> Routing:
-    """The change, then the sections the rest of the request asks for outright."""
+    """Return the change, then the sections the rest of the request asks for outright."""
     routing.calls.append(ToolCall("adjust_plan", change))
     rest = _asked_outright(text, today)
     if not terms(rest):
@@ -289,7 +289,7 @@ def _with_change(
 
 
 def route(prompt: str, *, today: date, available: Collection[str] | None = None) -> Routing:
-    """The tool calls that answer `prompt`, in the order their answers are shown.
+    """Return the tool calls that answer `prompt`, in the order their answers are shown.
 
     Args:
         prompt: the user's request in plain language.

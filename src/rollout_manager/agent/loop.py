@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 
 @cache
 def system_prompt() -> str:
-    """The system prompt, rendered from the packaged `prompts/system.md.j2`."""
+    """Return the system prompt, rendered from the packaged `prompts/system.md.j2`."""
     from jinja2 import Environment, StrictUndefined
 
     from rollout_manager.reading.context import BASELINE_FILE, FEATURE_FILE

@@ -38,7 +38,7 @@ def _is_tool_results(message: Message) -> bool:
 
 
 def split_result(text: str) -> tuple[str, dict[str, Any]]:
-    """A tool result's text (`ToolResult.as_text`) as its Markdown and its JSON data."""
+    """Return a tool result's text (`ToolResult.as_text`) as its Markdown and its JSON data."""
     text = text.removeprefix(DATA_NOTICE).lstrip("\n")
     markdown, fence, rest = text.rpartition(_JSON_FENCE)
     if not fence:
@@ -62,7 +62,7 @@ def _result_text(block: Block) -> str:
 
 
 def _accepted(arguments: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any]:
-    """The arguments the tool's input schema declares (a new tool may name them otherwise)."""
+    """List the arguments the tool's input schema declares (a new tool may name them otherwise)."""
     declared = spec.get("input_schema", {}).get("properties")
     if not isinstance(declared, dict):
         return arguments
@@ -108,7 +108,7 @@ class OfflinePlanner:
     def create(
         self, *, system: str, messages: Sequence[Message], tools: Sequence[dict[str, Any]]
     ) -> ModelTurn:
-        """The next turn: tool calls for a new request, or the answer from tool results."""
+        """Return the next turn: tool calls for a new request, or the answer from tool results."""
         del system  # the rules it states are built into this planner
         if messages and _is_tool_results(messages[-1]):
             return self._answer(messages, tools)

@@ -51,7 +51,7 @@ class ModelClient(Protocol):
     def create(
         self, *, system: str, messages: Sequence[Message], tools: Sequence[dict[str, Any]]
     ) -> ModelTurn:
-        """The model's next turn for this conversation.
+        """Return the model's next turn for this conversation.
 
         Raises:
             ModelError: the model could not be reached or refused the request.
@@ -148,7 +148,7 @@ class Trace:
         return exchange
 
     def as_json(self) -> dict[str, Any]:
-        """The trace as JSON-ready data, with token totals."""
+        """Return the trace as JSON-ready data, with token totals."""
         totals: dict[str, int] = {}
         for exchange in self.exchanges:
             for turn in exchange.turns:

@@ -41,7 +41,7 @@ _NOTE_WORDS = (
 
 
 def engines(to: str) -> tuple[str, ...]:
-    """The engines `--to` names: one of them, or `all`.
+    """Return the engines `--to` names: one of them, or `all`.
 
     Raises:
         InputError: any other name.
@@ -154,7 +154,7 @@ def write_exports(files: list[ExportFile], folder: Path) -> list[Path]:
 
 
 def export_notes(files: list[ExportFile]) -> list[str]:
-    """The header lines of the files that warn or say what an engine cannot express."""
+    """Return the header lines of the files that warn or say what an engine cannot express."""
     notes: dict[str, None] = {}
     for export in files:
         for line in export.text.splitlines():

@@ -89,7 +89,7 @@ def _not_exported(plan: RolloutPlan, exported: set[str]) -> list[str]:
 
 
 def execution_view(plan: RolloutPlan) -> ExecutionView:
-    """What the Execution section shows for this plan."""
+    """Return what the Execution section shows for this plan."""
     rules = export_rules(plan)
     limits = list(rules.notes)
     manual = ", ".join(str(s.number) for s in rules.stages if s.manual_gate)

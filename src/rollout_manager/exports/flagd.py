@@ -43,7 +43,7 @@ def _targeting(stage: StageRules, staff_before: bool) -> dict[str, Any] | None:
 
 
 def flags_document(rules: ExportRules, stage: StageRules) -> dict[str, Any]:
-    """The flagd flags file for one stage."""
+    """Return the flagd flags file for one stage."""
     staff_before = any(s.staff_only for s in rules.stages if s.number < stage.number)
     targeting = _targeting(stage, staff_before)
     flag: dict[str, Any] = {

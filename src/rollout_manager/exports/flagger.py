@@ -27,7 +27,7 @@ _ENGINE = "flagger"
 
 
 def step_weights(rules: ExportRules) -> list[int | float]:
-    """The plan's stage percentages, in order (the last, 100%, is the promotion)."""
+    """Return the plan's stage percentages, in order (the last, 100%, is the promotion)."""
     return [
         int(s.traffic_percent) if float(s.traffic_percent).is_integer() else s.traffic_percent
         for s in rules.stages
@@ -85,7 +85,7 @@ def _canary(rules: ExportRules) -> dict[str, Any]:
 
 
 def flagger_warnings(rules: ExportRules) -> list[str]:
-    """What Flagger cannot do by itself for this plan."""
+    """Return what Flagger cannot do by itself for this plan."""
     long = [s for s in rules.stages if s.duration_hours * 60 > INTERVAL_MINUTES]
     if not long:
         return []

@@ -31,7 +31,7 @@ def alert_name(metric: str, severity: str) -> str:
 
 
 def no_traffic_alert() -> str:
-    """The alert that says the new path sees no transactions."""
+    """Return the alert that says the new path sees no transactions."""
     return "RolloutNoTraffic"
 
 
@@ -324,7 +324,7 @@ def _stage_tests(
 
 
 def _recording_test(rules: ExportRules, queries: dict[str, MetricQueries]) -> dict[str, Any] | None:
-    """The recorded ratio equals events / transactions for each variant."""
+    """Test with promtool that the recorded ratio is events / transactions for each variant."""
     rule = next((r for s in rules.stages for r in s.rules if r.warning is not None), None)
     if rule is None or rule.warning is None:
         return None
@@ -350,7 +350,7 @@ def _recording_test(rules: ExportRules, queries: dict[str, MetricQueries]) -> di
 
 
 def prometheus_files(rules: ExportRules, queries: dict[str, MetricQueries]) -> list[ExportFile]:
-    """The recording rules, one alert rule file per stage, and a promtool test for each."""
+    """Return the recording rules, one alert rule file per stage, and a promtool test for each."""
     notes = [
         "Load the recording rules always and the current stage's stage-N.rules.yml only.",
         (

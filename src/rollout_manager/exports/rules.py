@@ -104,7 +104,7 @@ class ExportRules:
 
 
 def resource_name(text: str) -> str:
-    """A Kubernetes-safe name (RFC 1123 label) from a flag key: `payment_pipeline_v2` ->
+    """Return a Kubernetes-safe name (RFC 1123 label) from a flag key: `payment_pipeline_v2` ->
     `payment-pipeline-v2`.
     """
     name = _NAME_UNSAFE.sub("-", text.lower()).strip("-")
@@ -112,7 +112,7 @@ def resource_name(text: str) -> str:
 
 
 def compress_boundary(points: list[tuple[int, int]]) -> tuple[BoundaryStep, ...]:
-    """The same boundary with one row per `k`: the largest `n` for each count.
+    """Return the same boundary with one row per `k`: the largest `n` for each count.
 
     "k or more within the first n" is implied by the same k within a larger n, so
     only the last row of each k changes the decision.
@@ -179,7 +179,7 @@ def _from_decision(stage: Stage, decision: Decision, plan: RolloutPlan) -> Gated
 
 
 def _fallback(stage: Stage, plan: RolloutPlan) -> tuple[GatedRule, ...]:
-    """The error-rate rule a plan without decisions states: criteria and sequential table."""
+    """Return the error-rate rule a plan without decisions states: criteria and sequential table."""
     success = next(
         (t for t in plan.criteria.success if t.metric == "error_rate" and t.value is not None),
         None,
@@ -224,7 +224,7 @@ def manual_gate(stage: Stage) -> bool:
 
 
 def export_rules(plan: RolloutPlan) -> ExportRules:
-    """The stages, weights and decisions every export writes, read from the plan only."""
+    """Return the stages, weights and decisions every export writes, read from the plan only."""
     from_decisions = any(stage.decisions for stage in plan.stages)
     stages = []
     for stage in plan.stages:

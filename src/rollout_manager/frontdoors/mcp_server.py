@@ -53,7 +53,7 @@ def _package_version() -> str:
 
 
 def _result_schema(tool: Tool) -> dict[str, Any]:
-    """The schema of `structuredContent`: `ok`, then the tool's `data` or the `error`."""
+    """Return the schema of `structuredContent`: `ok`, then the tool's `data` or the `error`."""
     data = dict(tool.output_schema())
     definitions = data.pop("$defs", None)
     schema: dict[str, Any] = {
@@ -182,7 +182,7 @@ def _read_resource(uri: str, root: Path) -> types.ReadResourceResult:
 
 
 def dispatch_error(error: Exception, root: Path) -> str:
-    """An error as a tool result would word it: files named relative to the served folder."""
+    """Return an error as a tool result would word it: files named relative to the served folder."""
     if isinstance(error, InputError):
         source = Path(error.source)
         if source.is_absolute() and source.is_relative_to(root):
@@ -191,7 +191,7 @@ def dispatch_error(error: Exception, root: Path) -> str:
 
 
 def build_server(root: Path, registry: Registry | None = None) -> Server[Any]:
-    """An MCP server over a tool registry, serving the folder `root`.
+    """Build an MCP server over a tool registry, serving the folder `root`.
 
     Tools resolve every path they are given against `root` and refuse paths
     outside it. Each call runs in a worker thread, so one slow call cannot

@@ -51,7 +51,7 @@ _ORDER: tuple[Verdict, ...] = ("rollback", "hold", "continue", "advance")
 
 
 def worst(verdicts: list[MetricOutcome]) -> Verdict:
-    """The verdict that wins: rollback, then hold, then continue, then advance."""
+    """Return the verdict that wins: rollback, then hold, then continue, then advance."""
     judged = [v for v in verdicts if v != "not_judged"]
     return min(judged, key=_ORDER.index) if judged else "continue"
 
@@ -93,7 +93,7 @@ class _Counts:
 
 
 def _applicable(boundary: list[BoundaryPoint], n: int) -> tuple[BoundaryPoint | None, bool]:
-    """The boundary row covering `n`, and whether `n` lies past the table's last row."""
+    """Return the boundary row covering `n`, and whether `n` lies past the table's last row."""
     for point in sorted(boundary, key=lambda p: p.n):
         if point.n >= n:
             return point, False
@@ -101,7 +101,7 @@ def _applicable(boundary: list[BoundaryPoint], n: int) -> tuple[BoundaryPoint | 
 
 
 def _rollback(d: Decision, c: _Counts, event: str) -> tuple[MetricVerdict | None, str]:
-    """The rollback verdict if the boundary is crossed, and the boundary check in words."""
+    """Return the rollback verdict if the boundary is crossed, and the boundary check in words."""
     point, past = _applicable(d.rollback_boundary, c.n)
     if point is None:
         return None, "the plan states no rollback boundary"
@@ -200,7 +200,7 @@ def _verdict(  # noqa: PLR0917  (the verdict's fields, named at every call by po
 def judge_decision(
     d: Decision, canary: Arm, control: Arm | None, *, per_hour: float | None
 ) -> MetricVerdict:
-    """The verdict of one decision on one stage's counts."""
+    """Return the verdict of one decision on one stage's counts."""
     event = d.event or "events"
     k = events_for(d, canary)
     control_k = events_for(d, control) if control is not None else None
@@ -245,7 +245,7 @@ def hours_text(transactions: int, per_hour: float | None) -> str:
 
 
 def sample_ratio(observation: Observation, traffic_percent: float) -> SampleRatio | None:
-    """The split against the stage's planned share; None without control counts."""
+    """Return the split against the stage's planned share; None without control counts."""
     control = observation.control
     if control is None or control.transactions + observation.canary.transactions == 0:
         return None

@@ -36,7 +36,7 @@ def _check_url(base: str) -> str:
 
 
 def query(base: str, expression: str, at: datetime, label: str = "variant") -> dict[str, float]:
-    """An instant query at `at`: the value per value of `label`, as `{variant: value}`.
+    """Return an instant query at `at`: the value per value of `label`, as `{variant: value}`.
 
     Raises:
         InputError: the server cannot be reached, or answers with an error.
@@ -92,7 +92,7 @@ class _Reader:
         self.matcher = f"{source.flag_label}={_quote(flag)}"
 
     def counts(self, series: str, selector: str = "") -> dict[str, float]:
-        """The counter's increase from `since` to `at`, per variant."""
+        """Return the counter's increase from `since` to `at`, per variant."""
         labels = ",".join(part for part in (self.matcher, selector) if part)
         label = self.source.variant_label
         expression = f"sum by ({label}) ({series}{{{labels}}})"
@@ -145,7 +145,7 @@ def read_prometheus(
     since: datetime,
     at: datetime,
 ) -> Observation:
-    """The stage's counts per variant from Prometheus, between `since` and `at`.
+    """Return the stage's counts per variant from Prometheus, between `since` and `at`.
 
     Raises:
         InputError: the plan names no flag, or the server cannot answer.

@@ -56,7 +56,7 @@ def render_verdict(verdict: GateVerdict) -> str:
 
 
 def render_status(status: dict[str, Any]) -> str:
-    """The current stage, its progress to the gate, and the last verdicts as a table."""
+    """Return the current stage, its progress to the gate, and the last verdicts as a table."""
     lines = [
         "## Rollout status",
         "",

@@ -49,7 +49,7 @@ class GateRequest:
 
 
 def load_plan(request: GateRequest, policy: Policy) -> tuple[RolloutPlan, str]:
-    """The plan to judge against, and how to name it in errors."""
+    """Return the plan to judge against, and how to name it in errors."""
     if request.plan_file is None:
         start = request.start
         if start is not None:
@@ -68,7 +68,7 @@ def load_plan(request: GateRequest, policy: Policy) -> tuple[RolloutPlan, str]:
 
 
 def slow_threshold_ms(plan: RolloutPlan, stage: Stage) -> float | None:
-    """The latency above which a request counts as slow, for the stage's latency decision."""
+    """Return the latency above which a request counts as slow, for the stage's latency decision."""
     for decision in stage.decisions:
         if not is_latency(decision):
             continue

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 def find_stage(plan: RolloutPlan, number: int, source: str) -> Stage:
-    """The plan's stage `number`, with its decisions.
+    """Return the plan's stage `number`, with its decisions.
 
     Raises:
         InputError: no such stage, or the stage states no decision to judge.
@@ -45,7 +45,7 @@ def _timing(
     calendar: GateCalendar | None,
     min_dwell_hours: float,
 ) -> GateVerdict:
-    """An `advance` waits for the dwell and for the calendar's next gate hour."""
+    """Make an `advance` wait for the dwell and for the calendar's next gate hour."""
     waits: list[str] = []
     ready = verdict.at
     if verdict.hours_in_stage < min_dwell_hours:
@@ -88,7 +88,7 @@ def judge_stage(
     min_dwell_hours: float,
     plan_source: str = "plan",
 ) -> GateVerdict:
-    """The stage's verdict from its decisions, the split, the dwell and the calendar.
+    """Return the stage's verdict from its decisions, the split, the dwell and the calendar.
 
     Raises:
         InputError: the stage does not exist, states no decisions, or the counts belong to

@@ -57,7 +57,7 @@ def _progress(plan: RolloutPlan, last: GateVerdict) -> list[dict[str, Any]]:
 
 
 def rollout_status(plan: RolloutPlan, entries: list[dict[str, Any]]) -> dict[str, Any]:
-    """The current stage, its progress to the gate, and the last verdicts (oldest first)."""
+    """Return the current stage, its progress to the gate, and the last verdicts (oldest first)."""
     verdicts = [GateVerdict.model_validate(_verdict_fields(e)) for e in entries]
     if not verdicts:
         current = plan.stages[0].number if plan.stages else None

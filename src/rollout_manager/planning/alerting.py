@@ -66,7 +66,7 @@ def _window_transactions(stage: Stage, per_day: float, minutes: int) -> int:
 def pages_per_week(
     rule: WindowRule, stage: Stage, per_day: float, policy: Policy, min_events: int
 ) -> float:
-    """Expected WARNING pages per week at ``stage`` when nothing is wrong."""
+    """Return expected WARNING pages per week at ``stage`` when nothing is wrong."""
     alerts = policy.alerts
     window = _window_transactions(stage, per_day, alerts.warning_window_minutes)
     fires = _fires(window, rule, alerts.warning_min_transactions, min_events)
@@ -76,7 +76,7 @@ def pages_per_week(
 def warning_alert(
     rule: WindowRule, stages: Sequence[Stage], per_day: float | None, policy: Policy
 ) -> Alert:
-    """The WARNING of one metric, its minimum event count calibrated to the page budget."""
+    """Return the WARNING of one metric, its minimum event count calibrated to the page budget."""
     alerts = policy.alerts
     min_events = alerts.warning_min_events
     busiest = max(stages, key=lambda s: s.traffic_percent)
@@ -127,7 +127,7 @@ def critical_alert(
     p95_ms: float | None = None,
     p95_multiple: float = 2.0,
 ) -> Alert:
-    """The CRITICAL of one metric: any stage's rollback boundary crossed (cumulative)."""
+    """Return the CRITICAL of one metric: any stage's rollback boundary crossed (cumulative)."""
     first = decisions[0][1]
     stated = first.rollback_threshold
     per_week = [d.false_rollback / max(s.duration_hours / 168, 1 / 168) for s, d in decisions]
@@ -185,7 +185,7 @@ def window_rules(stages: Sequence[Stage], p95_ms: float | None, policy: Policy) 
 
 
 def _p95_rule(decision: Decision, p95_ms: float, relative: float) -> WindowRule:
-    """A window's P95 above the stated limit: more than 5% of its requests slower than it.
+    """Build the rule for a window's P95 over the limit: more than 5% of its requests slower.
 
     With log-normal latency, the decision's share slower than the baseline P95 at
     the limit fixes ``ln(1 + relative) / sigma = z95 - z(1 - share)``, so healthy

@@ -42,7 +42,7 @@ def _applies(rule: StakeholderRule, context: RolloutContext) -> bool:
 
 
 def business_days_before(start: datetime, days: int, calendar: GateCalendar) -> datetime:
-    """The gate-start time `days` work days before `start` (weekends and holidays skipped)."""
+    """Find the gate-start time `days` work days before `start` (weekends and holidays skipped)."""
     return calendar.business_days_before(start, days)
 
 

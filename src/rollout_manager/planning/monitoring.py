@@ -60,7 +60,7 @@ _WELL_KNOWN: Final = (
 
 
 def _stated_metric(metric: Metric) -> MonitoredMetric:
-    """A metric the team stated, watched in its own unit."""
+    """Watch a metric the team stated in its own unit."""
     kind: Literal["technical", "business"] = (
         "business"
         if metric.direction == "higher_is_better" and metric.kind == "ratio"

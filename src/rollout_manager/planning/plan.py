@@ -391,12 +391,12 @@ def plan_folder(
 
 
 def context_folder(folder: Path | str, *, config: Path | None = None) -> RolloutContext:
-    """What a folder states, with the facts recorded or declared in its settings applied."""
+    """Return what a folder states, with the facts recorded or declared in its settings applied."""
     context = read_context(Path(folder))
     policy = load_policy(Path(folder), config)
     return apply_declared(context, policy.facts, policy.traffic, policy.baseline)
 
 
 def section_json(plan: RolloutPlan, section: str) -> dict[str, Any]:
-    """The contract fields one section command prints with `--json`."""
+    """Return the contract fields one section command prints with `--json`."""
     return plan.model_dump(mode="json", include=set(section_named(section).fields))

@@ -40,7 +40,7 @@ def irreversible_steps(context: RolloutContext) -> list[str]:
 
 
 def _quote(line: str) -> str:
-    """A document line without its list marker, for quoting in a sentence."""
+    """Return a document line without its list marker, for quoting in a sentence."""
     return line.lstrip("-*+ ").strip()
 
 
@@ -74,7 +74,7 @@ def _preflight(
 
 
 def _decision_items(stage: Stage) -> list[str]:
-    """The gate and boundary of each decision, worded as the decision itself states them."""
+    """Return the gate and boundary of each decision, worded as the decision itself states them."""
     items = []
     for d in stage.decisions:
         against = (

@@ -46,7 +46,7 @@ _EVENT_NAMES = {
 
 
 def event_name(slug: str) -> str:
-    """A named business event in words."""
+    """Put a named business event (its slug) in words."""
     return _EVENT_NAMES.get(slug, slug.replace("_", " "))
 
 

@@ -58,7 +58,7 @@ def _condition_holds(rule: SeasonalFreeze, context: RolloutContext) -> bool:
 def seasonal_freezes(
     context: RolloutContext, policy: Policy, *, risk: Level, years: Iterable[int], tz: ZoneInfo
 ) -> list[Freeze]:
-    """The policy's seasonal freezes that apply to this change at this risk level, by start."""
+    """List the policy's seasonal freezes that apply to this change at this risk level, by start."""
     rules = [
         (key, rule)
         for key, rule in policy.active_seasonal_freezes().items()

@@ -28,7 +28,7 @@ _MAX_DEPTH = 40
 
 
 def in_planning_years(value: date | datetime) -> date | datetime:
-    """The value, when its year is one a plan may use (every door and `rollout.yaml` alike)."""
+    """Check that the value's year is one a plan may use (every door and `rollout.yaml` alike)."""
     if not FIRST_YEAR <= value.year < LAST_YEAR:
         raise ValueError(f"must be a date between {FIRST_YEAR} and {LAST_YEAR - 1}")
     return value

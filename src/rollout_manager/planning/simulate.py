@@ -117,7 +117,7 @@ def _latency_sigma(plan: RolloutPlan) -> float:
 
 
 def regressions(plan: RolloutPlan) -> dict[str, _Rates]:
-    """The regressed event rates the simulation tries, by name."""
+    """Return the regressed event rates the simulation tries, by name."""
     base = _healthy_rates(plan)
     assert base is not None
     blended = base.change + base.expected
@@ -259,7 +259,7 @@ def _healthy(stages: list[Stage], draws: list[_StageDraw]) -> Healthy:
 def _regression(
     name: str, start: int, healthy: list[_StageDraw], bad: list[_StageDraw]
 ) -> Regression:
-    """Runs that reach the start stage (no false stop before it), then the regression."""
+    """Follow the runs that reach the start stage (no false stop before it) into the regression."""
     runs = healthy[0].rolled_back.size
     going = np.ones(runs, dtype=bool)
     for draw in healthy[: start - 1]:

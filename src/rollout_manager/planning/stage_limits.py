@@ -23,13 +23,13 @@ HIGHEST_TARGET = 0.99
 
 
 def worse_rate(p0: float, rate: float) -> float | None:
-    """The rate a gate watches for, capped at 99%; None when that leaves no room above ``p0``."""
+    """Give the rate a gate watches for, capped at 99%; None if that leaves no room above ``p0``."""
     target = min(rate, HIGHEST_TARGET)
     return target if target > p0 else None
 
 
 def capped_warnings(stages: list[Stage], policy: Policy) -> list[str]:
-    """A warning per stage cut to the longest stage before it saw what its purpose needs."""
+    """Return a warning per stage cut to the longest stage before it saw what its purpose needs."""
     user_set = {change.stage for change in policy.stages if change.duration_hours is not None}
     return [
         f"Stage {stage.number} ({stage.traffic_percent:g}%) would need more than "

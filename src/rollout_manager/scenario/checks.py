@@ -185,7 +185,7 @@ class Match:
 
 
 def match_checks(criterion: str) -> Match:
-    """The checks a criterion line needs: the best for the whole line, and each clause's own.
+    """Return the checks a criterion line needs: the best for the whole line, and each clause's own.
 
     A clause adds its check when it is clearly about something else than the whole line's
     check (its own score high, well above its runner-up, with a word only that check uses).
@@ -212,13 +212,13 @@ def match_checks(criterion: str) -> Match:
 
 
 def match_check(criterion: str) -> Check | None:
-    """The main check for a criterion line; None when no check covers it."""
+    """Return the main check for a criterion line; None when no check covers it."""
     found = match_checks(criterion).checks
     return found[0][0] if found else None
 
 
 def find_field(data: Any, names: Sequence[str]) -> tuple[bool, Any]:
-    """The first value under one of `names`, searched depth-first through dicts and lists."""
+    """Return the first value under one of `names`, searched depth-first through dicts and lists."""
     if isinstance(data, dict):
         for name in names:
             if name in data:
@@ -236,7 +236,7 @@ def find_field(data: Any, names: Sequence[str]) -> tuple[bool, Any]:
 
 
 def _trace_evidence(check: Check, calls: Sequence[ToolCall]) -> tuple[ToolCall | None, Any, str]:
-    """The successful call that shows the run computed the section, and the field it carries.
+    """Return the successful call that shows the run computed the section, and the field it carries.
 
     A section tool's result carries the contract field; `render_plan` returns a
     summary with the whole document, so its call counts without the field.

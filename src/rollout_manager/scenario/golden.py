@@ -32,7 +32,7 @@ PLAN_JSON = "rollout-plan.json"
 
 
 def golden_scenarios(root: Path) -> list[Path]:
-    """The scenario folders under `root` that hold an `expected/` folder, sorted by name."""
+    """Return the scenario folders under `root` that hold an `expected/` folder, sorted by name."""
     return sorted(p.parent for p in root.glob(f"*/{EXPECTED}") if p.is_dir())
 
 
@@ -55,7 +55,7 @@ def _args(scenario: Path) -> tuple[date | datetime | None, date | None]:
 
 
 def expected_files(scenario: Path) -> dict[str, str]:
-    """The golden files of one scenario as they render now: file name -> text.
+    """Return the golden files of one scenario as they render now: file name -> text.
 
     Args:
         scenario: a folder with the context documents and an `expected/` folder.

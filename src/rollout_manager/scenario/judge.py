@@ -48,7 +48,7 @@ def _verdict(text: str) -> tuple[bool, str] | None:
 
 
 def model_judge(client: ModelClient) -> Judge:
-    """A judge that asks `client` (Claude) for a verdict, one criterion per call."""
+    """Build a judge that asks `client` (Claude) for a verdict, one criterion per call."""
 
     def judge(criterion: str, plan: RolloutPlan) -> tuple[bool, str] | None:
         data = plan.model_dump_json(exclude_none=True)

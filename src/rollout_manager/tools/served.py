@@ -27,7 +27,7 @@ def drop_evidence(value: Any) -> Any:
 
 
 def plan_for(env: ToolEnv, args: SectionInput) -> RolloutPlan:
-    """The plan of the served context folder, as every planning tool and command makes it."""
+    """Return the plan of the served context folder, as every planning tool and command makes it."""
     folder = env.resolve(args.context)
     try:
         return plan_folder(folder, config=env.config, start=args.start, today=env.today)
@@ -47,5 +47,5 @@ def section_result(plan: RolloutPlan, section: str) -> ToolResult:
 
 
 def relative(env: ToolEnv, path: Path) -> str:
-    """A path inside the served folder, as the caller names it."""
+    """Return a path inside the served folder, as the caller names it."""
     return path.relative_to(env.root.resolve()).as_posix()

@@ -69,7 +69,7 @@ def _stage_change(args: AdjustInput) -> dict[str, float] | None:
 
 
 def plain(value: Any) -> Any:
-    """The round-trip containers as plain data, for the policy models (`record_fact` too)."""
+    """Return the round-trip containers as plain data, for the policy models (`record_fact` too)."""
     if isinstance(value, dict):
         return {key: plain(item) for key, item in value.items()}
     if isinstance(value, list):
@@ -108,7 +108,7 @@ def _merge_freezes(data: dict[str, Any], freezes: list[FreezeInput]) -> list[str
 def _merge(
     current: dict[str, Any], args: AdjustInput
 ) -> tuple[dict[str, Any], list[str], list[str]]:
-    """The settings with the change applied (in place), what changed, the sections it moves."""
+    """Apply the change in place: the settings, what changed and the sections it moves."""
     data = current
     changes: list[str] = []
     sections: list[str] = []

@@ -73,7 +73,7 @@ def _target_rate(args: DurationInput, p0: float, policy: Policy) -> float:
 
 
 def _traffic(args: DurationInput, env: ToolEnv) -> tuple[float, dict[str, Any] | None]:
-    """The traffic share to size, and the planned stage it belongs to (when one was named)."""
+    """Find the traffic share to size, and the planned stage it belongs to (when one was named)."""
     if args.stage is None:
         if args.traffic_percent is None:
             raise InputError("traffic_percent", "give traffic_percent (e.g. 2) or stage")
