@@ -101,6 +101,7 @@ class Timing:
     runs: int
 
     def as_json(self, floor: Timing | None) -> dict[str, Any]:
+        """Give the medians as JSON, with the CPU ratio to `floor` when there is one."""
         data: dict[str, Any] = {
             "median_wall_s": round(self.wall, 4),
             "median_cpu_s": round(self.cpu, 4),

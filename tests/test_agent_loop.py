@@ -36,11 +36,13 @@ class ScriptedModel:
 
     @property
     def name(self) -> str:
+        """Name the stand-in in traces."""
         return "scripted"
 
     def create(
         self, *, system: str, messages: Sequence[Message], tools: Sequence[dict[str, Any]]
     ) -> ModelTurn:
+        """Check the prompt and tools the loop sends, then play the next turn."""
         assert system == system_prompt() and tools == self.specs
         self.seen.append([dict(m) for m in messages])
         return self.turns.pop(0)

@@ -1,5 +1,6 @@
-"""Bad settings and dates get one line naming the file and key, never a traceback (issue 17,
-items 7-9).
+"""Bad settings and dates get one line naming the file and key, never a traceback.
+
+Issue 17, items 7-9.
 """
 
 from __future__ import annotations

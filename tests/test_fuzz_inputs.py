@@ -1,5 +1,6 @@
-"""Hypothesis: policy overrides and every tool's arguments, through `dispatch`, fail only as
-input errors (issue 17, acceptance).
+"""Hypothesis: policy overrides and tool arguments fail only as input errors (issue 17).
+
+Every tool's arguments go through `dispatch` (issue 17, acceptance).
 
 `dispatch` turns an `InputError` or invalid arguments into an error result; any
 other exception escapes it and fails these tests.

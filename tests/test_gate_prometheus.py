@@ -63,6 +63,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.block_network(allowed_hosts=[r"127\.
 
 @dataclass(frozen=True)
 class Server:
+    """A running Prometheus with test data, and the window the data covers."""
+
     url: str
     since: datetime
     at: datetime

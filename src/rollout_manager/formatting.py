@@ -33,8 +33,10 @@ def _trim(number: float | Decimal, decimals: int) -> str:
 
 
 def _percent(rate: float) -> Decimal | float:
-    """`rate` x 100 from its value at `RATE_DECIMALS` decimals, so a rate rounded for the JSON
-    and the same rate unrounded read the same (0.00955 and 0.0096 both show `1%` at one decimal).
+    """Give `rate` x 100 from its value at `RATE_DECIMALS` decimals.
+
+    So a rate rounded for the JSON and the same rate unrounded read the same
+    (0.00955 and 0.0096 both show `1%` at one decimal).
     """
     if not math.isfinite(rate):
         return rate

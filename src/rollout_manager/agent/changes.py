@@ -162,6 +162,7 @@ def parse_dates(text: str, *, today: date) -> list[tuple[int, date, bool]]:
 
 
 def stage_number(text: str) -> int | None:
+    """Read the stage a request names ("stage 2", "the third stage"), if any."""
     match = _STAGE_RE.search(text)
     if match is None:
         return None
@@ -373,6 +374,7 @@ def what_if(text: str) -> dict[str, Any] | None:
 
 
 def changed_sections(change: dict[str, Any]) -> set[str]:
+    """List the section tools whose output a settings change moves."""
     shown = set()
     if {"start", "stage", "freezes", "strategy"} & change.keys():
         shown.add("design_stages")

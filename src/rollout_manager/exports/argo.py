@@ -1,5 +1,6 @@
-"""Argo Rollouts: a canary `Rollout` whose steps are the plan's stages, and one
-`AnalysisTemplate` per decision.
+"""Argo Rollouts: a canary `Rollout` whose steps are the plan's stages.
+
+Each decision has an `AnalysisTemplate` of its own.
 
 Each stage is `setWeight`, then an inline `analysis` that lasts the stage: its
 `boundary` metric checks the cumulative rollback boundary every few minutes

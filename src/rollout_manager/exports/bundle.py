@@ -176,8 +176,9 @@ def export_context(
     placeholder: bool = False,
     workload: Path | None = None,
 ) -> list[ExportFile]:
-    """Export the plan of a context folder with its settings' series: what `rollout export`
-    and the `export_plan` tool share.
+    """Export the plan of a context folder with its settings' series.
+
+    This is what `rollout export` and the `export_plan` tool share.
 
     Raises:
         InputError: bad settings, an unknown engine or stage, a gated metric with no

@@ -1,5 +1,6 @@
-"""The plan document's "Execution" section: which engine file implements which rule,
-and what each engine cannot express, so nothing is silently lost.
+"""The plan document's "Execution" section: which engine file implements which rule.
+
+It also says what each engine cannot express, so nothing is silently lost.
 
 Read from the plan only (the series names do not change which file holds a rule).
 """

@@ -156,8 +156,9 @@ def _stage_rules(stage: StageRules, rules: ExportRules, queries: dict[str, Metri
 def _series(
     q: MetricQueries, counts: dict[str, tuple[int, int]], steps: int, ramp: int | None = None
 ) -> list[Any]:
-    """Counters at 0 at t=0 that jump to their count at t=1m and stay there; or, with
-    `ramp`, that grow steadily so every `ramp` minutes hold exactly the count.
+    """Write the test series: counters at 0 at t=0 that jump to their count at t=1m and stay.
+
+    With `ramp`, they grow steadily instead, so every `ramp` minutes hold exactly the count.
     """
     out = []
     for variant, (transactions, events) in counts.items():

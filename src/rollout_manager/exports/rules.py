@@ -104,8 +104,9 @@ class ExportRules:
 
 
 def resource_name(text: str) -> str:
-    """Return a Kubernetes-safe name (RFC 1123 label) from a flag key: `payment_pipeline_v2` ->
-    `payment-pipeline-v2`.
+    """Make a Kubernetes-safe name (RFC 1123 label) of a flag key.
+
+    `payment_pipeline_v2` -> `payment-pipeline-v2`.
     """
     name = _NAME_UNSAFE.sub("-", text.lower()).strip("-")
     return name[:50].rstrip("-") or "rollout"

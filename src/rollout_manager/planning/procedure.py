@@ -219,8 +219,11 @@ def _restore_step(
 def rollback_procedure(
     context: RolloutContext, policy: Policy, *, playbooks: list[Playbook] | None = None
 ) -> tuple[list[RollbackStep], float, float | None]:
-    """Numbered rollback steps, the expected minutes from decision to recovery, and the
-    minutes once an irreversible step has run (None when there is none or no restore time).
+    """List the numbered rollback steps and time the recovery.
+
+    Returns the steps, the expected minutes from decision to recovery, and the
+    minutes once an irreversible step has run (None when there is none or no
+    restore time).
 
     A chosen playbook's steps follow the drain check (they are not on the recovery clock).
     """

@@ -167,12 +167,14 @@ def settings_file(folder: Path) -> tuple[Path, CommentedMap]:
 
 
 def dump(data: dict[str, Any]) -> str:
+    """Write round-trip settings as YAML text, comments and key order kept."""
     buffer = io.StringIO()
     _round_trip().dump(data, buffer)
     return buffer.getvalue()
 
 
 def adjust_plan(args: AdjustInput, env: ToolEnv) -> ToolResult:
+    """Save a change to `rollout.yaml` once the whole plan is valid with it; show what moved."""
     folder = env.resolve(args.context)
     # One writer at a time, reading the file under the lock: no other writer's change is lost.
     with locked(folder / CONFIG_NAME):

@@ -109,6 +109,7 @@ def _exact(n: int, p0: float, p1: float, policy: Policy) -> dict[str, Any]:
 
 
 def stage_duration(args: DurationInput, env: ToolEnv) -> ToolResult:
+    """Size how long a stage must run to detect the target error rate at its traffic."""
     folder = env.resolve(args.context)
     policy = load_policy(folder)
     needs_documents = args.baseline_error_rate is None or args.daily_transactions is None
