@@ -16,6 +16,15 @@ if TYPE_CHECKING:
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
 RATE_DECIMALS = 4
 """A rate is shown from its value at this many decimals, the precision the plan's JSON keeps."""
+# Where a display switches form (each the first value shown the second way).
+_SHOWN_AS_CERTAIN = 0.995  # rounds to 100%: shown as `>99%`
+_SHOWN_AS_NONE = 0.005  # a chance above 0 but below this is shown as `<1%`
+_MS_PER_SECOND = 1000
+_WHOLE_MS_FROM = 100  # `979 ms`, but `97.5 ms`
+_WHOLE_MONEY_FROM = 10  # `$67`, but `$6.25`
+_DAYS_FROM_HOURS = 48  # `47 h`, then `2 days`
+_HOURS_FROM_MINUTES = 120  # `119 min`, then `2 h`
+_RARE_BELOW = 0.1  # two significant figures below 10%; whole percentages above
 
 
 def _trim(number: float | Decimal, decimals: int) -> str:
@@ -55,9 +64,9 @@ def pct(rate: float | None, decimals: int = 2) -> str:
 
 def chance(probability: float) -> str:
     """Return a probability as a whole percentage that never rounds to certainty: `22%`, `>99%`."""
-    if probability >= 0.995:
+    if probability >= _SHOWN_AS_CERTAIN:
         return ">99%"
-    if 0 < probability < 0.005:
+    if 0 < probability < _SHOWN_AS_NONE:
         return "<1%"
     return f"{round(probability * 100)}%"
 
@@ -77,9 +86,9 @@ def ms(value: float | None) -> str:
     """Return a latency: milliseconds below one second, seconds above (`979 ms`, `1.78 s`)."""
     if value is None:
         return "not set"
-    if value < 1000:
-        return f"{_trim(value, 0 if value >= 100 else 1)} ms"
-    return f"{_trim(value / 1000, 2)} s"
+    if value < _MS_PER_SECOND:
+        return f"{_trim(value, 0 if value >= _WHOLE_MS_FROM else 1)} ms"
+    return f"{_trim(value / _MS_PER_SECOND, 2)} s"
 
 
 def money(amount: float | None, currency: str = "USD") -> str:
@@ -87,7 +96,7 @@ def money(amount: float | None, currency: str = "USD") -> str:
     if amount is None:
         return "not set"
     symbol = CURRENCY_SYMBOLS.get(currency)
-    text = _trim(amount, 0 if abs(amount) >= 10 else 2)
+    text = _trim(amount, 0 if abs(amount) >= _WHOLE_MONEY_FROM else 2)
     return f"{symbol}{text}" if symbol else f"{text} {currency}"
 
 
@@ -100,7 +109,7 @@ def count(number: float | None) -> str:
 
 def hours(value: float) -> str:
     """Return a duration: `24 h`, `3 days`, `7 days`, `1.5 days`."""
-    if value < 48:
+    if value < _DAYS_FROM_HOURS:
         return f"{_trim(value, 1)} h"
     return f"{_trim(value / 24, 1)} days"
 
@@ -119,7 +128,7 @@ def minutes(value: float | None) -> str:
     """Return a duration given in minutes: `8 min`, `0.5 min`; from two hours on, `4.1 h`."""
     if value is None:
         return "not set"
-    if value >= 120:
+    if value >= _HOURS_FROM_MINUTES:
         return f"{_trim(value / 60, 1)} h"
     return f"{_trim(value, 1)} min"
 
@@ -135,7 +144,7 @@ def rare(probability: float) -> str:
     """Show a small probability to two significant figures: 0.00118 -> `0.12%`, 0.031 -> `3.1%`."""
     if probability <= 0:
         return "0%"
-    if probability >= 0.1:
+    if probability >= _RARE_BELOW:
         return chance(probability)
     digits = max(0, 1 - math.floor(math.log10(probability * 100)))
     return f"{_trim(probability * 100, digits)}%"

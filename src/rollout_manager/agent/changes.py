@@ -18,8 +18,9 @@ from rollout_manager.reading.vocabulary import MONTHS, NUMBER_WORDS
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+_LARGEST_SPELLED: Final = 50  # the largest number word a request's stages and durations use
 _NUMBER_WORDS: Final[dict[str, float]] = {
-    **{word: n for word, n in NUMBER_WORDS.items() if 1 <= n <= 50},
+    **{word: n for word, n in NUMBER_WORDS.items() if 1 <= n <= _LARGEST_SPELLED},
     "a": 1, "an": 1, "half a": 0.5, "half an": 0.5, "a couple of": 2, "couple of": 2,
 }  # fmt: skip
 _ORDINALS: Final = {
@@ -87,6 +88,7 @@ _DETECT_RE: Final = re.compile(
     r"|\bdouble\b|\btriple\b|\berrors?\b",
     re.IGNORECASE,
 )
+_SMALLEST_MULTIPLIER: Final = 1.05  # below it ("1x") there is no regression to size for
 _MULTIPLIER_RE: Final = re.compile(
     r"\b(?P<n>\d+(?:\.\d+)?)\s*(?:x|times)\b|\b(?P<word>twice|double|triple|tripled|doubled)\b",
     re.IGNORECASE,
@@ -368,7 +370,7 @@ def what_if(text: str) -> dict[str, Any] | None:
     if multiplier is not None and target is None:
         word = (multiplier["word"] or "").lower()
         value = float(multiplier["n"]) if multiplier["n"] else (3.0 if "tripl" in word else 2.0)
-        if value >= 1.05:
+        if value >= _SMALLEST_MULTIPLIER:
             arguments["multiplier"] = value
     return arguments
 

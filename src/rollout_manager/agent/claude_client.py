@@ -10,6 +10,7 @@ overload and network trouble.
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, cast
 
 import anthropic
@@ -87,7 +88,7 @@ def _status_error(error: anthropic.APIStatusError, model: str) -> ModelError:
     for kind, message, status in messages:
         if isinstance(error, kind):
             return ModelError(message, exit_status=status)
-    if 400 <= code < 500:
+    if HTTPStatus.BAD_REQUEST <= code < HTTPStatus.INTERNAL_SERVER_ERROR:
         return ModelError(f"the Anthropic API refused the request ({code} {detail})", exit_status=2)
     return ModelError(f"the Anthropic API failed ({code} {detail}): try again")
 

@@ -15,7 +15,7 @@ from rollout_manager.exports.common import hours_text
 from rollout_manager.exports.flagd import STAFF_ATTRIBUTE, weights
 from rollout_manager.exports.flagger import INTERVAL_MINUTES
 from rollout_manager.exports.prometheus import RECORDING_FILE, alert_name
-from rollout_manager.exports.rules import export_rules
+from rollout_manager.exports.rules import ALL_TRAFFIC_PERCENT, export_rules
 
 if TYPE_CHECKING:
     from rollout_manager.model import RolloutPlan
@@ -50,7 +50,7 @@ def _stage_rows(plan: RolloutPlan) -> list[ExecutionRow]:
     for stage in rules.stages:
         if stage.staff_only:
             flagd = f"`stage-{stage.number}.flags.json`: `{STAFF_ATTRIBUTE}` = true only"
-        elif stage.traffic_percent >= 100:
+        elif stage.traffic_percent >= ALL_TRAFFIC_PERCENT:
             flagd = f"`stage-{stage.number}.flags.json`: default `on`"
         else:
             on, off = weights(stage.traffic_percent)
@@ -114,7 +114,7 @@ def execution_view(plan: RolloutPlan) -> ExecutionView:
         f"at {s.traffic_percent:g}%; choosing this cohort needs a context attribute of its own."
         for s in rules.stages
         if not s.staff_only
-        and s.traffic_percent < 100
+        and s.traffic_percent < ALL_TRAFFIC_PERCENT
         and "random" not in s.audience.lower()
         and s.audience.lower() != "everyone"
     ]

@@ -16,6 +16,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from rollout_manager.exports.common import ExportFile
+from rollout_manager.exports.rules import ALL_TRAFFIC_PERCENT
 
 if TYPE_CHECKING:
     from rollout_manager.exports.rules import ExportRules, StageRules
@@ -35,7 +36,7 @@ def _targeting(stage: StageRules, staff_before: bool) -> dict[str, Any] | None:
     staff = {"==": [{"var": STAFF_ATTRIBUTE}, True]}
     if stage.staff_only:
         return {"if": [staff, "on", "off"]}
-    if stage.traffic_percent >= 100:
+    if stage.traffic_percent >= ALL_TRAFFIC_PERCENT:
         return None
     on, off = weights(stage.traffic_percent)
     split = {"fractional": [["on", on], ["off", off]]}

@@ -22,6 +22,8 @@ FALLBACK_NOTE = (
     "its WARNING alert and each stage's sequential table."
 )
 # A WARNING with no stated window or minimum count gets these, so it never pages on no data.
+ALL_TRAFFIC_PERCENT = 100
+"""A stage at this share is the whole rollout: no split left to express."""
 _DEFAULT_WINDOW_MINUTES = 30
 _MIN_EVENTS_AT_THRESHOLD = 5
 _STAFF = re.compile(r"\b(internal|employees?|staff)\b", re.IGNORECASE)
@@ -221,7 +223,10 @@ def manual_gate(stage: Stage) -> bool:
     A timed wait of whole days ends at the clock time the stage started, which the
     plan placed inside gate hours; any other length can end outside them.
     """
-    return stage.traffic_percent < 100 and not float(stage.duration_hours / 24).is_integer()
+    return (
+        stage.traffic_percent < ALL_TRAFFIC_PERCENT
+        and not float(stage.duration_hours / 24).is_integer()
+    )
 
 
 def export_rules(plan: RolloutPlan) -> ExportRules:
@@ -241,7 +246,8 @@ def export_rules(plan: RolloutPlan) -> ExportRules:
                 duration_hours=stage.duration_hours,
                 audience=stage.audience,
                 purpose=stage.purpose,
-                staff_only=bool(_STAFF.search(stage.audience)) and stage.traffic_percent < 100,
+                staff_only=bool(_STAFF.search(stage.audience))
+                and stage.traffic_percent < ALL_TRAFFIC_PERCENT,
                 manual_gate=manual_gate(stage),
                 rules=rules,
             )

@@ -48,6 +48,7 @@ SAMPLE_RATIO_ALPHA = 0.001
 
 Against = Literal["control", "baseline"]
 _ORDER: tuple[Verdict, ...] = ("rollback", "hold", "continue", "advance")
+_WHOLE_HOURS_FROM = 10  # `9.5 h`, but `38 h`
 
 
 def worst(verdicts: list[MetricOutcome]) -> Verdict:
@@ -241,7 +242,7 @@ def hours_text(transactions: int, per_hour: float | None) -> str:
     if not per_hour:
         return "unknown time"
     hours = hours_for_transactions(transactions, per_hour * 24, 1.0)
-    return f"{hours:.1f} h" if hours < 10 else f"{hours:,.0f} h"
+    return f"{hours:.1f} h" if hours < _WHOLE_HOURS_FROM else f"{hours:,.0f} h"
 
 
 def sample_ratio(observation: Observation, traffic_percent: float) -> SampleRatio | None:
