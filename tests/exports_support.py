@@ -196,7 +196,9 @@ def _evaluate(path: Path, flag: str, keys: int, attributes: dict[str, Any] | Non
         on = 0
         for i in range(keys):
             context = EvaluationContext(targeting_key=f"user-{i}", attributes=attributes or {})
-            details = client.get_boolean_details(flag, False, context)
+            details = client.get_boolean_details(
+                flag, default_value=False, evaluation_context=context
+            )
             # A failed evaluation returns the default silently: count it as a failure instead.
             assert details.error_code is None, f"{path.name}: {details.error_message}"
             on += details.value

@@ -54,7 +54,12 @@ def engines(to: str) -> tuple[str, ...]:
 
 
 def _queries(
-    plan: RolloutPlan, rules: ExportRules, source: MetricsSource, placeholder: bool, config: str
+    plan: RolloutPlan,
+    rules: ExportRules,
+    source: MetricsSource,
+    *,
+    placeholder: bool,
+    config: str,
 ) -> dict[str, MetricQueries]:
     return {
         metric: metric_queries(plan, source, metric, placeholder=placeholder, config=config)
@@ -97,7 +102,11 @@ def export_plan(
     _only_stage(rules, stage)
     # flagd needs no series: only the engines that query Prometheus need every metric mapped.
     needs_series = any(engine != "flagd" for engine in to)
-    queries = _queries(plan, rules, source, placeholder, config) if needs_series else {}
+    queries = (
+        _queries(plan, rules, source, placeholder=placeholder, config=config)
+        if needs_series
+        else {}
+    )
     files: list[ExportFile] = []
     for engine in to:
         if engine == "prometheus":

@@ -32,7 +32,7 @@ def weights(percent: float) -> tuple[int, int]:
     return share.numerator, share.denominator - share.numerator
 
 
-def _targeting(stage: StageRules, staff_before: bool) -> dict[str, Any] | None:
+def _targeting(stage: StageRules, *, staff_before: bool) -> dict[str, Any] | None:
     staff = {"==": [{"var": STAFF_ATTRIBUTE}, True]}
     if stage.staff_only:
         return {"if": [staff, "on", "off"]}
@@ -46,7 +46,7 @@ def _targeting(stage: StageRules, staff_before: bool) -> dict[str, Any] | None:
 def flags_document(rules: ExportRules, stage: StageRules) -> dict[str, Any]:
     """Return the flagd flags file for one stage."""
     staff_before = any(s.staff_only for s in rules.stages if s.number < stage.number)
-    targeting = _targeting(stage, staff_before)
+    targeting = _targeting(stage, staff_before=staff_before)
     flag: dict[str, Any] = {
         "state": "ENABLED",
         "variants": {"on": True, "off": False},

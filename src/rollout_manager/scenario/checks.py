@@ -258,7 +258,7 @@ def _trace_evidence(check: Check, calls: Sequence[ToolCall]) -> tuple[ToolCall |
 def _judge(check: Check, line: str, run: RunRecord) -> tuple[Outcome, str | None]:
     call, data, problem = _trace_evidence(check, run.calls)
     if call is None:
-        return Outcome(False, problem), None
+        return Outcome(passed=False, evidence=problem), None
     return check.verify(Seen(line=line, plan=run.plan, data=data)), call.name
 
 
@@ -274,7 +274,13 @@ def evaluate(criterion: str, run: RunRecord) -> CriterionResult:
         nearest = match.closest.name if match.closest else None
         evidence = "no check covers this criterion" + (f" (closest: {nearest})" if nearest else "")
         return CriterionResult(
-            criterion, None, None, False, evidence, status="UNCHECKED", closest=nearest
+            criterion=criterion,
+            check=None,
+            tool=None,
+            passed=False,
+            evidence=evidence,
+            status="UNCHECKED",
+            closest=nearest,
         )
     outcomes = [(check, *_judge(check, line, run)) for check, line in match.checks]
     passed = all(outcome.passed for _, outcome, _ in outcomes)
