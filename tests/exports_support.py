@@ -123,9 +123,11 @@ def argo_rule_errors(rollout: dict[str, Any], templates: list[dict[str, Any]]) -
         pause = step.get("pause")
         if pause and "duration" in pause and _duration_seconds(pause["duration"]) <= 0:
             errors.append(f"step {index}: pause duration must be > 0")
-        for ref in step.get("analysis", {}).get("templates", []):
-            if ref["templateName"] not in names:
-                errors.append(f"step {index}: no AnalysisTemplate {ref['templateName']}")
+        errors.extend(
+            f"step {index}: no AnalysisTemplate {ref['templateName']}"
+            for ref in step.get("analysis", {}).get("templates", [])
+            if ref["templateName"] not in names
+        )
     for template in templates:
         for metric in template["spec"]["metrics"]:
             count = metric.get("count", 1)

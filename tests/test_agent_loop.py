@@ -99,7 +99,7 @@ def test_the_start_option_fills_planning_tools_but_never_a_change(seed_dir: Path
                     "duration_hours": 72}, 2), _use("design_stages", {"start": "2026-12-08"}, 3)),
         _answer("done"),
     )  # fmt: skip
-    defaults = agent._defaults(_args(seed_dir, start="2026-12-01"))
+    defaults = agent._defaults(_args(seed_dir, start="2026-12-01"))  # noqa: SLF001 - its one rule
 
     outcome = Conversation(
         model, registry=default_registry(), root=seed_dir, defaults=defaults

@@ -19,7 +19,7 @@ from rollout_manager.planning import stats
 from rollout_manager.planning.plan import plan_folder
 
 if TYPE_CHECKING:
-    from rollout_manager.model import RolloutPlan, Stage
+    from rollout_manager.model import RolloutPlan, Stage, Threshold
 
 NEW_YORK = ZoneInfo("America/New_York")
 BLACK_FRIDAY = date(2026, 11, 27)
@@ -31,7 +31,7 @@ def plan() -> RolloutPlan:
     return plan_folder(seed, today=BLACK_FRIDAY)
 
 
-def _threshold(items: list, metric: str):  # type: ignore[no-untyped-def,type-arg]
+def _threshold(items: list[Threshold], metric: str) -> Threshold:
     return next(item for item in items if item.metric == metric)
 
 

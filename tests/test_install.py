@@ -130,7 +130,7 @@ def test_the_served_folder_is_claude_codes_project_folder(
     ],
 )  # fmt: skip
 def test_the_error_shown_is_the_installers_error_line(log: str, line: str) -> None:
-    assert _launcher_module()._error_line(log) == line
+    assert _launcher_module()._error_line(log) == line  # noqa: SLF001 - the launcher's one rule
 
 
 def test_an_offline_first_start_shows_pips_error_line(tmp_path: Path) -> None:

@@ -94,7 +94,8 @@ def _check_grammar(block: str) -> list[tuple[str, str, str]]:
             assert match, f"not a gantt line we emit: {line!r}"
             kinds.append("task")
             minutes = int(match["amount"]) * (60 if match["unit"] == "h" else 1)
-            begin = datetime.strptime(match["start"], "%Y-%m-%d %H:%M")  # also checks the date
+            # A gantt time is local and naive by design; parsing also checks the date.
+            begin = datetime.strptime(match["start"], "%Y-%m-%d %H:%M")  # noqa: DTZ007
             end = begin + timedelta(minutes=minutes)
             tasks.append((match["id"], f"{begin:%Y-%m-%dT%H:%M}", f"{end:%Y-%m-%dT%H:%M}"))
     assert kinds[:3] == ["title", "dateFormat", "axisFormat"], kinds

@@ -333,7 +333,7 @@ def adjustments(text: str, today: date, notes: list[str]) -> dict[str, Any]:
                 notes.append("One stage change at a time: ask again for the next one.")
                 continue
             for key, value in found.items():
-                if key in ("channels",) and key in change:
+                if key == "channels" and key in change:
                     change[key].update(value)
                 elif key == "freezes" and key in change:
                     change[key] += value

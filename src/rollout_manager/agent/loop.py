@@ -171,7 +171,7 @@ class Conversation:
             arguments = {**self.defaults.get(name, {}), **given}
             try:
                 result = self.registry.dispatch(name, arguments, root=self.root, today=self.today)
-            except Exception as error:  # a bug in a tool: tell the model, keep the session
+            except Exception as error:  # noqa: BLE001 - a bug in a tool: tell the model, keep the session
                 result = ToolResult(
                     ok=False, error=f"internal error in tool {name!r}: {type(error).__name__}"
                 )

@@ -134,7 +134,8 @@ class OfflinePlanner:
 
     def _route(self, request: str, tools: Sequence[dict[str, Any]]) -> Routing:
         offered = {spec["name"]: spec for spec in tools}
-        routing = route(request, today=self._today or date.today(), available=set(offered))
+        today = self._today or date.today()  # noqa: DTZ011 - the user's own day reads their dates
+        routing = route(request, today=today, available=set(offered))
         routing.calls = [
             replace(call, arguments=_accepted(call.arguments, offered[call.tool]))
             for call in routing.calls

@@ -85,7 +85,8 @@ def _labels(stage: StageRules, severity: str) -> dict[str, str]:
 
 def _warning_rule(rule: GatedRule, stage: StageRules, q: MetricQueries) -> dict[str, Any]:
     warning = rule.warning
-    assert warning is not None
+    if warning is None:
+        raise RuntimeError(f"{rule.metric} has no WARNING rule to export")
     new = q.source.new_variant
     return {
         "alert": alert_name(rule.metric, "Warning"),
@@ -200,7 +201,8 @@ def _case(
 
 def _warning_cases(rule: GatedRule, alert: dict[str, Any], q: MetricQueries) -> list[Any]:
     warning = rule.warning
-    assert warning is not None
+    if warning is None:
+        raise RuntimeError(f"{rule.metric} has no WARNING rule to export")
     new, old = q.source.new_variant, q.source.old_variant
     window = warning.window_minutes
     n = max(warning.min_transactions, math.ceil(warning.min_events / warning.threshold))

@@ -27,7 +27,7 @@ Every verdict is appended to DIR/rollout-log.jsonl; `rollout status` shows them.
 
 def _time(text: str, option: str) -> datetime:
     try:
-        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(text.strip())
     except ValueError:
         raise InputError(
             option, f"'{text}' is not an ISO 8601 time (2026-12-04T09:00:00Z)"

@@ -105,7 +105,7 @@ def _run_tool(
 ) -> types.CallToolResult:
     try:
         result = registry.dispatch(name, arguments, root=root, strict=True)
-    except Exception as error:  # a bug in a tool: report it to the caller, keep serving
+    except Exception as error:  # noqa: BLE001 - a bug in a tool: report it, keep serving
         _log.exception("tool %s failed", name)
         result = ToolResult(
             ok=False, error=f"internal error in tool {name!r}: {type(error).__name__}: {error}"

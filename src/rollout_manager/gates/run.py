@@ -17,7 +17,7 @@ from rollout_manager.gates.stage import find_stage, judge_stage
 from rollout_manager.model import RolloutPlan, Stage
 from rollout_manager.planning.plan import build_plan
 from rollout_manager.planning.policy import Policy, load_policy
-from rollout_manager.planning.timeline import plan_timeline
+from rollout_manager.planning.timeline import plan_timeline, plan_timezone
 from rollout_manager.reading.context import read_context
 from rollout_manager.storage import read_user_text
 
@@ -118,7 +118,8 @@ def evaluate(request: GateRequest) -> tuple[GateVerdict, Path]:
     plan, plan_source = load_plan(request, policy)
     stage = find_stage(plan, request.stage, plan_source)
     context = read_context(request.folder)
-    calendar = plan_timeline(context, policy, request.today or date.today()).gates
+    today = request.today or datetime.now(plan_timezone(context, policy)).date()
+    calendar = plan_timeline(context, policy, today).gates
     at = request.at or datetime.now(UTC)
     observation = _observe(request, plan, stage, policy, at)
     at = request.at or observation.at or at

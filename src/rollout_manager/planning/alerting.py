@@ -191,7 +191,8 @@ def _p95_rule(decision: Decision, p95_ms: float, relative: float) -> WindowRule:
     the limit fixes ``ln(1 + relative) / sigma = z95 - z(1 - share)``, so healthy
     traffic has ``1 - Phi(2 z95 - z(1 - share))`` of its requests above the limit.
     """
-    assert decision.advance_threshold is not None
+    if decision.advance_threshold is None:
+        raise RuntimeError(f"the {decision.metric} decision has no advance line")
     normal = NormalDist()
     z95 = normal.inv_cdf(0.95)
     healthy = 1 - normal.cdf(2 * z95 - normal.inv_cdf(1 - decision.advance_threshold))

@@ -119,7 +119,8 @@ def _latency_sigma(plan: RolloutPlan) -> float:
 def regressions(plan: RolloutPlan) -> dict[str, _Rates]:
     """Return the regressed event rates the simulation tries, by name."""
     base = _healthy_rates(plan)
-    assert base is not None
+    if base is None:
+        raise RuntimeError("the plan has no error-rate baseline to regress")
     blended = base.change + base.expected
     shifted = 1 - NormalDist().cdf(
         NormalDist().inv_cdf(0.95) - math.log(1.2) / _latency_sigma(plan)

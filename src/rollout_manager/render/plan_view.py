@@ -170,7 +170,7 @@ def baseline_rows(plan: RolloutPlan) -> list[BaselineRow]:
     rows += [
         BaselineRow(m.key, value_text(m.value, m.unit), evidence_refs(m.evidence))
         for m in base.metrics
-        if m.key not in known and m.kind not in {"money"}
+        if m.key not in known and m.kind != "money"
     ]
     return rows
 
