@@ -30,9 +30,8 @@ def attach_field_docstrings() -> None:
     description is attached before any model is rebuilt to pick them up.
     """
     models: list[type[BaseModel]] = []
-    for module in _model_modules():
-        source = Path(module.__file__ or "").read_text(encoding="utf-8")
-        for node in ast.parse(source).body:
+    for module, tree in _model_modules():
+        for node in tree.body:
             if not isinstance(node, ast.ClassDef):
                 continue
             model = getattr(module, node.name, None)
@@ -48,12 +47,30 @@ def attach_field_docstrings() -> None:
             model.model_rebuild(force=True)
 
 
-def _model_modules() -> list[ModuleType]:
-    """The modules of the `model` package, in name order (the package imports them all)."""
-    return [
-        importlib.import_module(f"{model_package.__name__}.{info.name}")
-        for info in sorted(pkgutil.iter_modules(model_package.__path__), key=lambda i: i.name)
-    ]
+def _model_modules() -> list[tuple[ModuleType, ast.Module]]:
+    """The modules of the `model` package and their syntax, each after the modules it imports.
+
+    A rebuilt model copies the schemas of the models its fields use as they are then, so
+    those are rebuilt first: in each module after its imports, in the order of definition.
+    """
+    trees: dict[str, tuple[ModuleType, ast.Module]] = {}
+    for info in sorted(pkgutil.iter_modules(model_package.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"{model_package.__name__}.{info.name}")
+        source = Path(module.__file__ or "").read_text(encoding="utf-8")
+        trees[module.__name__] = (module, ast.parse(source))
+    ordered: dict[str, tuple[ModuleType, ast.Module]] = {}
+
+    def visit(name: str) -> None:
+        if name in ordered:
+            return
+        for node in trees[name][1].body:
+            if isinstance(node, ast.ImportFrom) and node.module in trees:
+                visit(node.module)
+        ordered[name] = trees[name]
+
+    for name in trees:
+        visit(name)
+    return list(ordered.values())
 
 
 def _field_docs(node: ast.ClassDef) -> list[tuple[str, str]]:
