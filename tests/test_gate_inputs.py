@@ -11,7 +11,8 @@ import pytest
 
 from rollout_manager.errors import InputError
 from rollout_manager.gates import run
-from rollout_manager.gates.observed import read_counts, read_events
+from rollout_manager.gates.events import read_events
+from rollout_manager.gates.observed import read_counts
 from rollout_manager.gates.run import GateRequest, evaluate
 from rollout_manager.planning.timeline import plan_timeline
 from tests.gate_support import (
