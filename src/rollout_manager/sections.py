@@ -30,6 +30,10 @@ class Section:
     """One line for `rollout --help`."""
     description: str
     """What the tool returns, written for a model choosing tools."""
+    overview: bool = True
+    """Whether the one-screen overview (a request too vague to pin down) has a line for it."""
+    dated: bool = True
+    """Whether it depends on when stage 1 starts, so that its tool takes `start`."""
 
 
 SECTIONS: Final[tuple[Section, ...]] = (
@@ -82,6 +86,17 @@ SECTIONS: Final[tuple[Section, ...]] = (
         help="Stakeholder matrix and message templates.",
         description="Stakeholders by role: what they need, when (with dates), channel; filled "
         "message templates.",
+    ),
+    Section(
+        name="rollback",
+        tool="plan_rollback",
+        title="Rollback procedure",
+        fields=("rollback_procedure", "expected_recovery_minutes", "irreversible_recovery_minutes"),
+        template="rollback.md.j2",
+        help="Rollback procedure: steps, owners, time to recover.",
+        description="How to roll back: steps with owner and minutes, expected time to recover.",
+        overview=False,
+        dated=False,  # the steps follow from the documents and the policy, not the calendar
     ),
 )
 

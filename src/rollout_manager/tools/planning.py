@@ -61,13 +61,14 @@ def _read_context(args: ContextInput, env: ToolEnv) -> ToolResult:
 
 
 def _section_tool(section: Section) -> Tool:
-    def run(args: SectionInput, env: ToolEnv) -> ToolResult:
-        return section_result(plan_for(env, args), section.name)
+    def run(args: ContextInput, env: ToolEnv) -> ToolResult:
+        dated = args if isinstance(args, SectionInput) else SectionInput(context=args.context)
+        return section_result(plan_for(env, dated), section.name)
 
     return Tool(
         section.tool,
         section.description,
-        SectionInput,
+        SectionInput if section.dated else ContextInput,
         run,
         title=section.title,
         output=outputs.contract_fields(*section.fields),
