@@ -16,9 +16,9 @@ from typing import Final
 from rollout_manager import formatting
 from rollout_manager.errors import InputError
 from rollout_manager.model import BaselineFacts, Evidence, Fact, Metric, Traffic
-from rollout_manager.reading.blocks import Statement, read_statements
 from rollout_manager.reading.metrics import MetricReading, TrafficCandidate, read_metrics
 from rollout_manager.reading.quantities import NumberError
+from rollout_manager.reading.statements import Statement, read_statements
 
 # Contract keys the labelled reader also fills, and the BaselineFacts field of each.
 _LEGACY_FIELDS: Final = (
