@@ -112,7 +112,7 @@ OVERRIDES = [
     ("tolerances: {smoke_multiplier: .nan}", "tolerances.smoke_multiplier"),
     ("statistics: {alpha: 1e-300}", "statistics.alpha"),
     ("statistics: {revenue_cv: 1e300}", "statistics.revenue_cv"),
-    ("statistics: {sprt_checkpoints: [0]}", "statistics.sprt_checkpoints.0"),
+    ("statistics: {boundary_checkpoints: 0}", "statistics.boundary_checkpoints"),
     ("risk: {event_near_days: 40000000000000000}", "risk.event_near_days"),
     ("risk: {fast_rollback_minutes: .inf}", "risk.fast_rollback_minutes"),
     ("alerts: {warning_for_minutes: 99999999999}", "alerts.warning_for_minutes"),

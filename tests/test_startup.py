@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 from datetime import date
 from pathlib import Path
+
+import pytest
 
 from rollout_manager.planning.plan import plan_folder
 from rollout_manager.render.sections import render_document
@@ -58,3 +61,27 @@ def test_the_exit_status_and_every_line_survive_the_quick_exit(tmp_path: Path) -
     assert whole.stdout.rstrip("\n") == expected.rstrip("\n")
     assert refused.returncode == 2
     assert refused.stderr.count("\n") == 1
+
+
+def test_commands_that_stay_up_collect_cycles_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `rollout` starts with the cyclic collector off (a short command's objects live to its end);
+    # the server and the conversation run for hours and must turn it back on.
+    from rollout_manager.frontdoors import cli, cli_agent, mcp_server
+
+    seen: dict[str, bool] = {}
+    monkeypatch.setattr(
+        mcp_server, "run_stdio_server", lambda **_: seen.setdefault("mcp", gc.isenabled()) and 0
+    )
+    monkeypatch.setattr(
+        cli_agent, "run_chat_command", lambda _args: seen.setdefault("chat", gc.isenabled()) and 0
+    )
+    gc.disable()
+    try:
+        assert cli.main(["mcp", "--root", str(tmp_path)]) == 0
+        gc.disable()
+        assert cli.main(["chat", "--offline", "--context", str(SEED_DIR)]) == 0
+    finally:
+        gc.enable()
+    assert seen == {"mcp": True, "chat": True}

@@ -24,12 +24,7 @@ from rollout_manager.planning.stats import (
     mean_difference_sample_size,
     normal_detectable_rate,
     sample_size,
-    sprt_boundaries,
-    sprt_expected_sample_size,
-    sprt_limits,
-    sprt_table,
     stage_sample_size,
-    zero_failure_sample_size,
 )
 
 BASELINE = 0.008
@@ -103,11 +98,6 @@ def test_naive_observed_rate_rule_at_150_transactions() -> None:
     assert binomial_sf(3, 150, DOUBLED) == pytest.approx(0.43, abs=0.005)
 
 
-def test_zero_failures_in_186_transactions_bound_the_rate_below_1_6_percent() -> None:
-    assert zero_failure_sample_size(DOUBLED) == 186
-    assert zero_failure_sample_size(DOUBLED, confidence=0.95) == 186
-
-
 # --- Oracles: "Minimum detectable effect of a stage" ------------------------------------------
 
 
@@ -134,41 +124,6 @@ def test_no_detectable_rate_when_the_test_can_never_reject() -> None:
     # One transaction: even one error in one happens with chance 0.2 > alpha under p0 = 0.2.
     assert critical_errors(1, 0.2) == 2
     assert detectable_rate(1, 0.2) is None
-
-
-# --- Oracles: "Sequential test" ---------------------------------------------------------------
-
-
-def test_sprt_limits() -> None:
-    upper, lower = sprt_limits()
-    assert upper == pytest.approx(2.77, abs=0.005)
-    assert lower == pytest.approx(-1.56, abs=0.005)
-
-
-@pytest.mark.parametrize(("n", "expected"), [(600, (11, 4)), (1_000, (16, 9))])
-def test_sprt_boundaries(n: int, expected: tuple[int, int]) -> None:
-    assert sprt_boundaries(n, BASELINE, DOUBLED) == expected
-
-
-def test_sprt_cannot_accept_before_enough_clean_transactions() -> None:
-    # With zero errors the LLR is n ln(0.984/0.992), which passes -1.56 only after 193 transactions.
-    assert sprt_boundaries(100, BASELINE, DOUBLED)[1] is None
-    assert sprt_boundaries(193, BASELINE, DOUBLED)[1] == 0
-
-
-def test_sprt_table_rows() -> None:
-    table = sprt_table(BASELINE, DOUBLED, [600, 1_000])
-    assert table == [(600, 11, 4), (1_000, 16, 9)]
-
-
-def test_sprt_expected_sample_size_is_well_below_the_fixed_test() -> None:
-    expected = sprt_expected_sample_size(BASELINE, DOUBLED)
-    fixed = sample_size(BASELINE, DOUBLED)
-    # Wald's approximation gives about 539 (H0) and 611 (H1) against a fixed 994.
-    assert set(expected) == {"h0", "h1"}
-    for average in expected.values():
-        assert 0.45 <= average / fixed <= 0.75
-    assert expected["h1"] / fixed == pytest.approx(0.6, abs=0.05)  # "about 40% below"
 
 
 # --- Oracles: "Latency and revenue" -----------------------------------------------------------
@@ -271,15 +226,6 @@ def test_no_smaller_n_reaches_the_power(p0: float, p1: float) -> None:
     assert all(exact_power(m, p0, p1) < 0.8 for m in range(1, n))
 
 
-@given(n=st.integers(min_value=0, max_value=100_000), p0=rates, gap=st.floats(0.1, 4.0))
-def test_sprt_rolls_back_above_where_it_accepts(n: int, p0: float, gap: float) -> None:
-    p1 = min(p0 * (1 + gap), 0.99)
-    rollback_at, accept_at = sprt_boundaries(n, p0, p1)
-    assert rollback_at >= 0
-    if accept_at is not None:
-        assert rollback_at > accept_at >= 0
-
-
 # --- Bad input --------------------------------------------------------------------------------
 
 
@@ -289,8 +235,6 @@ def test_rates_outside_the_unit_interval_are_refused(bad: float) -> None:
         sample_size(bad, 0.5)
     with pytest.raises(ValueError, match="between 0 and 1"):
         binomial_sf(1, 10, bad)
-    with pytest.raises(ValueError, match="between 0 and 1"):
-        zero_failure_sample_size(bad)
 
 
 @pytest.mark.parametrize("p1", [BASELINE, 0.004])
@@ -299,8 +243,6 @@ def test_a_regression_must_be_worse_than_the_baseline(p1: float) -> None:
         sample_size(BASELINE, p1)
     with pytest.raises(ValueError, match="worse than the baseline"):
         exact_sample_size(BASELINE, p1)
-    with pytest.raises(ValueError, match="worse than the baseline"):
-        sprt_boundaries(100, BASELINE, p1)
 
 
 def test_negative_counts_are_refused() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import json
 import os
 import sys
@@ -340,8 +341,13 @@ def run() -> None:
 
     Tearing down a few hundred modules costs about 50 ms a start and does nothing
     for a finished command: its output is flushed here and its files are written
-    atomically and closed.
+    atomically and closed. The cyclic garbage collector is off for a command's
+    short life (reference counting still frees everything that is not a cycle):
+    starting up allocates tens of thousands of objects that live to the end, and
+    scanning them a hundred times cost about a tenth of `rollout plan`. The
+    commands that stay up (`chat`, `mcp`) turn it back on.
     """
+    gc.disable()
     status = main()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing left to say

@@ -9,6 +9,7 @@ agent loop, and it is what prints the answers.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -31,10 +32,12 @@ def _cmd_ask(args: argparse.Namespace) -> int:
 
 
 def _cmd_chat(args: argparse.Namespace) -> int:
+    gc.enable()  # a conversation stays up: collect cycles again (see `cli.run`)
     return run_chat_command(args)
 
 
 def _cmd_mcp(args: argparse.Namespace) -> int:
+    gc.enable()  # a server stays up: collect cycles again (see `cli.run`)
     from rollout_manager.frontdoors.mcp_server import run_stdio_server
     from rollout_manager.tools.catalog import default_registry
 

@@ -101,7 +101,6 @@ class StatisticsPolicy(_Strict):
     alpha: float = Field(ge=1e-6, le=0.25)
     power: float = Field(ge=0.5, le=0.9999)
     revenue_cv: float = Field(ge=0.01, le=100)
-    sprt_checkpoints: list[Annotated[int, Field(ge=1, le=10**9)]] = Field(max_length=50)
     false_rollback_total: float = Field(default=0.05, ge=1e-6, le=0.25)
     """Most chance a healthy rollout is rolled back by any boundary (all stages and metrics)."""
     false_hold_total: float = Field(default=0.10, ge=1e-6, lt=0.5)

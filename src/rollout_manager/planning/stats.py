@@ -4,8 +4,8 @@ Pure functions over error rates (fractions such as ``0.008``) and transaction
 counts. The baseline rate ``p0`` is treated as known (the control group is the
 other 95-99% of traffic) and the canary is tested alone, one-sided, against a
 worse rate ``p1``. Formulas and the oracle figures the tests check come from
-``shared/reference/statistics.md``; the sequential test is Wald's (A. Wald,
-"Sequential Tests of Statistical Hypotheses", Ann. Math. Statist. 16, 1945).
+``shared/reference/statistics.md``. The sequential rollback boundaries built
+on these tails are in `planning/sequential.py`.
 
 Exact binomial tail sums are done in log space (``math.lgamma`` for the first
 term, then the term ratio), summing only the terms that matter, so each call
@@ -15,7 +15,6 @@ stays well under a millisecond for the traffic a rollout sees.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from functools import cache
 from statistics import NormalDist
 
@@ -372,111 +371,6 @@ def normal_detectable_rate(
         2 * (n + z_power**2)
     )
     return rate if p0 < rate < 1 else None
-
-
-def sprt_limits(*, alpha: float = 0.05, power: float = 0.8) -> tuple[float, float]:
-    """Wald's SPRT decision limits on the log-likelihood ratio (Wald 1945).
-
-    Returns:
-        ``(upper, lower)`` = ``(ln(power / alpha), ln((1 - power) / (1 - alpha)))``,
-        (2.77, -1.56) for the defaults: roll back at or above ``upper``, accept at
-        or below ``lower``.
-    """
-    _check_levels(alpha, power)
-    return math.log(power / alpha), math.log((1 - power) / (1 - alpha))
-
-
-def sprt_boundaries(
-    n: int, p0: float, p1: float, *, alpha: float = 0.05, power: float = 0.8
-) -> tuple[int, int | None]:
-    """Error counts that end Wald's SPRT after ``n`` transactions (Wald 1945).
-
-    With x errors, ``LLR = x ln(p1/p0) + (n - x) ln((1-p1)/(1-p0))``, increasing
-    in x. For p0 = 0.008, p1 = 0.016 (statistics.md): n = 600 -> (11, 4),
-    n = 1,000 -> (16, 9).
-
-    Returns:
-        ``(rollback_at, accept_at)``: the smallest x with ``LLR >= upper`` (it can
-        exceed ``n`` while too few transactions have been seen to roll back) and
-        the largest x with ``LLR <= lower``, or None while acceptance is not yet
-        possible even with zero errors.
-    """
-    _check_count("n", n)
-    _check_regression(p0, p1)
-    upper, lower = sprt_limits(alpha=alpha, power=power)
-    per_error = math.log(p1 / p0) - math.log((1 - p1) / (1 - p0))
-    per_transaction = math.log((1 - p1) / (1 - p0))
-
-    def llr(x: int) -> float:
-        return x * per_error + n * per_transaction
-
-    rollback_at = max(0, math.ceil((upper - n * per_transaction) / per_error))
-    # The closed form can be off by one where it lands on an integer; settle on the LLR itself.
-    while llr(rollback_at) < upper:
-        rollback_at += 1
-    while rollback_at > 0 and llr(rollback_at - 1) >= upper:
-        rollback_at -= 1
-    accept_at = math.floor((lower - n * per_transaction) / per_error)
-    while accept_at >= 0 and llr(accept_at) > lower:
-        accept_at -= 1
-    while llr(accept_at + 1) <= lower:
-        accept_at += 1
-    return rollback_at, (accept_at if accept_at >= 0 else None)
-
-
-def sprt_table(
-    p0: float,
-    p1: float,
-    checkpoints: Sequence[int],
-    *,
-    alpha: float = 0.05,
-    power: float = 0.8,
-) -> list[tuple[int, int, int | None]]:
-    """The on-call table: "roll back at k errors within the first n transactions".
-
-    Returns:
-        One ``(n, rollback_at, accept_at)`` row per checkpoint, in the given order
-        (see :func:`sprt_boundaries`).
-    """
-    return [(n, *sprt_boundaries(n, p0, p1, alpha=alpha, power=power)) for n in checkpoints]
-
-
-def sprt_expected_sample_size(
-    p0: float, p1: float, *, alpha: float = 0.05, power: float = 0.8
-) -> dict[str, float]:
-    """Wald's approximate average number of transactions before the SPRT decides (Wald 1945).
-
-    ``E[N | H] = (P(roll back | H) upper + P(accept | H) lower) / E[LLR step | H]``
-    with ``P(roll back | H0) = alpha`` and ``P(roll back | H1) = power``. For
-    0.008 -> 0.016 this gives about 539 under H0 and 611 under H1, 46% and
-    39% below the fixed-n 994 of :func:`sample_size` (statistics.md: "about
-    40% below").
-
-    Returns:
-        ``{"h0": ..., "h1": ...}``: expected transactions when the rate is ``p0``
-        and when it is ``p1``.
-    """
-    _check_regression(p0, p1)
-    upper, lower = sprt_limits(alpha=alpha, power=power)
-    per_error = math.log(p1 / p0)
-    per_success = math.log((1 - p1) / (1 - p0))
-    step_h0 = p0 * per_error + (1 - p0) * per_success  # -KL(p0 || p1) < 0
-    step_h1 = p1 * per_error + (1 - p1) * per_success  # KL(p1 || p0) > 0
-    return {
-        "h0": (alpha * upper + (1 - alpha) * lower) / step_h0,
-        "h1": (power * upper + (1 - power) * lower) / step_h1,
-    }
-
-
-def zero_failure_sample_size(p_max: float, *, confidence: float = 0.95) -> int:
-    """Error-free transactions that bound the error rate below ``p_max`` at ``confidence``.
-
-    ``n = ln(1 - confidence) / ln(1 - p_max)``, rounded up (the "rule of three"
-    family; statistics.md: 186 transactions for 1.6% at 95%).
-    """
-    _check_rate("p_max", p_max)
-    _check_rate("confidence", confidence)
-    return math.ceil(math.log1p(-confidence) / math.log1p(-p_max))
 
 
 def mean_difference_sample_size(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from rollout_manager.errors import InputError
@@ -27,6 +28,7 @@ from rollout_manager.planning.policy import FreezeWindow, LadderStep, Policy
 from rollout_manager.planning.risk import assess_risk
 from rollout_manager.planning.schedule import Freeze, GateCalendar, event_freezes, resolve_timezone
 from rollout_manager.planning.seasons import seasonal_freezes
+from rollout_manager.planning.stage_sizing import Sizing, size_stages, stage_windows
 from rollout_manager.planning.stages import StageDesign, design_stages
 
 _SEARCH_DAYS = 400
@@ -126,32 +128,52 @@ class _Setting:
     def lead(self) -> int:
         return self.policy.calendar.lead_business_days
 
+    @cached_property
+    def sizing(self) -> Sizing:
+        """The stages' sizes: the same for every candidate start."""
+        return size_stages(self.context, self.effective_policy, self.risk)
+
+    @cached_property
+    def effective_policy(self) -> Policy:
+        if self.ladder is None:
+            return self.policy
+        ladders = dict(self.policy.ladders)
+        ladders[self.risk.strategy] = self.ladder
+        return self.policy.model_copy(update={"ladders": ladders})
+
+    def windows(self, start: datetime) -> list[tuple[datetime, datetime]]:
+        """When each stage would run from ``start`` (the start search needs no more)."""
+        return stage_windows(self.sizing, self.effective_policy, self.gates, start)
+
     def design(self, start: datetime) -> StageDesign:
-        policy = self.policy
-        if self.ladder is not None:
-            ladders = dict(policy.ladders)
-            ladders[self.risk.strategy] = self.ladder
-            policy = policy.model_copy(update={"ladders": ladders})
         return design_stages(
-            self.context, policy, self.risk, self.criteria, calendar=self.gates, start=start
+            self.context,
+            self.effective_policy,
+            self.risk,
+            self.criteria,
+            calendar=self.gates,
+            start=start,
+            sizing=self.sizing,
         )
 
     def lead_ok(self, start: datetime) -> bool:
         return self.gates.business_days_before(start, self.lead).date() >= self.earliest_prep
 
-    def blocking_freeze(self, start: datetime, design: StageDesign) -> Freeze | None:
+    def blocking_freeze(
+        self, start: datetime, windows: list[tuple[datetime, datetime]]
+    ) -> Freeze | None:
         """The first seasonal freeze the ramp runs into before its bake ends, if it must not."""
         if self.risk.overall not in self.policy.calendar.fit_before_freeze:
             return None
-        end = design.stages[-1].end
+        end = windows[-1][1]
         return next(
             (f for f in self.gates.freezes if f.seasonal and f.end > start and f.start < end),
             None,
         )
 
 
-def _first_fit(setting: _Setting, candidate: datetime) -> tuple[datetime, StageDesign]:
-    """The first start at or after `candidate` that fits, and its stages."""
+def _first_fit(setting: _Setting, candidate: datetime) -> datetime:
+    """The first start at or after `candidate` that fits."""
     gates = setting.gates
     limit = candidate + timedelta(days=_SEARCH_DAYS)
     candidate = gates.next_allowed(candidate)
@@ -161,25 +183,36 @@ def _first_fit(setting: _Setting, candidate: datetime) -> tuple[datetime, StageD
                 datetime.combine(candidate.date() + timedelta(days=1), time(0), tzinfo=gates.tz)
             )
             continue
-        design = setting.design(candidate)
-        freeze = setting.blocking_freeze(candidate, design)
+        freeze = setting.blocking_freeze(candidate, setting.windows(candidate))
         if freeze is None:
-            return candidate, design
+            return candidate
         candidate = gates.next_allowed(freeze.end)
     raise InputError(
         "rollout.yaml", f"no start within {_SEARCH_DAYS} days leaves the lead time and the freezes"
     )
 
 
-def _held_through(freeze: Freeze, design: StageDesign) -> str:
+def _held_through(
+    freeze: Freeze, setting: _Setting, windows: list[tuple[datetime, datetime]]
+) -> str:
     """What a ramp that runs into `freeze` does there: the stage it holds, until when."""
-    held = next((s for s in design.stages if s.start < freeze.start < s.end), None)
+    held = next(
+        (
+            (number, step, end)
+            for number, (step, (begin, end)) in enumerate(
+                zip(setting.sizing.ladder, windows, strict=True), 1
+            )
+            if begin < freeze.start < end
+        ),
+        None,
+    )
     if held is None:
         return "its stages would start inside the freeze"
+    number, step, end = held
     return (
-        f"a partial rollout: stage {held.number} ({held.traffic_percent:g}%) would be held "
-        f"through the freeze until its gate {when(held.end)}, and the bake would end "
-        f"{when(design.stages[-1].end)}"
+        f"a partial rollout: stage {number} ({step.traffic_percent:g}%) would be held "
+        f"through the freeze until its gate {when(end)}, and the bake would end "
+        f"{when(windows[-1][1])}"
     )
 
 
@@ -195,15 +228,16 @@ def _lead_text(setting: _Setting, start: datetime) -> str:
     )
 
 
-def _requested_problems(setting: _Setting, start: datetime, design: StageDesign) -> list[str]:
+def _requested_problems(setting: _Setting, start: datetime) -> list[str]:
     problems = []
     if not setting.lead_ok(start):
         problems.append(_lead_text(setting, start))
-    freeze = setting.blocking_freeze(start, design)
+    windows = setting.windows(start)
+    freeze = setting.blocking_freeze(start, windows)
     if freeze is not None:
         problems.append(
             f"a {setting.risk.overall.value}-risk ramp starting {when(start)} cannot finish its "
-            f"bake before {_freeze_text(freeze)}: {_held_through(freeze, design)}"
+            f"bake before {_freeze_text(freeze)}: {_held_through(freeze, setting, windows)}"
         )
     return problems
 
@@ -215,10 +249,10 @@ def _choose_start(
     if requested is not None:
         start = gates.next_allowed(requested)
         design = setting.design(start)
-        problems = _requested_problems(setting, start, design)
+        problems = _requested_problems(setting, start)
         if not problems:
             return start, design, [], []
-        fit, _ = _first_fit(setting, start)
+        fit = _first_fit(setting, start)
         text = "; ".join(problems)
         return (
             start,
@@ -236,10 +270,11 @@ def _choose_start(
     first_lead = earliest
     while not setting.lead_ok(first_lead):
         first_lead = gates.next_business_day_start(first_lead.date())
-    start, design = _first_fit(setting, earliest)
+    start = _first_fit(setting, earliest)
+    design = setting.design(start)
     if start.date() == first_lead.date():
         return start, design, [], []
-    early = setting.design(first_lead)
+    early = setting.windows(first_lead)
     freeze = setting.blocking_freeze(first_lead, early)
     if freeze is None:
         return start, design, [], []
@@ -250,7 +285,7 @@ def _choose_start(
             f"Default start {when(start)}, the first business day after {_freeze_text(freeze)}: "
             f"a {setting.risk.overall.value}-risk ramp started at the first date the lead time "
             f"allows ({when(first_lead)}) cannot finish its bake before the freeze. Starting "
-            f"then would mean {_held_through(freeze, early)}."
+            f"then would mean {_held_through(freeze, setting, early)}."
         ],
         [
             f"Start moved to {day(start)}, after {_freeze_text(freeze)}: starting "
