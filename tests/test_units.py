@@ -193,3 +193,35 @@ def test_every_abbreviation_names_a_real_zone() -> None:
 
     for zone in TIMEZONE_ABBREVIATIONS.values():
         ZoneInfo(zone)
+
+
+@pytest.mark.parametrize(
+    ("text", "zone"),
+    [
+        ("11am-2pm Eastern", "America/New_York"),
+        ("9am-11am pacific", "America/Los_Angeles"),
+        ("noon-1pm Central", "America/Chicago"),
+        ("6pm-8pm (Mountain)", "America/Denver"),
+    ],
+)
+def test_a_zone_named_in_words_reads_as_the_planner_resolves_it(text: str, zone: str) -> None:
+    """One table of zone names: a window read from a document and `resolve_timezone` agree."""
+    from rollout_manager.planning.zones import resolve_timezone
+
+    (window,) = parse_time_ranges(text)
+    assert window.timezone == zone
+    word = text.rsplit(maxsplit=1)[-1].strip("()")
+    assert resolve_timezone(word).key == zone
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("3 per thousand", 0.003),
+        ("5 per hundred", 0.05),
+        ("2 per million", 0.000002),
+        ("7 seconds", None),
+    ],
+)
+def test_rates_out_of_a_number_word(text: str, expected: float | None) -> None:
+    assert parse_rate(text) == (pytest.approx(expected) if expected is not None else None)

@@ -47,7 +47,7 @@ _DURATION_RE: Final = re.compile(
     + r")(?=[\s-]+[a-z]))[\s-]*(?P<unit>hours?|hrs?|h|days?|d|weeks?|wks?)\b",
     re.IGNORECASE,
 )
-_STAGE_WORDS: Final = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_STAGE_WORDS: Final = tuple(word for word, n in NUMBER_WORDS.items() if 1 <= n <= 9)
 _STAGE_RE: Final = re.compile(
     r"\bstage\s+(?P<n>\d+|" + "|".join(_STAGE_WORDS) + r")\b"
     r"|\b(?P<ord>" + "|".join(_ORDINALS) + r")\s+stage\b",
