@@ -225,3 +225,28 @@ def test_a_zone_named_in_words_reads_as_the_planner_resolves_it(text: str, zone:
 )
 def test_rates_out_of_a_number_word(text: str, expected: float | None) -> None:
     assert parse_rate(text) == (pytest.approx(expected) if expected is not None else None)
+
+
+@pytest.mark.parametrize(
+    ("shortest", "longest", "without", "spellings"),
+    [
+        # The alternations the readers wrote by hand before they shared one table.
+        ("h", "week", ("w",), "hours?|hrs?|h|days?|d|weeks?|wks?"),
+        ("s", "day", (), "s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?"),
+        (
+            "us",
+            "week",
+            (),
+            "µs|us|microseconds?|ms|msecs?|milliseconds?|millis|s|secs?|seconds?"
+            "|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?",
+        ),
+    ],
+)
+def test_duration_units_come_from_one_table(
+    shortest: str, longest: str, without: tuple[str, ...], spellings: str
+) -> None:
+    from rollout_manager.reading.vocabulary import duration_unit_pattern
+
+    pattern = duration_unit_pattern(shortest, longest, without)
+    assert set(pattern.split("|")) == set(spellings.split("|"))
+    assert pattern.split("|") == sorted(pattern.split("|"), key=len, reverse=True)

@@ -25,6 +25,7 @@ from rollout_manager.reading.vocabulary import (
     NUMBER_SCALES,
     SCALE_SUFFIXES,
     TIMEZONE_ABBREVIATIONS,
+    duration_unit_pattern,
 )
 
 # A number as written: `15,000`, `1.2`, `.5`. The look-behind keeps the digits
@@ -89,9 +90,8 @@ _IMMEDIATE = re.compile(
     re.IGNORECASE,
 )
 _DURATION = re.compile(
-    rf"(?P<n>{NUMBER_PATTERN}|\b(?:half )?an?\b)\s*(?P<unit>"
-    r"s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?"
-    r")\b",
+    rf"(?P<n>{NUMBER_PATTERN}|\b(?:half )?an?\b)\s*"
+    rf"(?P<unit>{duration_unit_pattern('s', 'day')})\b",
     re.IGNORECASE,
 )
 _MS_PER_MINUTE: Final = MS_PER_DURATION_UNIT["minute"]

@@ -101,6 +101,26 @@ MS_PER_DURATION_UNIT: Final[dict[str, Decimal]] = {
 }
 """Duration units (singular, lower case) -> milliseconds."""
 
+
+def duration_unit_pattern(
+    shortest: str = "us", longest: str = "week", without: tuple[str, ...] = ()
+) -> str:
+    """The duration units from `shortest` to `longest` as one regex alternation, plurals too.
+
+    A unit of two letters or more takes a plural `s` (`hrs`, `mins`, `hours`); a single
+    letter (`h`) and a unit ending in `s` (`ms`, `millis`) do not. Longest first.
+    `without` leaves spellings out (`w`, where a bare `w` is too easily something else).
+    """
+    low, high = MS_PER_DURATION_UNIT[shortest], MS_PER_DURATION_UNIT[longest]
+    names = [
+        name
+        for name, ms in MS_PER_DURATION_UNIT.items()
+        if low <= ms <= high and name not in without
+    ]
+    spelled = [f"{name}s?" if len(name) >= 2 and not name.endswith("s") else name for name in names]
+    return "|".join(sorted(spelled, key=len, reverse=True))
+
+
 PER_DAY: Final[dict[str, Decimal]] = {
     "s": Decimal(86_400),
     "sec": Decimal(86_400),
