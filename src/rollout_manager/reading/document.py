@@ -17,7 +17,12 @@ from typing import Final, Literal
 
 from rollout_manager.model import Evidence
 from rollout_manager.reading.blocks import Block, read_blocks, split_lines
-from rollout_manager.reading.labels import normalise_label, section_name, strip_emphasis
+from rollout_manager.reading.labels import (
+    LABELLED,
+    normalise_label,
+    section_name,
+    strip_emphasis,
+)
 
 LineKind = Literal["title", "heading", "item", "row", "cell", "text"]
 
@@ -25,9 +30,6 @@ LineKind = Literal["title", "heading", "item", "row", "cell", "text"]
 _PSEUDO_LEVEL: Final = 7
 
 _CHECKBOX = re.compile(r"^\[(?P<mark>[ xX])\]\s+(?P<rest>.*)$")
-_LABELLED = re.compile(
-    r"^(?P<label>[^:=|]{1,80}?)[ \t]{0,8}(?::(?=\s|$)|\s=\s|\s[—–]\s)\s*(?P<value>.*)$"
-)
 # An HTML comment inside a paragraph, or one left open to its end.
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 
@@ -196,7 +198,7 @@ class _Lines:
             checked = box["mark"] != " "
             body = box["rest"]
         content = strip_emphasis(body)
-        labelled = _LABELLED.match(content)
+        labelled = LABELLED.match(content)
         quote = self.quote(number)
         sections = self.sections()
         if labelled is None:

@@ -16,6 +16,11 @@ from typing import Final
 
 from rollout_manager.reading.units import NUMBER_PATTERN
 
+LABELLED: Final = re.compile(
+    r"^(?P<label>[^:=|]{1,80}?)[ \t]{0,8}(?::(?=\s|$)|\s=\s|\s[—–]\s)\s*(?P<value>.*)$"
+)
+"""`Label: value`, `Label = value` or `Label — value`: a line that names what it states."""
+
 # Bracket contents exclude their own opener, so an unclosed `(` or `[` repeated along a
 # long line is scanned once, not once per opener.
 _LINK = re.compile(r"!?\[(?P<text>[^\][]*)\]\([^()]*\)")
@@ -215,6 +220,7 @@ def match_label(label: str, fields: Iterable[str], value: str = "", hint: str = 
 
 __all__ = [
     "COUNTED",
+    "LABELLED",
     "LABEL_SYNONYMS",
     "match_label",
     "negated",

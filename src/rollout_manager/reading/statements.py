@@ -16,12 +16,10 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 from rollout_manager.reading.blocks import Block, front_matter_length, read_blocks, split_lines
+from rollout_manager.reading.labels import LABELLED
 
 StatementKind = Literal["heading", "item", "row", "cell", "sentence", "front_matter"]
 
-_LABELLED = re.compile(
-    r"^(?P<label>[^:=|]{1,80}?)[ \t]{0,8}(?::(?=\s|$)|\s=\s|\s[—–]\s)\s*(?P<value>.*)$"
-)
 # A sentence ends at . ! ? followed by a blank and a capital, digit or opening mark.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'*`])")
 # The columns of a target/current table that hold today's value.
@@ -57,7 +55,7 @@ def _labelled(
 ) -> Statement:
     flat = _squash(text)
     shown = _squash(quote) or flat
-    match = _LABELLED.match(flat)
+    match = LABELLED.match(flat)
     if match is None:
         return Statement(line, shown, kind, value=flat, sections=sections)
     return Statement(line, shown, kind, match["label"].strip(), match["value"].strip(), sections)
@@ -66,7 +64,7 @@ def _labelled(
 def _sentences(start: int, text: str, sections: tuple[str, ...]) -> list[Statement]:
     """A paragraph: `Label: value` lines each on their own, prose split into sentences."""
     raw_lines = text.split("\n")
-    if all(_LABELLED.match(raw.strip()) for raw in raw_lines):
+    if all(LABELLED.match(raw.strip()) for raw in raw_lines):
         return [
             _labelled(start + offset, raw, "item", sections, raw)
             for offset, raw in enumerate(raw_lines)
