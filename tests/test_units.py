@@ -250,3 +250,17 @@ def test_duration_units_come_from_one_table(
     pattern = duration_unit_pattern(shortest, longest, without)
     assert set(pattern.split("|")) == set(spellings.split("|"))
     assert pattern.split("|") == sorted(pattern.split("|"), key=len, reverse=True)
+
+
+def test_well_known_metrics_are_one_table_the_renderer_agrees_with() -> None:
+    """Kind, direction and unit of each contract key, checked by hand and against the renderer."""
+    from rollout_manager.model import BaselineFacts
+    from rollout_manager.reading.vocabulary import WELL_KNOWN_METRICS
+    from rollout_manager.render.plan_view import unit_of
+
+    assert WELL_KNOWN_METRICS["success_rate"] == ("ratio", "higher_is_better", "fraction")
+    assert WELL_KNOWN_METRICS["timeout_rate"] == ("rate", "higher_is_worse", "fraction")
+    assert WELL_KNOWN_METRICS["p99_latency_ms"] == ("latency", "higher_is_worse", "ms")
+    for key, (_, _, unit) in WELL_KNOWN_METRICS.items():
+        assert key in BaselineFacts.model_fields
+        assert unit_of(key) == unit

@@ -10,7 +10,10 @@ the same tables rather than keep their own copies.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from rollout_manager.model import Direction, MetricKind
 
 NUMBER_WORDS: Final[dict[str, int]] = {
     "zero": 0,
@@ -148,6 +151,16 @@ TIME_BASE_ADJECTIVES: Final[dict[str, str]] = {
     "monthly": "month",
 }
 """`daily transactions` counts per day."""
+
+WELL_KNOWN_METRICS: Final[dict[str, tuple[MetricKind, Direction, str]]] = {
+    "error_rate": ("rate", "higher_is_worse", "fraction"),
+    "success_rate": ("ratio", "higher_is_better", "fraction"),
+    "timeout_rate": ("rate", "higher_is_worse", "fraction"),
+    "p50_latency_ms": ("latency", "higher_is_worse", "ms"),
+    "p95_latency_ms": ("latency", "higher_is_worse", "ms"),
+    "p99_latency_ms": ("latency", "higher_is_worse", "ms"),
+}
+"""The contract's well-known metric keys (the `BaselineFacts` fields): kind, direction, unit."""
 
 TIMEZONE_ABBREVIATIONS: Final[dict[str, str]] = {
     "EST": "America/New_York",
