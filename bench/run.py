@@ -1,11 +1,18 @@
 """`make bench`: how fast rollout-manager starts and answers, as medians and ratios.
 
-Each cold benchmark runs a command in a fresh process several times; the
-dependency floor (`python -c "import pydantic, jinja2, yaml"`) runs the same
-way, and every figure is also given as a ratio to it, so a busy machine moves
-both and the ratio stays readable. CPU time (user + system of the child) is
-the figure the ratio uses: on a machine shared with other work, wall-clock
-time mostly measures the others. Warm MCP calls go to one running server.
+Each cold benchmark runs a command in a fresh process several times, each run
+right after a run of the dependency floor (`python -c "import pydantic, jinja2,
+yaml"`), and every figure is also given as a ratio to the floor runs made beside
+it, so a machine whose load changes during the benchmark moves both and the
+ratio stays readable. CPU time (user + system of the child) is the figure the
+ratio uses: on a machine shared with other work, wall-clock time mostly
+measures the others. Warm MCP calls go to one running server.
+
+A second reference, the floor *in use*, is the same three packages doing the
+least work a planning command needs from them: one pydantic model validated (a
+first model imports most of pydantic, which `import pydantic` defers), one
+Jinja2 template rendered, one YAML document loaded. The ratio to it says how
+much of a start is rollout-manager's own.
 
 Results are printed and written to `bench/results.json` (ignored by git: the
 figures belong to the machine that made them). No test asserts a time.
@@ -88,6 +95,15 @@ MCP_CALLS: tuple[tuple[str, dict[str, Any]], ...] = (
 )
 
 FLOOR = ("-c", "import pydantic, jinja2, yaml")
+FLOOR_IN_USE = (
+    "-c",
+    "import jinja2, yaml\n"
+    "from pydantic import BaseModel\n"
+    "class M(BaseModel):\n"
+    "    x: int\n"
+    "M.model_validate(yaml.safe_load('x: 1'))\n"
+    "jinja2.Environment().from_string('{{ x }}').render(x=1)\n",
+)
 
 
 @dataclass
@@ -115,29 +131,45 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def time_process(
-    argv: Sequence[str], runs: int, cwd: Path, ok: frozenset[int] = frozenset({0})
-) -> Timing:
-    """Median wall and CPU time of `argv` in a fresh process, after one warm-up run."""
+def _once(argv: Sequence[str], cwd: Path, ok: frozenset[int]) -> tuple[float, float]:
+    """Wall and CPU time of one run of `argv` in a fresh process."""
     env = {k: v for k, v in os.environ.items() if k != "ANTHROPIC_API_KEY"}
+    cpu, wall = _children_cpu(), time.perf_counter()
+    completed = subprocess.run(
+        argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, capture_output=True, check=False
+    )
+    wall, cpu = time.perf_counter() - wall, _children_cpu() - cpu
+    if completed.returncode not in ok:
+        raise SystemExit(f"bench: {' '.join(argv)} failed: {completed.stderr.decode()[-500:]}")
+    return wall, cpu
 
-    def once() -> tuple[float, float]:
-        cpu, wall = _children_cpu(), time.perf_counter()
-        completed = subprocess.run(
-            argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, capture_output=True, check=False
-        )
-        wall, cpu = time.perf_counter() - wall, _children_cpu() - cpu
-        if completed.returncode not in ok:
-            raise SystemExit(f"bench: {' '.join(argv)} failed: {completed.stderr.decode()[-500:]}")
-        return wall, cpu
 
-    once()  # .pyc files and the page cache, as a user's second run finds them
-    samples = [once() for _ in range(runs)]
+def _median(samples: Sequence[tuple[float, float]]) -> Timing:
     return Timing(
         wall=statistics.median(s[0] for s in samples),
         cpu=statistics.median(s[1] for s in samples),
-        runs=runs,
+        runs=len(samples),
     )
+
+
+def time_beside(
+    commands: Sequence[Sequence[str]], runs: int, cwd: Path, ok: frozenset[int] = frozenset({0})
+) -> list[Timing]:
+    """Median wall and CPU time of each command, their runs taken in turn.
+
+    One warm-up run each first (.pyc files and the page cache, as a user's
+    second run finds them); then round after round, one run of every command,
+    so all of them see the same load.
+    """
+    zero = frozenset({0})
+    checks = [ok if i == len(commands) - 1 else zero for i in range(len(commands))]
+    for argv, accept in zip(commands, checks, strict=True):
+        _once(argv, cwd, accept)
+    samples: list[list[tuple[float, float]]] = [[] for _ in commands]
+    for _ in range(runs):
+        for kept, argv, accept in zip(samples, commands, checks, strict=True):
+            kept.append(_once(argv, cwd, accept))
+    return [_median(kept) for kept in samples]
 
 
 def time_mcp_calls(root: Path, context: str, runs: int) -> dict[str, Timing]:
@@ -169,14 +201,17 @@ def time_mcp_calls(root: Path, context: str, runs: int) -> dict[str, Timing]:
 
 
 def _table(rows: list[tuple[str, dict[str, Any]]]) -> str:
-    lines = [f"{'benchmark':<28} {'wall ms':>9} {'cpu ms':>9} {'x floor (cpu)':>14}"]
+    lines = [
+        f"{'benchmark':<28} {'wall ms':>9} {'cpu ms':>9} {'x floor (cpu)':>14} {'x in use':>9}"
+    ]
     for name, data in rows:
         cpu = data.get("median_cpu_s")
         cpu_text = "–" if cpu is None else f"{cpu * 1000:.0f}"
-        ratio = data.get("ratio_cpu")
+        ratio, in_use = data.get("ratio_cpu"), data.get("ratio_cpu_in_use")
         lines.append(
             f"{name:<28} {data['median_wall_s'] * 1000:>9.1f} {cpu_text:>9} "
-            f"{'–' if ratio is None else f'{ratio:.2f}x':>14}"
+            f"{'–' if ratio is None else f'{ratio:.2f}x':>14} "
+            f"{'–' if in_use is None else f'{in_use:.2f}x':>9}"
         )
     return "\n".join(lines)
 
@@ -187,16 +222,23 @@ def run(runs: int, only: Callable[[str], bool]) -> dict[str, Any]:
         seed = Path(scratch) / "seed"
         shutil.copytree(SEED, seed, ignore=shutil.ignore_patterns("expected", "rollout.yaml"))
         events = Path(scratch) / "events.csv"
-        floor = time_process([sys.executable, *FLOOR], runs, Path(scratch))
-        results: dict[str, Any] = {"dependency floor": floor.as_json(None)}
+        floors = [[sys.executable, *FLOOR], [sys.executable, *FLOOR_IN_USE]]
+        floor, in_use = time_beside(floors, runs, Path(scratch))
+        results: dict[str, Any] = {
+            "dependency floor": floor.as_json(None),
+            "floor in use": in_use.as_json(floor),
+        }
         for bench in COLD:
             if only(bench.name):
                 if "{events}" in bench.args and not events.exists():
                     write_events(events)
                 filled = (a.format(seed=seed, events=events) for a in bench.args)
                 argv = [str(ROLLOUT), *filled]
-                timing = time_process(argv, runs, Path(scratch), bench.ok)
-                results[bench.name] = timing.as_json(floor)
+                beside, used, timing = time_beside([*floors, argv], runs, Path(scratch), bench.ok)
+                entry = timing.as_json(beside)
+                entry["floor_cpu_s"] = round(beside.cpu, 4)
+                entry["ratio_cpu_in_use"] = round(timing.cpu / used.cpu, 2)
+                results[bench.name] = entry
         if only("mcp"):
             for name, timing in time_mcp_calls(Path(scratch), "seed", runs).items():
                 entry = timing.as_json(None)

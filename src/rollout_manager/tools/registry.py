@@ -27,7 +27,7 @@ from rollout_manager.model import RolloutPlan
 class ToolResult(BaseModel):
     """What a tool returns to any front door."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     ok: bool
     """False when the tool refused or failed; `error` says why."""
