@@ -76,10 +76,6 @@ class Block:
     closed: bool = True
     rows: tuple[Row, ...] = ()
 
-    def source_lines(self) -> list[tuple[int, str]]:
-        """A paragraph's or heading's source lines, each with its 1-based line number."""
-        return [(self.line + offset, text) for offset, text in enumerate(self.source.split("\n"))]
-
 
 def split_lines(text: str) -> list[str]:
     """The lines an editor numbers: split at newlines, or at CRs in a CR-only (old Mac) file."""
@@ -114,10 +110,6 @@ def _plain(token: Token) -> str:
         elif child.type == "image":
             parts.append(_plain(child))
     return "".join(parts)
-
-
-def _squash(text: str) -> str:
-    return " ".join(text.split())
 
 
 def front_matter_length(lines: list[str]) -> int:
@@ -220,10 +212,8 @@ class _BlockWalker:
             elif token.type == "list_item_close":
                 self.items -= 1
             elif token.type == "table_open":
-                self.table_line, self.table_end = (
-                    (token.map or [0, 0])[0] + 1,
-                    (token.map or [0, 0])[1],
-                )
+                start, end = token.map or (0, 0)
+                self.table_line, self.table_end = start + 1, end
                 self.rows = []
             elif token.type in {"heading_open", "paragraph_open"}:
                 self.text_block(token, tokens[index + 1])
