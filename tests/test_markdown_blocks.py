@@ -95,3 +95,46 @@ def test_a_document_fact_inside_a_long_fence_is_not_read() -> None:
     text = "# Feature: X\n\n````\n```\nFeature flag: hidden\n```\n````\n\nFeature flag: shown\n"
     lines = read_document("feature-description.md", text).lines
     assert [line.value for line in lines if line.label == "feature flag"] == ["shown"]
+
+
+# A ``` fence: a ```` line with an info string inside it is content, a bare ```` line closes it
+# (a closing fence may be longer than the opening one, and carries no info string).
+SHORT_THEN_LONG = """\
+---
+name: long-close
+---
+## Setup
+
+```bash
+cat > feature-description.md <<'EOF'
+# Feature: Long Close
+````text
+Feature flag: still_inside
+EOF
+````
+
+Feature flag: after_the_long_close
+
+## Steps
+
+prompt="Assess the risk"
+
+## Success Criteria
+
+- [ ] Overall risk rating provided
+"""
+
+
+def test_a_longer_bare_fence_closes_a_short_one_in_both_readers() -> None:
+    spans = [(b.line, b.end) for b in read_blocks(SHORT_THEN_LONG) if b.kind == "fence"]
+    assert spans == [(6, 12)]
+
+    scenario = parse_scenario(SHORT_THEN_LONG, path=Path("long-close/scenario.md"))
+    assert scenario.files == {
+        "feature-description.md": "# Feature: Long Close\n````text\nFeature flag: still_inside\n"
+    }
+
+    lines = read_document("scenario.md", SHORT_THEN_LONG).lines
+    assert not {line.number for line in lines} & set(range(6, 13))
+    flags = [(line.number, line.value) for line in lines if line.label == "feature flag"]
+    assert flags == [(14, "after_the_long_close")]
