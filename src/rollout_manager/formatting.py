@@ -12,7 +12,32 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
 RATE_DECIMALS = 4
-"""A rate is shown from its value at this many decimals, the precision the plan's JSON keeps."""
+"""A rate is shown from its value at this many decimals, the precision the plan's JSON keeps
+(more below 0.1%: see `round_rate`)."""
+SMALL_PERCENT = 0.1
+"""Below 0.1% a rate keeps two significant digits, so 0.001% never reads `0%`."""
+
+
+def round_rate(rate: float) -> float:
+    """A rate at `RATE_DECIMALS` decimals, or two significant digits when that keeps more.
+
+    0.00954 -> 0.0095 and 0.0028 -> 0.0028 as before; 0.0000123 (0.00123%) -> 0.000012, not 0.
+    """
+    if not math.isfinite(rate) or rate == 0:
+        return rate
+    decimals = max(RATE_DECIMALS, 1 - math.floor(math.log10(abs(rate))))
+    return round(rate, decimals)
+
+
+def _rate_decimals(percent: Decimal | float, decimals: int) -> int:
+    """`decimals`, or enough for two significant digits when a percentage is below 0.1% or
+    would round to 0 (a nonzero rate never reads `0%`)."""
+    if not math.isfinite(percent) or percent == 0:
+        return decimals
+    size = abs(float(percent))
+    if size >= SMALL_PERCENT and size >= 0.5 * 10.0**-decimals:
+        return decimals
+    return max(decimals, 1 - math.floor(math.log10(size)))
 
 
 def _trim(number: float | Decimal, decimals: int) -> str:
@@ -35,7 +60,7 @@ def _percent(rate: float) -> Decimal | float:
     """
     if not math.isfinite(rate):
         return rate
-    return Decimal(repr(round(rate, RATE_DECIMALS))) * 100
+    return Decimal(repr(round_rate(rate))) * 100
 
 
 def pct(rate: float | None, decimals: int = 2) -> str:
@@ -45,7 +70,8 @@ def pct(rate: float | None, decimals: int = 2) -> str:
     """
     if rate is None:
         return "not set"
-    return f"{_trim(_percent(rate), decimals)}%"
+    percent = _percent(rate)
+    return f"{_trim(percent, _rate_decimals(percent, decimals))}%"
 
 
 def chance(probability: float) -> str:
@@ -65,7 +91,8 @@ def plural(number: float, noun: str) -> str:
 
 def points(rate: float) -> str:
     """A difference of rates in percentage points: 0.002 -> `0.2 points`."""
-    return f"{_trim(_percent(rate), 2)} points"
+    percent = _percent(rate)
+    return f"{_trim(percent, _rate_decimals(percent, 2))} points"
 
 
 def ms(value: float | None) -> str:

@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from rollout_manager.formatting import chance, count, hours, money, pct
+from rollout_manager.formatting import chance, count, hours, money, pct, round_rate
 from rollout_manager.model import (
     Criteria,
     DecisionSummary,
@@ -245,7 +245,7 @@ def _settings(inputs: SizingInputs, policy: Policy) -> StatisticsSettings:
 
 
 def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)
+    return None if value is None else round_rate(value)
 
 
 def _purpose_text(purpose: Purpose, needed: int, inputs: SizingInputs) -> str:
