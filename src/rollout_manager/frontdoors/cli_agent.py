@@ -124,7 +124,8 @@ def _defaults(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
     if not args.start:
         return {}
     start = parse_start(args.start).isoformat()
-    return {name: {"start": start} for name in (*(s.tool for s in SECTIONS), "render_plan")}
+    dated = (s.tool for s in SECTIONS if s.dated)
+    return {name: {"start": start} for name in (*dated, "render_plan")}
 
 
 def make_client(args: argparse.Namespace) -> ModelClient:
