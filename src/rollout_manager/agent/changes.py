@@ -52,7 +52,8 @@ _DURATION_RE: Final = re.compile(
     + r")\b",
     re.IGNORECASE,
 )
-_STAGE_WORDS: Final = tuple(word for word, n in NUMBER_WORDS.items() if 1 <= n <= 9)
+_MOST_STAGES: Final = 9  # "stage nine" is the largest stage a request names in words
+_STAGE_WORDS: Final = tuple(word for word, n in NUMBER_WORDS.items() if 1 <= n <= _MOST_STAGES)
 _STAGE_RE: Final = re.compile(
     r"\bstage\s+(?P<n>\d+|" + "|".join(_STAGE_WORDS) + r")\b"
     r"|\b(?P<ord>" + "|".join(_ORDINALS) + r")\s+stage\b",
