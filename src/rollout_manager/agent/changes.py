@@ -59,7 +59,7 @@ _STAGE_RE: Final = re.compile(
     r"|\b(?P<ord>" + "|".join(_ORDINALS) + r")\s+stage\b",
     re.IGNORECASE,
 )
-_PERCENT_RE: Final = re.compile(
+PERCENT_RE: Final = re.compile(
     r"(?P<n>\d+(?:\.\d+)?)\s*(?:%|percent\b|per\s*cent\b)", re.IGNORECASE
 )
 _MONTH: Final = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
@@ -82,23 +82,9 @@ _WEEKDAY_RE: Final = re.compile(
 )
 FILE_NAME_RE: Final = re.compile(r"[\w./-]+\.(?:md|markdown|ya?ml|json|txt)\b", re.IGNORECASE)
 
-_WHAT_IF_RE: Final = re.compile(
+WHAT_IF_RE: Final = re.compile(
     r"\bhow (?:long|many (?:transactions|hours|days))\b|\bwhat if\b|\bwould\b.*\bneed\b",
     re.IGNORECASE,
-)
-_DETECT_RE: Final = re.compile(
-    r"\b(?:catch|detect|see|notice|spot|find)\b|\bregression\b|\d\s*x\b|\btimes\b|\btwice\b"
-    r"|\bdouble\b|\btriple\b|\berrors?\b",
-    re.IGNORECASE,
-)
-_SMALLEST_MULTIPLIER: Final = 1.05  # below it ("1x") there is no regression to size for
-_MULTIPLIER_RE: Final = re.compile(
-    r"\b(?P<n>\d+(?:\.\d+)?)\s*(?:x|times)\b|\b(?P<word>twice|double|triple|tripled|doubled)\b",
-    re.IGNORECASE,
-)
-_TARGET_RES: Final = (
-    re.compile(r"\berror rate\b\D{0,30}?(?P<n>\d+(?:\.\d+)?)\s*(?:%|percent)", re.IGNORECASE),
-    re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?:%|percent)\s+(?:error rate|errors)\b", re.IGNORECASE),
 )
 _QUESTION_RE: Final = re.compile(
     r"^\s*(?:please\s+)?(?:can|could|would|will)\s+you\b", re.IGNORECASE
@@ -192,12 +178,12 @@ def _is_question(clause: str) -> bool:
 
 def _stage_adjustment(clause: str, notes: list[str]) -> dict[str, Any] | None:
     named = _STAGE_RE.search(clause)
-    if _WHAT_IF_RE.search(clause) or named is None:
+    if WHAT_IF_RE.search(clause) or named is None:
         return None
     stage = stage_number(clause)
     after = clause[named.end() :]
     duration = parse_duration_hours(after)
-    percent = _PERCENT_RE.search(after)
+    percent = PERCENT_RE.search(after)
     if duration is None and percent is None:
         return None
     if stage is None or stage == 0:
@@ -343,39 +329,6 @@ def adjustments(text: str, today: date, notes: list[str]) -> dict[str, Any]:
                 else:
                     change[key] = value
     return change
-
-
-# --------------------------------------------------------------------------- what-if
-
-
-def what_if(text: str) -> dict[str, Any] | None:
-    """Read a question on how long a stage must run, as `stage_duration` arguments."""
-    if not _WHAT_IF_RE.search(text):
-        return None
-    arguments: dict[str, Any] = {}
-    target = next((m for m in (r.search(text) for r in _TARGET_RES) if m is not None), None)
-    if target is not None:
-        arguments["target_error_rate"] = float(target["n"]) / 100
-    for match in _PERCENT_RE.finditer(text):
-        if target is None or match.start() != target.start("n"):
-            arguments["traffic_percent"] = float(match["n"])
-            break
-    stage = stage_number(text)
-    if stage is not None and stage > 0:
-        arguments["stage"] = stage
-    sized = "traffic_percent" in arguments or (
-        "stage" in arguments
-        and (_DETECT_RE.search(text) or re.search(r"\bneed", text, re.IGNORECASE))
-    )
-    if not sized:
-        return None
-    multiplier = _MULTIPLIER_RE.search(text)
-    if multiplier is not None and target is None:
-        word = (multiplier["word"] or "").lower()
-        value = float(multiplier["n"]) if multiplier["n"] else (3.0 if "tripl" in word else 2.0)
-        if value >= _SMALLEST_MULTIPLIER:
-            arguments["multiplier"] = value
-    return arguments
 
 
 def changed_sections(change: dict[str, Any]) -> set[str]:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import yaml
 
-from rollout_manager.agent import changes
+from rollout_manager.agent import changes, what_if_questions
 from rollout_manager.agent.changes import parse_dates, parse_duration_hours, parse_number
 from rollout_manager.meaning import Intent, Matcher, Score, terms
 from rollout_manager.sections import SECTIONS
@@ -255,7 +255,7 @@ def _sections(text: str, understood: Understanding) -> list[ToolCall]:
         if tool is None or tool == "adjust_plan":
             continue
         if tool == "stage_duration":
-            arguments = changes.what_if(text)
+            arguments = what_if_questions.what_if(text)
             call = ToolCall("stage_duration", arguments) if arguments else None
             calls.append(call or ToolCall("design_stages", {}))
             continue
@@ -315,7 +315,7 @@ def route(prompt: str, *, today: date, available: Collection[str] | None = None)
         return routing
     if change:
         return _with_change(routing, change, text, today, available)
-    what_if = changes.what_if(text)
+    what_if = what_if_questions.what_if(text)
     if what_if is not None:
         routing.calls.append(ToolCall("stage_duration", what_if))
         return routing

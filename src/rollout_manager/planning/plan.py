@@ -232,12 +232,10 @@ def _next_steps(
         if cover.stages and cover.start and cover.end
         else "Share the escalation path with the owning team."
     )
+    by = _prep_day(notify, line)
     return [
         f"Sign-off by {', '.join(roles)} by {_prep_day(sign_by, line)}.",
-        (
-            f"Build the dashboards and alerts of the monitoring plan; test-fire each alert by "
-            f"{_prep_day(notify, line)}."
-        ),
+        f"Build the dashboards and alerts of the monitoring plan; test-fire each alert by {by}.",
         covered,
         f"First messages: {briefings}.",
         f"Start stage 1 at {when(start)}.",
