@@ -42,6 +42,8 @@ from rollout_manager.planning.criteria import worse_rate_lines
 from rollout_manager.planning.policy import Policy
 
 METHOD = "Bonferroni"
+COMPLEMENT_EVENT = "failures"
+"""What a higher-is-better share is judged on: its complement, `1 - value`."""
 _CAP = 0.99
 # Assumed log-normal spread of latency when the documents give no median.
 _DEFAULT_LATENCY_SIGMA = 0.5
@@ -69,8 +71,13 @@ class RateMetric:
 
 
 def _targets(p0: float, *, smoke: float, rollback: float, parity: float) -> dict[Purpose, float]:
+    # Above p0 and below 1 for any p0: a share judged on its failures (a 0.5% conversion is
+    # 99.5% failures) keeps its alternative above its baseline.
+    upper = max(_CAP, p0 + (1 - p0) / 2)
+    floor = p0 + min(p0 * 0.0001, (1 - p0) / 4)
+
     def cap(rate: float) -> float:
-        return min(max(rate, p0 * 1.0001), _CAP)
+        return min(max(rate, floor), upper)
 
     return {
         "smoke_test": cap(smoke),
@@ -119,18 +126,21 @@ def rate_metric(
 
 
 def rate_metric_from(metric: Metric, policy: Policy) -> RateMetric | None:
-    """A team's stated rate metric (e.g. `crash_rate`) as a count decision; None if not a rate.
+    """A team's stated share of transactions (e.g. `crash_rate`, `conversion_rate`) as a count
+    decision; None if it is not a share strictly between 0 and 1.
 
-    A higher-is-better rate (success, crash-free sessions) is judged on its
-    complement, the failures.
+    A higher-is-better share (success, crash-free sessions, conversion) is judged
+    on its complement, the failures.
     """
-    if metric.kind != "rate" or metric.direction == "none" or not 0 < metric.value < 1:
+    if metric.kind not in {"rate", "ratio"} or metric.direction == "none":
+        return None
+    if not 0 < metric.value < 1:
         return None
     if metric.direction == "higher_is_worse":
         return rate_metric(metric.key, metric.label, "events", metric.value, policy)
     failures = 1 - metric.value
     return rate_metric(
-        metric.key, f"{metric.label} (failures: 1 - value)", "failures", failures, policy
+        metric.key, f"{metric.label} (failures: 1 - value)", COMPLEMENT_EVENT, failures, policy
     )
 
 
@@ -208,7 +218,10 @@ def rate_metrics(
     latency = _latency_metric(context, policy)
     if latency is not None:
         metrics.append(latency)
-    known = {m.key for m in metrics} | {"success_rate", "timeout_rate"}
+    # Implied by the error rate when it is counted (criteria.gated_metrics leaves them out too).
+    known = {m.key for m in metrics}
+    if "error_rate" in known:
+        known |= {"success_rate", "timeout_rate"}
     for metric in team:
         rate = rate_metric_from(metric, policy) if metric.key not in known else None
         if rate is not None:
