@@ -17,6 +17,7 @@ from rollout_manager.exports.rules import export_rules
 from rollout_manager.gates.observed import Arm, Observation
 from rollout_manager.gates.stage import judge_stage
 from rollout_manager.model import RolloutPlan
+from rollout_manager.planning.metrics_source import MetricsSource
 from rollout_manager.planning.plan import plan_folder
 from rollout_manager.planning.policy import load_policy
 from rollout_manager.render.sections import render_section
@@ -119,6 +120,14 @@ def test_no_trigger_says_automatic_where_nothing_executes_it(seed_plan: RolloutP
         assert trigger.description.lower() not in engine_part.lower()
         assert trigger.description.lower() in automatic.lower()
     assert "### Automatic rollback" not in criteria_md
+    files = export_plan(seed_plan, MetricsSource(), ["prometheus", "argo"], placeholder=True)
+    headed = [f for f in files if f.path == "prometheus/stage-2.rules.yml"]
+    assert len(headed) == 1
+    for file in headed:
+        header = [line for line in file.text.splitlines() if line.startswith("#")]
+        for trigger in people:
+            said = next(line for line in header if trigger.description in line)
+            assert "no engine executes it" in said and "incident commander" in said
 
 
 def test_a_team_rate_gets_a_decision_alert_export_and_gate_verdict(
