@@ -61,7 +61,7 @@ pytest: $(STAMP)
 golden: $(STAMP)
 	$(BIN)/python -m rollout_manager.schema
 	$(BIN)/python -c "from rollout_manager.planning.us_holidays import write_table as w; print('updated' if w() else 'unchanged', 'us-federal-holidays.json')"
-	$(BIN)/python -m rollout_manager.scenario.golden
+	$(BIN)/python -m rollout_manager.frontdoors.cli_golden
 
 # Start-up and call speed: medians and ratios to the dependency floor, to bench/results.json.
 bench: $(STAMP)

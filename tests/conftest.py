@@ -41,6 +41,7 @@ PLANNING_TOOLS = (
     "define_criteria",
     "plan_monitoring",
     "plan_communication",
+    "plan_rollback",
     "render_plan",
     "stage_duration",
     "simulate_rollout",

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rollout_manager.errors import InputError
-from rollout_manager.planning import stats
+from rollout_manager.planning import normal_stats, stats
 from rollout_manager.planning.bounded_stats import normal_power
 from rollout_manager.planning.plan import plan_folder
 from tests.conftest import SEED_DIR
@@ -142,7 +142,7 @@ def test_any_volume_and_error_rate_plan_within_the_budget(
 def test_the_normal_power_inverts_the_normal_sample_size() -> None:
     # statistics.md: 0.008 -> 0.016 at alpha 0.05 and 80% power needs about 993 (normal approx.);
     # the power formula must reach 80% exactly there: at n, not at n - 1.
-    n = stats.sample_size(0.008, 0.016, alpha=0.05, power=0.8)
+    n = normal_stats.sample_size(0.008, 0.016, alpha=0.05, power=0.8)
 
     assert 990 <= n <= 1_000
     assert normal_power(n, 0.008, 0.016, alpha=0.05) >= 0.8

@@ -2,7 +2,9 @@
 
 Tuning cases must all pass. Held-out cases were written before the reader was
 tuned and scored only at the end; one that fails is marked xfail with its
-reason, never edited to pass.
+reason, never edited to pass. The second held-out set (`heldout2`) was written
+by another engineer after the reader existed and committed before its first
+score (34/44 facts, 77%, on its first run).
 """
 
 from __future__ import annotations
@@ -11,16 +13,26 @@ from pathlib import Path
 
 import pytest
 
-from tests.corpus.score import HELDOUT, TUNING, cases, score_case
+from tests.corpus.score import HELDOUT, HELDOUT2, TUNING, cases, score_case
 
 # Held-out cases the reader gets wrong, with why (strict: a fix makes them fail loudly).
 HELDOUT_FAILURES: dict[str, str] = {}
+HELDOUT2_FAILURES: dict[str, str] = {
+    "eu-payment-page": "European number formats: '12.500' orders read as 12.5, '0,4 %' as a "
+    "count of 0 and '1,2 s' as a count of 1, so the error rate and P95 are missed",
+    "gateway-tls": "'4.2k rpm' (requests per minute) is not read as traffic",
+    "push-delivery": "'one push in two thousand failed to deliver (0.05%)' in prose is not read "
+    "as the error rate",
+    "sms-provider": "two statements on one line ('... a week. Delivery failures: 1.1 per cent.') "
+    "read as one label; '350ms at p95' keyed as a response time, not P95",
+}
 
 
 def _params(root: Path) -> list[object]:
     params: list[object] = []
     for case in cases(root):
-        reason = HELDOUT_FAILURES.get(case.name) if root == HELDOUT else None
+        failures = {HELDOUT: HELDOUT_FAILURES, HELDOUT2: HELDOUT2_FAILURES}.get(root, {})
+        reason = failures.get(case.name)
         marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
         params.append(pytest.param(case, id=f"{root.name}/{case.name}", marks=marks))
     return params
@@ -29,9 +41,10 @@ def _params(root: Path) -> list[object]:
 def test_the_corpus_is_big_enough() -> None:
     assert len(cases(TUNING)) >= 20
     assert len(cases(HELDOUT)) >= 5
+    assert len(cases(HELDOUT2)) >= 6
 
 
-@pytest.mark.parametrize("case", _params(TUNING) + _params(HELDOUT))
+@pytest.mark.parametrize("case", _params(TUNING) + _params(HELDOUT) + _params(HELDOUT2))
 def test_case_reads_to_its_expected_facts(case: Path) -> None:
     wrong = [f"{c.fact}: {c.detail}" for c in score_case(case) if not c.ok]
     assert not wrong, "\n".join(wrong)

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from rollout_manager.errors import InputError
-from rollout_manager.gates.observed import read_counts, read_events
+from rollout_manager.gates.events import read_events
+from rollout_manager.gates.observed import read_counts
 from rollout_manager.gates.run import GateRequest, evaluate
 from rollout_manager.model import RolloutPlan
 from tests.gate_support import (

@@ -1,7 +1,7 @@
 """Every scenario with an `expected/` folder renders exactly its committed golden files.
 
 The expected files change only through `make golden`
-(`python -m rollout_manager.scenario.golden`), and the diff is reviewed.
+(`python -m rollout_manager.frontdoors.cli_golden`), and the diff is reviewed.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from rollout_manager.errors import InputError
+from rollout_manager.frontdoors.cli_golden import main
 from rollout_manager.scenario.golden import (
     ARGS_FILE,
     DOCUMENT,
@@ -20,7 +21,6 @@ from rollout_manager.scenario.golden import (
     PLAN_JSON,
     expected_files,
     golden_scenarios,
-    main,
 )
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"

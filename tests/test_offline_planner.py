@@ -480,6 +480,6 @@ def test_removing_a_change_is_explained_not_guessed(prompt: str) -> None:
 
 
 def test_undoing_the_feature_itself_is_a_rollback_question() -> None:
-    # "How do we undo it" asks for the procedure (in the document), not for the triggers.
-    assert _tools("How do we undo the change if the error rate climbs?") == ["render_plan"]
+    # "How do we undo it" asks for the procedure (its own section), not for the triggers.
+    assert _tools("How do we undo the change if the error rate climbs?") == ["plan_rollback"]
     assert _tools("When do we undo the change automatically?") == ["define_criteria"]

@@ -242,14 +242,14 @@ def test_the_official_validator_accepts_the_plugin() -> None:
 def test_skill_reference_figures_match_the_statistics_code() -> None:
     # The skill restates the seed's figures to explain the method; they must stay what
     # the tools compute, or the assistant explains numbers the plan does not contain.
-    from rollout_manager.planning import stats
+    from rollout_manager.planning import normal_stats, stats
 
     text = (REPO / "skills" / "rollout-planning" / "references" / "statistics.md").read_text(
         encoding="utf-8"
     )
     rows = []
     for target, rate in ((0.04, "4.0%"), (0.016, "1.6%"), (0.010, "1.0%")):
-        normal = stats.sample_size(0.008, target)
+        normal = normal_stats.sample_size(0.008, target)
         first, _ = stats.exact_sample_size(0.008, target)
         assured, k = stats.assured_sample_size(0.008, target)
         rows.append(

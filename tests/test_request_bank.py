@@ -95,7 +95,7 @@ def test_no_request_is_answered_with_the_help_text_alone(bank: str) -> None:
         # The issue's own examples, worded as a new user did.
         ("what lets us go to the next step", ["define_criteria"]),
         ("who should we tell before we switch it on", ["plan_communication"]),
-        ("how do we back it out", ["render_plan"]),
+        ("how do we back it out", ["plan_rollback"]),
         # Several things in one request: several sections, in the plan's order.
         ("When do we roll back, and who gets paged?", ["define_criteria", "plan_monitoring"]),
         ("Risk level, stage plan and monitoring, please",

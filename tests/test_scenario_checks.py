@@ -234,7 +234,7 @@ def test_a_run_that_never_asked_about_monitoring_fails_the_monitoring_criteria(
     assert failed == {
         "monitoring_kinds": "the run never called plan_monitoring or render_plan",
         "alert_levels": "the run never called plan_monitoring or render_plan",
-        "rollback_procedure": "the run never called render_plan",
+        "rollback_procedure": "the run never called plan_rollback or render_plan",
         "gate_checklist": "the run never called render_plan",
     }
 

@@ -14,16 +14,12 @@ import yaml
 
 from rollout_manager.agent.offline_planner import OfflinePlanner
 from rollout_manager.agent.protocol import ToolCall
+from rollout_manager.frontdoors.cli_scenario import run_scenario_command
 from rollout_manager.planning.plan import plan_folder
 from rollout_manager.scenario.checks import RunRecord, evaluate, match_checks
 from rollout_manager.scenario.format import parse_scenario, read_scenario
 from rollout_manager.scenario.judge import judge_unchecked, model_judge
-from rollout_manager.scenario.runner import (
-    conversation_session,
-    junit_xml,
-    run_scenario,
-    run_scenario_command,
-)
+from rollout_manager.scenario.runner import conversation_session, junit_xml, run_scenario
 from rollout_manager.tools.catalog import dispatch
 
 REPO = Path(__file__).resolve().parent.parent

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -47,3 +49,30 @@ def test_rollout_schema_prints_it(run_cli: RunCli, tmp_path: Path) -> None:
     result = run_cli("schema", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == json.loads(published_schema_text())
+
+
+def test_the_schema_is_the_same_after_a_plan_was_built_first() -> None:
+    """Models built before the schema is made are rebuilt with every field's description.
+
+    A fresh interpreter plans the seed first (building the models without descriptions),
+    then makes the schema: it must equal the committed one, which `make golden` writes from
+    an interpreter that built nothing before.
+    """
+    script = (
+        "import sys\n"
+        "from datetime import date\n"
+        "from pathlib import Path\n"
+        "from rollout_manager.planning.plan import plan_folder\n"
+        "from rollout_manager.schema import schema_text\n"
+        "plan_folder(Path(sys.argv[1]), start=date(2026, 12, 1), today=date(2026, 11, 27))\n"
+        "sys.stdout.write(schema_text())\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(SEED_DIR)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == published_schema_text()

@@ -156,6 +156,32 @@ def test_comms(run_cli: RunCli, seed_dir: Path) -> None:
     assert all({"name", "subject", "body"} <= set(t) for t in communication["templates"])
 
 
+def test_rollback(run_cli: RunCli, seed_dir: Path) -> None:
+    # The seed: "Feature flag toggle returns to legacy processor immediately", dual-write on.
+    # Recovery by hand: declare 2 min + flag OFF 1 min + drain check 5 min = 8 min; the drain
+    # check waits for the error rate to fall under the 2x rollback line, 1.6%.
+    text = _markdown(run_cli, "rollback", seed_dir)
+    assert text.startswith("## Rollback procedure\n")
+    assert "Expected time to recover: about 8 min" in text
+    assert "Turn the flag `payment_pipeline_v2` OFF" in text
+    assert "error rate back under 1.6%" in text
+    assert "dual-write" in text
+    # The same section the sign-off document shows, not a second rendering of it.
+    document = _markdown(run_cli, "plan", seed_dir)
+    assert text.strip() in document
+
+    data = _json(run_cli, "rollback", seed_dir)
+    assert set(data) == {
+        "rollback_procedure", "expected_recovery_minutes", "irreversible_recovery_minutes"
+    }  # fmt: skip
+    assert data["expected_recovery_minutes"] == pytest.approx(8)
+    assert data["irreversible_recovery_minutes"] is None  # no irreversible step in the seed
+    steps = data["rollback_procedure"]
+    assert [s["step"] for s in steps] == list(range(1, len(steps) + 1))
+    assert [s["expected_minutes"] for s in steps[:3]] == [2, 1, 5]
+    assert all(s["owner"] for s in steps)
+
+
 def _percent(fraction: float) -> str:
     return f"{fraction * 100:g}%"
 
@@ -200,7 +226,9 @@ def test_plan_to_file_prints_where_and_the_status_line(
     assert target.read_text(encoding="utf-8").startswith("# Rollout plan: ")
 
 
-@pytest.mark.parametrize("command", ["assess", "stages", "criteria", "monitoring", "comms", "plan"])
+@pytest.mark.parametrize(
+    "command", ["assess", "stages", "criteria", "monitoring", "comms", "rollback", "plan"]
+)
 def test_bad_input_is_one_line_naming_the_file(
     run_cli: RunCli, seed_dir: Path, command: str
 ) -> None:

@@ -13,6 +13,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rollout_manager.planning.normal_stats import (
+    mean_difference_sample_size,
+    normal_detectable_rate,
+    sample_size,
+)
 from rollout_manager.planning.stats import (
     assured_sample_size,
     binomial_sf,
@@ -21,9 +26,6 @@ from rollout_manager.planning.stats import (
     exact_power,
     exact_sample_size,
     hours_for_transactions,
-    mean_difference_sample_size,
-    normal_detectable_rate,
-    sample_size,
     stage_sample_size,
 )
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import ast
+import importlib
 import json
+import pkgutil
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from pydantic import BaseModel
 
-from rollout_manager import model as model_module
+from rollout_manager import model as model_package
 from rollout_manager.model import RolloutPlan
 
 SCHEMA_ID = "urn:rollout-manager:schema:rollout-plan:1"
@@ -23,26 +26,51 @@ def attach_field_docstrings() -> None:
     """Copy each field's docstring into its description (and so into the JSON Schema).
 
     Called by `plan_json_schema`, not on import: only a schema reads the descriptions,
-    and parsing `model.py` would cost every start about 10 ms. Models already built
-    are rebuilt to pick them up.
+    and parsing the `model` package would cost every start about 10 ms. Every
+    description is attached before any model is rebuilt to pick them up.
     """
-    source = Path(model_module.__file__ or "").read_text(encoding="utf-8")
-    module = model_module
     models: list[type[BaseModel]] = []
-    for node in ast.parse(source).body:
-        if not isinstance(node, ast.ClassDef):
-            continue
-        model = getattr(module, node.name, None)
-        if not (isinstance(model, type) and issubclass(model, BaseModel)):
-            continue
-        models.append(model)
-        for field, doc in _field_docs(node):
-            info = model.model_fields.get(field)
-            if info is not None and info.description is None:
-                info.description = doc
+    for module, tree in _model_modules():
+        for node in tree.body:
+            if not isinstance(node, ast.ClassDef):
+                continue
+            model = getattr(module, node.name, None)
+            if not (isinstance(model, type) and issubclass(model, BaseModel)):
+                continue
+            models.append(model)
+            for field, doc in _field_docs(node):
+                info = model.model_fields.get(field)
+                if info is not None and info.description is None:
+                    info.description = doc
     for model in models:
         if not getattr(model, "__pydantic_generic_metadata__", {}).get("parameters"):
             model.model_rebuild(force=True)
+
+
+def _model_modules() -> list[tuple[ModuleType, ast.Module]]:
+    """The modules of the `model` package and their syntax, each after the modules it imports.
+
+    A rebuilt model copies the schemas of the models its fields use as they are then, so
+    those are rebuilt first: in each module after its imports, in the order of definition.
+    """
+    trees: dict[str, tuple[ModuleType, ast.Module]] = {}
+    for info in sorted(pkgutil.iter_modules(model_package.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"{model_package.__name__}.{info.name}")
+        source = Path(module.__file__ or "").read_text(encoding="utf-8")
+        trees[module.__name__] = (module, ast.parse(source))
+    ordered: dict[str, tuple[ModuleType, ast.Module]] = {}
+
+    def visit(name: str) -> None:
+        if name in ordered:
+            return
+        for node in trees[name][1].body:
+            if isinstance(node, ast.ImportFrom) and node.module in trees:
+                visit(node.module)
+        ordered[name] = trees[name]
+
+    for name in trees:
+        visit(name)
+    return list(ordered.values())
 
 
 def _field_docs(node: ast.ClassDef) -> list[tuple[str, str]]:

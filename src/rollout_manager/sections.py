@@ -30,6 +30,10 @@ class Section:
     """One line for `rollout --help`."""
     description: str
     """What the tool returns, written for a model choosing tools."""
+    overview: bool = True
+    """Whether the one-screen overview (a request too vague to pin down) has a line for it."""
+    dated: bool = True
+    """Whether it depends on when stage 1 starts, so that its tool takes `start`."""
 
 
 SECTIONS: Final[tuple[Section, ...]] = (
@@ -40,8 +44,8 @@ SECTIONS: Final[tuple[Section, ...]] = (
         fields=("feature", "baseline", "traffic", "risk"),
         template="assess.md.j2",
         help="Risk assessment: factors, overall level, strategy.",
-        description="Risk assessment: user impact, revenue impact, criticality, reversibility "
-        "(HIGH = easy to undo), complexity, timing; overall LOW/MEDIUM/HIGH, strategy, rationale.",
+        description="Risk: user and revenue impact, criticality, reversibility (HIGH = easy to "
+        "undo), complexity, timing; overall level, strategy.",
     ),
     Section(
         name="stages",
@@ -50,8 +54,8 @@ SECTIONS: Final[tuple[Section, ...]] = (
         fields=("feature", "traffic", "schedule", "stages", "decision_summary", "warnings"),
         template="stages.md.j2",
         help="Rollout stages with dates, durations and what each can detect.",
-        description="Rollout stages: traffic %, audience, dates, duration, transactions seen, "
-        "smallest detectable error rate, criteria per gate, warnings.",
+        description="Stages: traffic %, audience, dates, duration, transactions, smallest "
+        "detectable error rate, criteria, warnings.",
     ),
     Section(
         name="criteria",
@@ -60,8 +64,8 @@ SECTIONS: Final[tuple[Section, ...]] = (
         fields=("criteria",),
         template="criteria.md.j2",
         help="Success criteria and automatic/manual rollback triggers.",
-        description="Success criteria to advance, automatic and manual rollback triggers with "
-        "thresholds and derivations, each stage's decision rules.",
+        description="Criteria to advance; automatic and manual rollback triggers with "
+        "thresholds; each stage's decision rules.",
     ),
     Section(
         name="monitoring",
@@ -70,8 +74,8 @@ SECTIONS: Final[tuple[Section, ...]] = (
         fields=("monitoring",),
         template="monitoring.md.j2",
         help="Metrics, dashboards, WARNING/CRITICAL alerts, on-call.",
-        description="Technical and business metrics, dashboards, WARNING and CRITICAL alerts "
-        "with thresholds, on-call cover and escalation.",
+        description="Metrics, dashboards, WARNING/CRITICAL alerts with thresholds, on-call and "
+        "escalation.",
     ),
     Section(
         name="comms",
@@ -80,8 +84,18 @@ SECTIONS: Final[tuple[Section, ...]] = (
         fields=("communication",),
         template="comms.md.j2",
         help="Stakeholder matrix and message templates.",
-        description="Stakeholders by role: what they need, when (with dates), channel; filled "
-        "message templates.",
+        description="Stakeholders by role: needs, when (dated), channel; filled message templates.",
+    ),
+    Section(
+        name="rollback",
+        tool="plan_rollback",
+        title="Rollback procedure",
+        fields=("rollback_procedure", "expected_recovery_minutes", "irreversible_recovery_minutes"),
+        template="rollback.md.j2",
+        help="Rollback procedure: steps, owners, time to recover.",
+        description="How to roll back: steps with owner and minutes, expected time to recover.",
+        overview=False,
+        dated=False,  # the steps follow from the documents and the policy, not the calendar
     ),
 )
 

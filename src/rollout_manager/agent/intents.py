@@ -60,14 +60,14 @@ ASK_HINT: Final = (
     '`rollout.yaml` ("make stage 2 last five days").'
 )
 # The sections the overview is built from (the Section table's tools), in its order.
-OVERVIEW_TOOLS: Final = tuple(section.tool for section in SECTIONS)
+OVERVIEW_TOOLS: Final = tuple(section.tool for section in SECTIONS if section.overview)
 OVERVIEW: Final = "overview"
 # Below this score the request is not pinned down: the answer is the overview.
 CONFIDENCE_FLOOR: Final = 0.24
 # A clause adds a section of its own when it scores this much, this far above its runner-up.
 CLAUSE_FLOOR: Final = 0.30
 CLAUSE_MARGIN: Final = 0.07
-_SECTION_TOOLS: Final = frozenset(OVERVIEW_TOOLS)
+_SECTION_TOOLS: Final = frozenset(section.tool for section in SECTIONS)
 _PARTS: Final = re.compile(
     r"[?;!]|[.,](?!\d)|\b(?:and|then|also|plus|as well as|but)\b", re.IGNORECASE
 )

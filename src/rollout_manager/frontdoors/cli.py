@@ -131,8 +131,13 @@ def _cmd_section(args: argparse.Namespace) -> int:
 
     section = section_named(args.command)
     env = _env(args)
+    arguments = _section_arguments(args)  # a bad --start is refused by every section command
     result = default_registry().dispatch(
-        section.tool, _section_arguments(args), root=env.root, config=env.config, today=env.today
+        section.tool,
+        arguments if section.dated else {},
+        root=env.root,
+        config=env.config,
+        today=env.today,
     )
     if not result.ok or result.plan is None:
         raise InputError(str(env.root), result.error or "no plan")

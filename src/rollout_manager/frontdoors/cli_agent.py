@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from rollout_manager.errors import InputError
+from rollout_manager.frontdoors.cli_scenario import add_scenario_commands
 from rollout_manager.planning.policy import CONFIG_NAME
 from rollout_manager.sections import SECTIONS
 from rollout_manager.tools.inputs import parse_start
@@ -42,12 +43,6 @@ def _cmd_mcp(args: argparse.Namespace) -> int:
     from rollout_manager.tools.catalog import default_registry
 
     return run_stdio_server(root=args.root, registry=default_registry())
-
-
-def _cmd_scenario_run(args: argparse.Namespace) -> int:
-    from rollout_manager.scenario.runner import run_scenario_command
-
-    return run_scenario_command(args)
 
 
 def _agent_options(parser: argparse.ArgumentParser) -> None:
@@ -94,27 +89,7 @@ def add_agent_commands(sub: Any, common: Callable[[argparse.ArgumentParser], Non
     )
     mcp.set_defaults(handler=_cmd_mcp)
 
-    scenario = sub.add_parser("scenario", help="run scenario files and check their criteria")
-    scenario_sub = scenario.add_subparsers(dest="scenario_command", required=True, metavar="ACTION")
-    run = scenario_sub.add_parser("run", help="replay a scenario and check each success criterion")
-    run.add_argument("path", type=Path, help="scenario file in the seed's format")
-    run.add_argument("--offline", action="store_true", help="use the offline planner")
-    run.add_argument("--model", default=None, metavar="ID", help="Claude model id")
-    run.add_argument(
-        "--today",
-        default=None,
-        metavar="DATE",
-        help="plan as of this date (default: $ROLLOUT_TODAY, else the scenario's, else today)",
-    )
-    run.add_argument("--json", action="store_true", help="print results as JSON")
-    run.add_argument("--junit", type=Path, default=None, metavar="FILE", help="write JUnit XML")
-    run.add_argument("--keep", type=Path, default=None, metavar="DIR", help="keep the run folder")
-    run.add_argument(
-        "--allow-unchecked",
-        action="store_true",
-        help="exit 0 even when a criterion no check covers stays UNCHECKED",
-    )
-    run.set_defaults(handler=_cmd_scenario_run)
+    add_scenario_commands(sub)
 
 
 # --------------------------------------------------------------------------- ask and chat
@@ -149,7 +124,8 @@ def _defaults(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
     if not args.start:
         return {}
     start = parse_start(args.start).isoformat()
-    return {name: {"start": start} for name in (*(s.tool for s in SECTIONS), "render_plan")}
+    dated = (s.tool for s in SECTIONS if s.dated)
+    return {name: {"start": start} for name in (*dated, "render_plan")}
 
 
 def make_client(args: argparse.Namespace) -> ModelClient:

@@ -10,8 +10,9 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from rollout_manager.errors import InputError
+from rollout_manager.gates.events import read_events
 from rollout_manager.gates.journal import append_entry
-from rollout_manager.gates.observed import Observation, is_latency, read_counts, read_events
+from rollout_manager.gates.observed import Observation, is_latency, read_counts
 from rollout_manager.gates.prometheus import read_prometheus
 from rollout_manager.gates.stage import find_stage, judge_stage
 from rollout_manager.gates.verdict import GateVerdict

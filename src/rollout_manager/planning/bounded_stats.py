@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from statistics import NormalDist
 
-from rollout_manager.planning import stats
+from rollout_manager.planning import normal_stats, stats
 
 EXACT_VARIANCE_LIMIT = stats.EXACT_VARIANCE_LIMIT
 """Largest binomial variance ``n p (1 - p)`` for which exact tails are summed."""
@@ -32,7 +32,7 @@ def normal_power(n: int, p0: float, p1: float, *, alpha: float = 0.05) -> float:
     """Chance that the one-sided test at ``n`` transactions catches ``p1``, normal approximation.
 
     ``Phi((sqrt(n) (p1 - p0) - z(1-a) sqrt(p0 (1-p0))) / sqrt(p1 (1-p1)))``, the
-    inverse of `stats.sample_size`: at its ``n`` this gives the power asked for.
+    inverse of `normal_stats.sample_size`: at its ``n`` this gives the power asked for.
     """
     if n <= 0:
         return 0.0
@@ -52,7 +52,7 @@ def stage_power(n: int, p0: float, p1: float, *, alpha: float = 0.05) -> float:
 def stage_detectable_rate(
     n: int, p0: float, *, alpha: float = 0.05, power: float = 0.8
 ) -> float | None:
-    """`stats.detectable_rate` where it is cheap, else `stats.normal_detectable_rate`."""
+    """`stats.detectable_rate` where it is cheap, else `normal_stats.normal_detectable_rate`."""
     if exact_is_affordable(n, p0):
         return stats.detectable_rate(n, p0, alpha=alpha, power=power)
-    return stats.normal_detectable_rate(n, p0, alpha=alpha, power=power)
+    return normal_stats.normal_detectable_rate(n, p0, alpha=alpha, power=power)

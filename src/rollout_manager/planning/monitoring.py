@@ -21,7 +21,7 @@ from rollout_manager.model import (
     Stage,
     Threshold,
 )
-from rollout_manager.planning import alerting, stats
+from rollout_manager.planning import alerting, normal_stats
 from rollout_manager.planning.policy import Policy
 from rollout_manager.reading.metrics import slug
 
@@ -217,7 +217,7 @@ def _alert(threshold: Threshold, severity: Severity, minutes: int, action: str) 
 def _revenue_alert(threshold: Threshold, policy: Policy, *, holdback: bool) -> Alert:
     """Revenue per checkout attempt against control: cumulative, and a person decides."""
     st = policy.statistics
-    needed = stats.mean_difference_sample_size(
+    needed = normal_stats.mean_difference_sample_size(
         policy.tolerances.revenue_drop, cv=st.revenue_cv, alpha=st.alpha, power=st.power
     )
     at_full = (

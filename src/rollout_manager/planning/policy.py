@@ -1,6 +1,7 @@
 """The rollout policy: built-in rules plus a team's `rollout.yaml`.
 
-The packaged `data/policy.yaml` holds every rule the planner applies. A team's
+The packaged `data/policy.yaml` holds every rule the planner applies (its parts are
+modelled in `policy_rules` and `policy_calendar`, re-exported here). A team's
 `rollout.yaml` next to the context documents is deep-merged over it and also
 holds the user's adjustments (start date, time zone, freezes, channels,
 per-stage changes). Unknown keys and wrong types are an `InputError` naming
@@ -10,280 +11,64 @@ the key.
 from __future__ import annotations
 
 import copy
-import re
-from datetime import time
 from functools import cache
 from importlib import resources
 from itertools import pairwise
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import yaml
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, ValidationError, field_validator
 
 from rollout_manager.errors import InputError
-from rollout_manager.model import Level, Purpose, Strategy
+from rollout_manager.model import Level, Strategy
 from rollout_manager.planning.metrics_source import MetricsSource
-from rollout_manager.planning.plain_text import PlainLine, check_placeholders
+from rollout_manager.planning.plain_text import PlainLine
+from rollout_manager.planning.policy_calendar import CalendarPolicy, SeasonalFreeze
+from rollout_manager.planning.policy_rules import (
+    AlertPolicy,
+    CommunicationPolicy,
+    LadderStep,
+    OnCallPolicy,
+    Playbook,
+    PlaybookStep,
+    RiskPolicy,
+    RollbackPolicy,
+    StakeholderRule,
+    StatisticsPolicy,
+    Tolerances,
+    _Strict,
+)
 from rollout_manager.planning.settings_file import PlanningMoment, read_config
 from rollout_manager.reading.declared import DeclaredTraffic, RecordedFact
 
+__all__ = [
+    "CONFIG_NAME",
+    "WEEKDAYS",
+    "AlertPolicy",
+    "CalendarPolicy",
+    "CohortPolicy",
+    "CommunicationPolicy",
+    "FreezeWindow",
+    "LadderStep",
+    "OnCallPolicy",
+    "Playbook",
+    "PlaybookStep",
+    "Policy",
+    "RiskPolicy",
+    "RollbackPolicy",
+    "SeasonalFreeze",
+    "StageAdjustment",
+    "StakeholderRule",
+    "StatisticsPolicy",
+    "Tolerances",
+    "default_policy",
+    "load_policy",
+    "policy_from_overrides",
+]
+
 CONFIG_NAME = "rollout.yaml"
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_WEEK_MINUTES = 7 * 24 * 60
-
-Audience = Literal["internal", "low_value", "sampled", "everyone"]
-AppliesWhen = Literal["always", "money", "regulated", "money_or_regulated"]
-
-
-class _Strict(BaseModel):
-    # No infinity or NaN anywhere: every number a rule holds is a real, bounded figure.
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-
-
-class RiskPoints(_Strict):
-    default: dict[Level, int]
-    reversibility: dict[Level, int]
-
-
-class RiskScale(_Strict):
-    low_max: int = Field(ge=0, le=100)
-    medium_max: int = Field(ge=0, le=100)
-
-
-class UserImpactRule(_Strict):
-    high_share: float = Field(gt=0, le=1)
-    medium_share: float = Field(gt=0, le=1)
-
-
-class ComplexityRule(_Strict):
-    high_at: int = Field(ge=0, le=100)
-    medium_at: int = Field(ge=0, le=100)
-
-
-class RiskPolicy(_Strict):
-    points: RiskPoints
-    scale: RiskScale
-    user_impact: UserImpactRule
-    change_weights: dict[str, Annotated[int, Field(ge=0, le=100)]]
-    complexity: ComplexityRule
-    fast_rollback_minutes: float = Field(ge=0, le=_WEEK_MINUTES)
-    event_near_days: int = Field(ge=0, le=366)
-    strategies: dict[Level, Strategy]
-    direct_max_score: int = Field(ge=0, le=100)
-
-
-class LadderStep(_Strict):
-    traffic_percent: float = Field(gt=0, le=100)
-    audience: Audience
-    purpose: Purpose
-
-
-class Tolerances(_Strict):
-    # Bounded so every stage size stays a real count: a 1.0000001x regression or a
-    # 7e-286 revenue drop would need more transactions than any rollout sees.
-    error_rate_points: float = Field(ge=0.0001, le=0.5)
-    p95_relative: float = Field(ge=0, le=10)
-    rollback_error_multiplier: float = Field(ge=1.05, le=100)
-    rollback_p95_multiplier: float = Field(ge=1.05, le=100)
-    revenue_drop: float = Field(ge=0.001, lt=1)
-    smoke_multiplier: float = Field(ge=1.05, le=100)
-
-
-class StatisticsPolicy(_Strict):
-    alpha: float = Field(ge=1e-6, le=0.25)
-    power: float = Field(ge=0.5, le=0.9999)
-    revenue_cv: float = Field(ge=0.01, le=100)
-    false_rollback_total: float = Field(default=0.05, ge=1e-6, le=0.25)
-    """Most chance a healthy rollout is rolled back by any boundary (all stages and metrics)."""
-    false_hold_total: float = Field(default=0.10, ge=1e-6, lt=0.5)
-    """Most chance a healthy rollout is held by any gate (all stages and metrics)."""
-    boundary_checkpoints: int = Field(default=6, ge=1, le=12)
-    """Checkpoints of each stage's rollback boundary (doubling up to the stage's traffic)."""
-    boundary_final_share: float = Field(default=0.5, ge=0.01, le=1)
-    """Share of a boundary's alpha spent at its last checkpoint (the stage's sized power)."""
-    holdback_levels: list[Level] = Field(default_factory=lambda: [Level.HIGH])
-    """Risk levels whose 100% bake keeps a holdback on the old path as the revenue control."""
-    holdback_percent: float = Field(default=5, ge=0.1, lt=50)
-    """Share of traffic kept on the old path during the bake, when a holdback is kept."""
-    peak_factor: float = Field(default=2.0, ge=1, le=100)
-    """Peak-hour traffic as a multiple of the daily average, when no document states it."""
-
-
-Weekday = Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-FreezeCondition = Literal["always", "money", "revenue_critical", "money_or_revenue_critical"]
-_DATE_RULE = r"^(\d{2}-\d{2}|thanksgiving([+-]\d{1,2})?)$"
-
-
-class SeasonalFreeze(_Strict):
-    """A freeze that comes back every year, for the risk levels it names."""
-
-    name: PlainLine
-    start: str = Field(pattern=_DATE_RULE)
-    """First frozen day: `MM-DD`, or `thanksgiving+N` (days after US Thanksgiving)."""
-    end: str = Field(pattern=_DATE_RULE)
-    """Last frozen day, inclusive, in the same form (before `start`: the next year)."""
-    risk_levels: list[Level]
-    applies_when: FreezeCondition = "always"
-    reason: PlainLine
-    enabled: bool = True
-
-
-class CalendarPolicy(_Strict):
-    timezone: str
-    gate_start: time
-    gate_end: time
-    gate_days: list[Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]] = Field(
-        min_length=1, max_length=7
-    )
-    skip_holidays: bool
-    min_stage_hours: float = Field(ge=0, le=24 * 30)
-    round_to_days: bool
-    bake_hours: float = Field(ge=0, le=24 * 90)
-    lead_business_days: int = Field(default=3, ge=0, le=30)
-    """Business days before the start that sign-off, briefings and alert test-fire need."""
-    gate_days_by_risk: dict[Level, Annotated[list[Weekday], Field(min_length=1)]] = Field(
-        default_factory=dict
-    )
-    """Gate days for a risk level, replacing `gate_days` (HIGH: Mon-Thu)."""
-    no_gate_on_eve: list[Level] = Field(default_factory=list)
-    """Risk levels that never pass a gate on the last business day before a holiday or freeze."""
-    fit_before_freeze: list[Level] = Field(default_factory=list)
-    """Risk levels whose ramp must bake before a seasonal freeze, else start after it."""
-    seasonal_freezes: dict[str, SeasonalFreeze | None] = Field(default_factory=dict, max_length=50)
-    """Yearly freezes by key; `null` or `enabled: false` in rollout.yaml removes one."""
-
-    @field_validator("gate_days")
-    @classmethod
-    def _distinct_days(cls, days: list[str]) -> list[str]:
-        if len(set(days)) != len(days):
-            raise ValueError(f"names a day twice: {days}")
-        return days
-
-    @field_validator("gate_start", "gate_end", mode="before")
-    @classmethod
-    def _hhmm(cls, value: object) -> object:
-        # YAML reads 09:00 as a string; 540 (sexagesimal) only from unquoted 9:00.
-        if isinstance(value, int) and 0 <= value < 24 * 60:
-            return time(value // 60, value % 60)
-        return value
-
-    @model_validator(mode="after")
-    def _gates_open_before_they_close(self) -> CalendarPolicy:
-        if self.gate_start >= self.gate_end:
-            raise ValueError(
-                f"gate_start {self.gate_start:%H:%M} must be before gate_end {self.gate_end:%H:%M}"
-            )
-        return self
-
-
-class AlertPolicy(_Strict):
-    warning_for_minutes: int = Field(ge=0, le=24 * 60)
-    critical_for_minutes: int = Field(ge=0, le=24 * 60)
-    warning_window_minutes: int = Field(default=60, ge=1, le=24 * 60)
-    """Window a WARNING counts over."""
-    warning_min_transactions: int = Field(default=300, ge=1, le=10**9)
-    """A WARNING needs at least this many transactions in its window."""
-    warning_min_events: int = Field(default=5, ge=1, le=10**6)
-    """A WARNING needs at least this many counted events in its window."""
-    max_false_pages_per_week: float = Field(default=1.0, gt=0, le=1000)
-    """Most pages a WARNING may send per week on healthy traffic."""
-
-
-class OnCallPolicy(_Strict):
-    rotation: PlainLine
-    through_stage: int = Field(ge=0, le=20)
-    through_bake_for: list[Level] = Field(default_factory=list)
-    """Risk levels covered through every stage to the end of the bake."""
-    legacy_removal_owner: PlainLine = "Owning team's tech lead"
-    response_minutes: int = Field(ge=1, le=24 * 60)
-    escalation: list[PlainLine] = Field(max_length=20)
-
-
-class RollbackPolicy(_Strict):
-    drain_minutes: float = Field(ge=0, le=_WEEK_MINUTES)
-    decide_minutes: float = Field(ge=0, le=_WEEK_MINUTES)
-    default_redeploy_minutes: float = Field(ge=0, le=_WEEK_MINUTES)
-    review_business_days: int = Field(ge=0, le=60)
-
-
-class StakeholderRule(_Strict):
-    role: PlainLine
-    key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
-    needs: PlainLine
-    when: PlainLine
-    offset_business_days: int = Field(0, ge=-60, le=60)
-    at_gates: bool = False
-    weekly: bool = False
-    applies_when: AppliesWhen = "always"
-
-
-class MessageWording(_Strict):
-    subject: str = Field(max_length=200, pattern=r"^[^\x00-\x1f]*$")
-    body: str = Field(max_length=4000)
-
-    @field_validator("subject", "body")
-    @classmethod
-    def _plain_placeholders(cls, text: str) -> str:
-        return check_placeholders(text)
-
-
-class CommunicationPolicy(_Strict):
-    channels: dict[str, PlainLine]
-    stakeholders: list[StakeholderRule] = Field(max_length=30)
-    templates: dict[
-        Literal["pre_rollout", "stage_advancement", "rollback", "completion"], MessageWording
-    ]
-
-
-class PlaybookStep(_Strict):
-    """A rollback step a playbook adds."""
-
-    action: str
-    owner: str = "Owning team"
-
-
-class Playbook(_Strict):
-    """What a domain (payments, login, ...) adds to a plan when the documents describe one."""
-
-    title: str
-    cues: dict[str, int]
-    """Case-insensitive regular expressions and their weight; each counts once."""
-    min_score: int = Field(default=3, ge=1)
-    """Chosen when the weights of the distinct cues found reach this (one mention does not)."""
-    risks: list[str] = Field(default_factory=list)
-    watch: list[str] = Field(default_factory=list)
-    checklist: list[str] = Field(default_factory=list)
-    rollback: list[PlaybookStep] = Field(default_factory=list)
-    undo_note: str = ""
-    """Appended to the flag-off step: what turning the flag off does not undo."""
-    support_note: str = ""
-    """Replaces the rollback message's advice to support."""
-    keep_legacy_days: int = Field(default=0, ge=0)
-    """The previous path stays this many days after 100% before it is removed."""
-    keep_legacy_reason: str = ""
-    ladder: list[LadderStep] | None = None
-    """Traffic steps this domain imposes (a store's phased release), replacing the strategy's."""
-    ladder_reason: str = ""
-
-    @field_validator("cues")
-    @classmethod
-    def _patterns_compile(cls, cues: dict[str, int]) -> dict[str, int]:
-        for pattern, weight in cues.items():
-            try:
-                re.compile(pattern)
-            except re.error as error:
-                raise ValueError(f"cue {pattern!r} is not a regular expression: {error}") from None
-            if weight < 1:
-                raise ValueError(f"cue {pattern!r} needs a weight of at least 1")
-        return cues
 
 
 class CohortPolicy(_Strict):

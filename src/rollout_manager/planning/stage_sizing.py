@@ -15,7 +15,7 @@ from itertools import pairwise
 from rollout_manager.errors import InputError
 from rollout_manager.model import Purpose, RiskAssessment, RolloutContext
 from rollout_manager.planning import decisions as rules
-from rollout_manager.planning import stage_limits, stats
+from rollout_manager.planning import normal_stats, stage_limits, stats
 from rollout_manager.planning.gated import GatedMetrics, plan_gated_metrics
 from rollout_manager.planning.policy import LadderStep, Policy
 from rollout_manager.planning.schedule import GateCalendar, schedule_stages
@@ -45,7 +45,7 @@ def sizing_inputs(context: RolloutContext, policy: Policy, risk: RiskAssessment)
         f.name == "revenue_impact" and f.level.value != "LOW" for f in risk.factors
     )
     revenue_n = (
-        stats.mean_difference_sample_size(
+        normal_stats.mean_difference_sample_size(
             tol.revenue_drop,
             cv=policy.statistics.revenue_cv,
             alpha=policy.statistics.alpha,

@@ -16,9 +16,16 @@ from __future__ import annotations
 
 import math
 from functools import cache
-from statistics import NormalDist
 
-_STANDARD_NORMAL = NormalDist()
+from rollout_manager.planning.normal_stats import (
+    check_count,
+    check_levels,
+    check_rate,
+    check_regression,
+    sample_size,
+    z,
+)
+
 # Relative size below which further binomial terms cannot change a double sum.
 _TERM_CUTOFF = 1e-17
 # detectable_rate bisection: stop when the bracket is this small relative to p1.
@@ -26,57 +33,6 @@ _RATE_TOLERANCE = 1e-7
 _MAX_BISECTIONS = 200
 # Exact sums cost ~sqrt(n p (1-p)) terms: searches stop at the first variance, one tail at the
 EXACT_VARIANCE_LIMIT, TAIL_VARIANCE_LIMIT = 1_000.0, 100_000.0  # second (then normal approx.)
-
-
-def _check_rate(name: str, value: float) -> None:
-    if not 0.0 < value < 1.0:
-        raise ValueError(f"{name} must be a rate strictly between 0 and 1, got {value!r}")
-
-
-def _check_levels(alpha: float, power: float) -> None:
-    _check_rate("alpha", alpha)
-    _check_rate("power", power)
-    if power <= alpha:
-        raise ValueError(f"power ({power!r}) must exceed alpha ({alpha!r})")
-
-
-def _check_regression(p0: float, p1: float) -> None:
-    _check_rate("p0", p0)
-    _check_rate("p1", p1)
-    if p1 <= p0:
-        raise ValueError(f"p1 ({p1!r}) must be worse than the baseline p0 ({p0!r})")
-
-
-def _check_count(name: str, value: int) -> None:
-    if value < 0:
-        raise ValueError(f"{name} must be a non-negative count, got {value!r}")
-
-
-def _z(probability: float) -> float:
-    return _STANDARD_NORMAL.inv_cdf(probability)
-
-
-def sample_size(p0: float, p1: float, *, alpha: float = 0.05, power: float = 0.8) -> int:
-    """Canary transactions needed to tell ``p1`` from a known baseline ``p0`` (normal approx.).
-
-    One-sample, one-sided normal approximation (statistics.md, "Sample size for
-    a rate regression")::
-
-        n = (z(1-a) sqrt(p0 (1-p0)) + z(1-b) sqrt(p1 (1-p1)))^2 / (p1 - p0)^2
-
-    Args:
-        p0: Baseline error rate, known from the control group.
-        p1: The worse rate the gate must catch (``p1 > p0``).
-        alpha: False-rollback rate of the one-sided test.
-        power: Chance of catching ``p1`` (1 - b).
-
-    Returns:
-        ``n`` rounded up: 0.008 -> 0.016 needs about 993; 0.008 -> 0.010 about 13,256.
-    """
-    _check_regression(p0, p1)
-    _check_levels(alpha, power)
-    spread = _z(1 - alpha) * math.sqrt(p0 * (1 - p0)) + _z(power) * math.sqrt(p1 * (1 - p1))
-    return math.ceil(spread**2 / (p1 - p0) ** 2)
 
 
 def _log_pmf(x: int, n: int, p: float) -> float:
@@ -128,8 +84,8 @@ def binomial_sf(k: int, n: int, p: float) -> float:
     Returns:
         The upper-tail probability.
     """
-    _check_count("n", n)
-    _check_rate("p", p)
+    check_count("n", n)
+    check_rate("p", p)
     if k <= 0:
         return 1.0
     if k > n:
@@ -153,11 +109,11 @@ def critical_errors(n: int, p0: float, *, alpha: float = 0.05) -> int:
         ``k``; ``n + 1`` when even ``n`` errors out of ``n`` are not rare enough,
         i.e. the test can never reject at this ``n``.
     """
-    _check_count("n", n)
-    _check_rate("p0", p0)
-    _check_rate("alpha", alpha)
+    check_count("n", n)
+    check_rate("p0", p0)
+    check_rate("alpha", alpha)
     # Start near the normal-approximation quantile and walk; usually a step or two.
-    guess = math.ceil(n * p0 + _z(1 - alpha) * math.sqrt(n * p0 * (1 - p0)) + 0.5)
+    guess = math.ceil(n * p0 + z(1 - alpha) * math.sqrt(n * p0 * (1 - p0)) + 0.5)
     k = min(max(guess, 1), n + 1)
     while binomial_sf(k, n, p0) > alpha:
         k += 1
@@ -172,7 +128,7 @@ def exact_power(n: int, p0: float, p1: float, *, alpha: float = 0.05) -> float:
     ``P(X >= critical_errors(n, p0) | p1)``. At n = 150 and p0 = 0.008
     (statistics.md): 2x 22%, 5x 85%, 10x 99.8%.
     """
-    _check_regression(p0, p1)
+    check_regression(p0, p1)
     return binomial_sf(critical_errors(n, p0, alpha=alpha), n, p1)
 
 
@@ -182,7 +138,7 @@ def _size_limit(k: int, p0: float, alpha: float) -> int:
     ``P(X >= k | n, p0)`` grows with ``n``, so this is a boundary search:
     a normal-approximation guess, a galloping bracket, then bisection.
     """
-    spread = _z(1 - alpha) * math.sqrt(p0 * (1 - p0))
+    spread = z(1 - alpha) * math.sqrt(p0 * (1 - p0))
     root = (-spread + math.sqrt(spread**2 + 4 * p0 * max(k - 0.5, 0.0))) / (2 * p0)
     guess = max(k - 1, math.floor(root**2))
 
@@ -231,8 +187,8 @@ def exact_sample_size(
     Returns:
         ``(n, k)``: transactions needed and the error count that triggers rollback.
     """
-    _check_regression(p0, p1)
-    _check_levels(alpha, power)
+    check_regression(p0, p1)
+    check_levels(alpha, power)
 
     def peak_reaches(k: int) -> bool:
         return binomial_sf(k, _size_limit(k, p0, alpha), p1) >= power
@@ -322,9 +278,9 @@ def detectable_rate(n: int, p0: float, *, alpha: float = 0.05, power: float = 0.
         The rate (a fraction above ``p0``), or None when ``n`` is 0 or too small
         for the test ever to reject.
     """
-    _check_count("n", n)
-    _check_rate("p0", p0)
-    _check_levels(alpha, power)
+    check_count("n", n)
+    check_rate("p0", p0)
+    check_levels(alpha, power)
     if n == 0:
         return None
     k = critical_errors(n, p0, alpha=alpha)
@@ -342,59 +298,6 @@ def detectable_rate(n: int, p0: float, *, alpha: float = 0.05, power: float = 0.
     return high
 
 
-def normal_detectable_rate(
-    n: int, p0: float, *, alpha: float = 0.05, power: float = 0.8
-) -> float | None:
-    """Smallest detectable error rate at ``n`` transactions by inverting :func:`sample_size`.
-
-    Solves ``sqrt(n) (p1 - p0) = z(1-a) sqrt(p0 (1-p0)) + z(1-b) sqrt(p1 (1-p1))``
-    for ``p1``. With ``c = sqrt(n) p0 + z(1-a) sqrt(p0 (1-p0))`` squaring gives
-    ``(n + zb^2) p1^2 - (2 sqrt(n) c + zb^2) p1 + c^2 = 0``, whose root on the
-    side of ``zb = z(1-b)`` is the answer. Cheap for very large ``n``;
-    ``normal_detectable_rate(993, 0.008)`` is about 0.016.
-
-    Returns:
-        The rate, or None when ``n`` is 0 or no rate below 1 is detectable.
-    """
-    _check_count("n", n)
-    _check_rate("p0", p0)
-    _check_levels(alpha, power)
-    if n == 0:
-        return None
-    root_n = math.sqrt(n)
-    z_power = _z(power)
-    c = root_n * p0 + _z(1 - alpha) * math.sqrt(p0 * (1 - p0))
-    discriminant = 4 * c * (root_n - c) + z_power**2
-    if c >= root_n or discriminant < 0:
-        return None
-    rate = (2 * root_n * c + z_power**2 + z_power * math.sqrt(discriminant)) / (
-        2 * (n + z_power**2)
-    )
-    return rate if p0 < rate < 1 else None
-
-
-def mean_difference_sample_size(
-    relative_drop: float, *, cv: float = 1.0, alpha: float = 0.05, power: float = 0.8
-) -> int:
-    """Transactions per arm to see a relative drop in a mean (e.g. revenue per transaction).
-
-    ``n = 2 (z(1-a) + z(1-b))^2 CV^2 / d^2`` per arm, one-sided (statistics.md,
-    "Latency and revenue": about 4,900 per arm for a 5% drop with CV = 1).
-
-    Args:
-        relative_drop: The drop to detect as a fraction of the mean (0.05 = 5%).
-        cv: Assumed coefficient of variation of the per-transaction value.
-        alpha: False-alarm rate.
-        power: Chance of detecting the drop.
-    """
-    if relative_drop <= 0:
-        raise ValueError(f"relative_drop must be positive, got {relative_drop!r}")
-    if cv <= 0:
-        raise ValueError(f"cv must be positive, got {cv!r}")
-    _check_levels(alpha, power)
-    return math.ceil(2 * (_z(1 - alpha) + _z(power)) ** 2 * cv**2 / relative_drop**2)
-
-
 def hours_for_transactions(
     transactions: int, daily_transactions: float, traffic_fraction: float
 ) -> float:
@@ -404,7 +307,7 @@ def hours_for_transactions(
     15,000 a day, 1,000 transactions take 6.7 days at 1% and 3.2 hours at 50%
     (statistics.md).
     """
-    _check_count("transactions", transactions)
+    check_count("transactions", transactions)
     if daily_transactions <= 0:
         raise ValueError(f"daily_transactions must be positive, got {daily_transactions!r}")
     if not 0.0 < traffic_fraction <= 1.0:

@@ -102,6 +102,7 @@ _STAGE_TOOLS = (section_named("stages").tool, *_PLAN_TOOLS)
 _CRITERIA_TOOLS = (section_named("criteria").tool, *_PLAN_TOOLS)
 _MONITORING_TOOLS = (section_named("monitoring").tool, *_PLAN_TOOLS)
 _COMMS_TOOLS = (section_named("comms").tool, *_PLAN_TOOLS)
+_ROLLBACK_TOOLS = (section_named("rollback").tool, *_PLAN_TOOLS)
 
 CHECKS: tuple[Check, ...] = (
     Check("risk_factors", _RISK_TOOLS, ("factors",), v.risk_factors),
@@ -127,15 +128,15 @@ CHECKS: tuple[Check, ...] = (
         ("stakeholders",),
         v.comms_roles,
     ),
-    Check("rollback_procedure", _PLAN_TOOLS, ("rollback_procedure",), v.rollback_procedure),
+    Check("rollback_procedure", _ROLLBACK_TOOLS, ("rollback_procedure",), v.rollback_procedure),
     Check("gate_checklist", _PLAN_TOOLS, ("gate_checklist",), v.gate_checklist),
     Check("flag_cannot_undo", _STAGE_TOOLS, ("warnings",), v.flag_cannot_undo),
     Check("irreversible_gate", _PLAN_TOOLS, ("gate_checklist",), v.irreversible_gate),
     Check("tested_restore", _PLAN_TOOLS, ("gate_checklist",), v.tested_restore),
-    Check("recovery_time", _PLAN_TOOLS, ("expected_recovery_minutes",), v.recovery_time),
+    Check("recovery_time", _ROLLBACK_TOOLS, ("expected_recovery_minutes",), v.recovery_time),
     Check(
         "irreversible_recovery_time",
-        _PLAN_TOOLS,
+        _ROLLBACK_TOOLS,
         ("irreversible_recovery_minutes",),
         v.irreversible_recovery_time,
     ),

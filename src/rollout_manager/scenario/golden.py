@@ -1,17 +1,15 @@
-"""Golden plans: each scenario's expected document and JSON, and the command that rewrites them.
+"""Golden plans: each scenario's expected document and JSON, and how they are rewritten.
 
 A scenario folder with an `expected/` folder is a golden case. Its plan is
 built with the dates in `expected/plan-args.yaml` (`start`, `today`), so the
 expected files do not move with the calendar. `tests/test_golden.py` compares
-the current rendering with them; `make golden` (this module) regenerates them,
-and the diff is reviewed like any other change.
+the current rendering with them; `make golden` regenerates them (`regenerate`,
+run by `frontdoors.cli_golden`), and the diff is reviewed like any other change.
 """
 
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
@@ -73,25 +71,3 @@ def regenerate(root: Path) -> list[Path]:
                 atomic_write_text(path, text)
                 changed.append(path)
     return changed
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m rollout_manager.scenario.golden [DIR]`: regenerate, list what changed."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    root = Path(args[0] if args else "scenarios")
-    if not root.is_dir():
-        sys.stderr.write(f"golden: {root}: no such folder\n")
-        return 2
-    try:
-        changed = regenerate(root)
-    except InputError as error:
-        sys.stderr.write(f"golden: {error}\n")
-        return 2
-    for path in changed:
-        sys.stdout.write(f"updated {path}\n")
-    sys.stdout.write(f"{len(changed)} golden file(s) changed; review the diff before committing\n")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,4 +1,4 @@
-"""`rollout scenario run`: replay a scenario through the agent and check its criteria.
+"""Replay a scenario through the agent and check its criteria (`rollout scenario run`).
 
 The Setup's files are written to a fresh temporary folder; each step's prompt
 goes through the agent loop (Claude or the offline planner) serving that
@@ -10,19 +10,17 @@ reviewer, never as a check.
 
 Each criterion is PASS, FAIL or UNCHECKED (no check covers it); with Claude, an
 UNCHECKED one is judged by the model on the plan JSON and labelled MODEL-JUDGED
-(`scenario.judge`). Exit status: 0 when every criterion passes, 1 on any FAIL or
-UNCHECKED (UNCHECKED allowed with `--allow-unchecked`), 2 for a malformed
-scenario (one line on stderr, raised as `InputError`).
+(`scenario.judge`). A malformed scenario raises `InputError`. The runner takes
+a model client and returns the run; the command (options, client choice,
+printing, exit status) is `frontdoors.cli_scenario`.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
 import shutil
-import sys
 import tempfile
 import time
 import xml.etree.ElementTree as ET
@@ -41,8 +39,8 @@ from rollout_manager.scenario.checks import (
     evaluate_all,
 )
 from rollout_manager.scenario.comparison import expected_summary, produced_numbers
-from rollout_manager.scenario.format import Scenario, Step, read_scenario, write_setup
-from rollout_manager.scenario.judge import Judge, judge_unchecked, model_judge
+from rollout_manager.scenario.format import Scenario, Step, write_setup
+from rollout_manager.scenario.judge import Judge, judge_unchecked
 from rollout_manager.storage import atomic_write_text
 
 if TYPE_CHECKING:
@@ -316,7 +314,7 @@ def junit_xml(run: ScenarioRun) -> str:
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
 
 
-# --------------------------------------------------------------------------- command
+# --------------------------------------------------------------------------- sessions
 
 
 def _tool_calls(exchange: Exchange) -> tuple[ToolCall, ...]:
@@ -353,41 +351,3 @@ def conversation_session(client: ModelClient, *, today: date | None = None) -> S
         return drive
 
     return start
-
-
-def run_scenario_command(args: argparse.Namespace) -> int:
-    """`rollout scenario run PATH [--offline] [--today DATE] [--json] [--junit FILE] [--keep DIR]`.
-
-    Returns:
-        0 when every criterion passes, 1 on any FAIL or UNCHECKED (0 for UNCHECKED with
-        `--allow-unchecked`). A malformed scenario raises `InputError`, which the CLI
-        prints as one line and exits 2.
-    """
-    scenario = read_scenario(args.path)
-    if args.junit is not None and not args.junit.parent.is_dir():
-        raise InputError(str(args.junit), f"folder '{args.junit.parent}' does not exist")
-    from rollout_manager.agent.offline_planner import OfflinePlanner
-    from rollout_manager.agent.protocol import ModelError
-    from rollout_manager.frontdoors.cli_agent import make_client
-
-    client = make_client(args)
-    offline = isinstance(client, OfflinePlanner)
-    today = getattr(args, "planning_date", None) or scenario.today
-    if offline and today is not None:  # year-less dates in prompts read against it
-        client = OfflinePlanner(today=today)
-    mode = "offline planner" if offline else f"Claude {client.name}"
-    try:
-        session = conversation_session(client, today=today)
-        judge = None if offline else model_judge(client)  # never judged offline
-        run = run_scenario(scenario, session, mode=mode, today=today, keep=args.keep, judge=judge)
-    except ModelError as error:
-        sys.stderr.write(f"rollout: {error}\n")
-        return error.exit_status
-    if args.json:
-        sys.stdout.write(json.dumps(run_json(run), indent=2, ensure_ascii=False) + "\n")
-    else:
-        sys.stdout.write(format_text(run))
-    if args.junit is not None:
-        atomic_write_text(args.junit, junit_xml(run))
-    allowed = getattr(args, "allow_unchecked", False)
-    return 0 if run.failed == 0 and (run.unchecked == 0 or allowed) else 1

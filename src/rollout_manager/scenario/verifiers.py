@@ -2,9 +2,9 @@
 
 Each verifier reads the plan the run produced (never the model's prose) and,
 where the line states a bound or a level ("at least 5", "rated LOW", "within 15
-minutes"), reads it from the line with the exact parsers here. It returns PASS
-or FAIL and the numbers it saw. Which verifier a line needs is decided by
-meaning in `scenario.checks`.
+minutes"), reads it from the line with the exact parsers of
+`scenario.criterion_words`. It returns PASS or FAIL and the numbers it saw.
+Which verifier a line needs is decided by meaning in `scenario.checks`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from rollout_manager.model import Level, RolloutPlan, Stage, Threshold
-from rollout_manager.reading.vocabulary import NUMBER_WORDS
+from rollout_manager.scenario.criterion_words import (
+    NO_CANARY,
+    RISK_QUALIFIER,
+    has_word,
+    normalize,
+    stated_bound,
+    stated_levels,
+    stated_minutes,
+)
 
 
 @dataclass(frozen=True)
@@ -38,35 +46,8 @@ class Seen:
     """The contract field found in the successful tool result; None when it carries none."""
 
 
-# --------------------------------------------------------------------------- text helpers
+# --------------------------------------------------------------------------- rules and wording
 
-_NUMBER_WORDS = {word: n for word, n in NUMBER_WORDS.items() if 1 <= n <= 12}
-_NUMBER = r"(\d+(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r")"
-_BOUND_BEFORE = {
-    "at least": ">=",
-    "no fewer than": ">=",
-    "no less than": ">=",
-    "minimum of": ">=",
-    "more than": ">",
-    "over": ">",
-    "at most": "<=",
-    "no more than": "<=",
-    "maximum of": "<=",
-    "up to": "<=",
-    "within": "<=",
-    "fewer than": "<",
-    "less than": "<",
-    "under": "<",
-    "exactly": "==",
-}
-_BOUND = re.compile(
-    r"(?<![a-z])(" + "|".join(sorted(_BOUND_BEFORE, key=len, reverse=True)) + r")\s+" + _NUMBER
-)
-_BOUND_AFTER = re.compile(_NUMBER + r"\s+or\s+(more|fewer|less)\b")
-_DURATION = re.compile(_NUMBER + r"\s*(minutes?|mins?|hours?|hrs?|h|days?)\b")
-_LEVEL_WORD = re.compile(r"(?<![a-z])(low|medium|high)(?![a-z])")
-_RISK_QUALIFIER = re.compile(r"(?<![a-z])(low|medium|high) risk")
-_NO_CANARY = re.compile(r"(?<![a-z])(?:no|not a|without a?) ?canary")
 _OPS: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge,
     ">": operator.gt,
@@ -88,51 +69,6 @@ _STRATEGY_FOR = {
     Level.MEDIUM: ("progressive",),
     Level.LOW: ("short_ramp", "direct"),
 }
-
-
-def normalize(text: str) -> str:
-    """Lower case, hyphens/slashes/underscores as spaces, punctuation dropped."""
-    text = re.sub(r"[-/_]", " ", text.lower())
-    text = re.sub(r"[^a-z0-9%. ]", " ", text)
-    return " ".join(text.split())
-
-
-def _contains(text: str, word: str) -> bool:
-    """`word` at the start of a word in `text` (both normalized)."""
-    if not word[0].isalnum():
-        return word in text
-    return re.search(r"(?<![a-z0-9])" + re.escape(word), text) is not None
-
-
-def _as_number(token: str) -> float:
-    return float(_NUMBER_WORDS.get(token, token))
-
-
-def _bound(text: str) -> tuple[str, float] | None:
-    """The first `at least N` / `N or more` style bound in a normalized line."""
-    before = _BOUND.search(text)
-    after = _BOUND_AFTER.search(text)
-    if before and (after is None or before.start() <= after.start()):
-        return _BOUND_BEFORE[before.group(1)], _as_number(before.group(2))
-    if after:
-        return (">=" if after.group(2) == "more" else "<="), _as_number(after.group(1))
-    return None
-
-
-def _minutes_bound(text: str) -> tuple[str, float] | None:
-    """A bound on a duration (`at least 4 hours`) in minutes."""
-    for match in _BOUND.finditer(text):
-        rest = text[match.start(2) :]
-        duration = _DURATION.match(rest)
-        if duration:
-            unit = duration.group(2)[0]
-            scale = {"m": 1.0, "h": 60.0, "d": 1440.0}[unit]
-            return _BOUND_BEFORE[match.group(1)], _as_number(duration.group(1)) * scale
-    return None
-
-
-def _levels(text: str) -> set[Level]:
-    return {Level(word.upper()) for word in _LEVEL_WORD.findall(text)}
 
 
 def _clip(text: str, width: int) -> str:
@@ -188,7 +124,7 @@ def final_stage_full(seen: Seen) -> Outcome:
 
 def risk_factors(seen: Seen) -> Outcome:
     text = normalize(seen.line)
-    named = [name for word, name in _FACTOR_WORDS if _contains(text, word)]
+    named = [name for word, name in _FACTOR_WORDS if has_word(text, word)]
     in_plan = {f.name: f for f in seen.plan.risk.factors}
     missing = [n for n in named if n not in in_plan or not in_plan[n].rationale.strip()]
     if missing:
@@ -203,8 +139,8 @@ def risk_factors(seen: Seen) -> Outcome:
 
 def factor_level(seen: Seen) -> Outcome:
     text = normalize(seen.line)
-    named = [name for word, name in _FACTOR_WORDS if _contains(text, word)]
-    levels = _levels(text)
+    named = [name for word, name in _FACTOR_WORDS if has_word(text, word)]
+    levels = stated_levels(text)
     if len(named) != 1 or len(levels) != 1:
         return Outcome(False, "the line must name one factor and one level (LOW/MEDIUM/HIGH)")
     factor = next((f for f in seen.plan.risk.factors if f.name == named[0]), None)
@@ -219,7 +155,7 @@ def factor_level(seen: Seen) -> Outcome:
 def overall_risk(seen: Seen) -> Outcome:
     risk = seen.plan.risk
     evidence = f"overall {risk.overall.value} (score {risk.score} on {risk.scale})"
-    levels = _levels(normalize(seen.line))
+    levels = stated_levels(normalize(seen.line))
     if len(levels) == 1:
         (wanted,) = levels
         return Outcome(risk.overall is wanted, evidence)
@@ -231,7 +167,7 @@ def strategy(seen: Seen) -> Outcome:
     text = normalize(seen.line)
     expected = _STRATEGY_FOR[risk.overall]
     evidence = f"overall {risk.overall.value} → strategy {risk.strategy}"
-    if _NO_CANARY.search(text) and risk.strategy == "canary":
+    if NO_CANARY.search(text) and risk.strategy == "canary":
         return Outcome(False, evidence + " (the line rules out a canary)")
     if risk.strategy not in expected:
         return Outcome(False, evidence + f" (expected {' or '.join(expected)})")
@@ -240,12 +176,12 @@ def strategy(seen: Seen) -> Outcome:
 
 def _risk_qualifiers(text: str, plan: RolloutPlan) -> str | None:
     """Why the plan's risk or strategy contradicts the line, if it does."""
-    qualifier = _RISK_QUALIFIER.search(text)
+    qualifier = RISK_QUALIFIER.search(text)
     if qualifier and plan.risk.overall.value != qualifier.group(1).upper():
         return f"the line is about {qualifier.group(1).upper()} risk; the plan is rated " + (
             plan.risk.overall.value
         )
-    if _NO_CANARY.search(text) and plan.risk.strategy == "canary":
+    if NO_CANARY.search(text) and plan.risk.strategy == "canary":
         return "the line rules out a canary; the strategy is canary"
     return None
 
@@ -253,7 +189,7 @@ def _risk_qualifiers(text: str, plan: RolloutPlan) -> str | None:
 def stage_count(seen: Seen) -> Outcome:
     stages = seen.plan.stages
     text = normalize(seen.line)
-    bound = _bound(text)
+    bound = stated_bound(text)
     evidence = f"{len(stages)} stages: {_ladder(stages)} (risk {seen.plan.risk.overall.value}, "
     evidence += f"{seen.plan.risk.strategy})"
     if bound is None:
@@ -268,7 +204,7 @@ def stage_count(seen: Seen) -> Outcome:
 def first_stage(seen: Seen) -> Outcome:
     first = seen.plan.stages[0]
     text = normalize(seen.line)
-    bound = _bound(text)
+    bound = stated_bound(text)
     limit = bound[1] if bound and "%" in text else 1.0
     internal = re.search(r"internal|employee|staff|dogfood", first.audience, re.IGNORECASE)
     evidence = f"stage 1: {first.traffic_percent:g}% of traffic, {first.audience}"
@@ -338,7 +274,7 @@ def comms_roles(seen: Seen) -> Outcome:
 def rollback_procedure(seen: Seen) -> Outcome:
     steps = seen.plan.rollback_procedure
     numbered = [s.step for s in steps] == list(range(1, len(steps) + 1))
-    bound = _bound(normalize(seen.line))
+    bound = stated_bound(normalize(seen.line))
     least = bound[1] if bound and bound[0] in (">=", ">") else 3
     filled = all(s.action.strip() for s in steps)
     shown = [f"{s.step}. {_clip(s.action, 40)}" for s in steps]
@@ -423,7 +359,7 @@ def irreversible_recovery_time(seen: Seen) -> Outcome:
 
 
 def bounded_recovery(seen: Seen, minutes: float | None, what: str) -> Outcome:
-    bound = _minutes_bound(normalize(seen.line))
+    bound = stated_minutes(normalize(seen.line))
     if bound is None:
         return Outcome(False, "no duration bound (e.g. 'within 15 minutes') in the line")
     if minutes is None:

@@ -66,8 +66,8 @@ def _evaluate_gate(args: GateInput, env: ToolEnv) -> ToolResult:
 GATE_TOOLS: tuple[Tool, ...] = (
     Tool(
         "evaluate_gate",
-        "A stage's verdict by the plan's decision rules on observed counts (JSON, CSV or "
-        "Prometheus): advance, continue, hold or rollback, explained.",
+        "A stage's verdict on observed counts, by the plan's rules: advance, continue, hold, "
+        "rollback.",
         GateInput,
         _evaluate_gate,
         title="Judge a stage's gate",

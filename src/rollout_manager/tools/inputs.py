@@ -32,7 +32,7 @@ Role = Literal["engineering", "support", "product", "leadership", "finance", "co
 """Stakeholder roles whose channel `adjust_plan` can set (the policy's channel keys)."""
 
 
-# Ranges, lengths and characters stay checked in code, with the field named on failure.
+# JSON Schema keywords that only guard a value: checked in code, not published.
 _GUARDS = (
     "pattern",
     "maxLength",
@@ -47,20 +47,20 @@ _START_FORMATS = [{"format": "date-time", "type": "string"}, {"format": "date", 
 
 
 def _compact_schema(schema: dict[str, Any]) -> None:
-    """Drop titles and `null` alternatives: fewer characters for a model to read, same contract.
+    """Drop titles, guards and `null` alternatives: fewer characters for a model, same contract.
 
     An optional field then reads as its plain type; leaving it out is how a
     caller says "not given", and the model still accepts an explicit null.
+    Called for each input model, nested ones (a freeze) included.
     """
     schema.pop("title", None)
     schema.pop("description", None)  # the class docstring: the tool's description says it
-    # Lengths and characters stay checked here (the field named on failure); a model never
-    # needs those guards spelled out, and every tool definition is read on every turn
-    # (budget: tests/test_budgets.py).
+    # Unknown keys are refused by name (`extra="forbid"`); a model fills only the properties
+    # it is shown, so `"additionalProperties": false` on every tool would tell it nothing.
+    if schema.get("additionalProperties") is False:
+        del schema["additionalProperties"]
     for prop in schema.get("properties", {}).values():
         prop.pop("title", None)
-        for guard in _GUARDS:
-            prop.pop(guard, None)
         options = prop.get("anyOf")
         if options and prop.get("default", "") is None:
             kept = [option for option in options if option != {"type": "null"}]
@@ -69,13 +69,19 @@ def _compact_schema(schema: dict[str, Any]) -> None:
                 prop.update(kept[0])
             else:
                 prop["anyOf"] = kept
+        if prop.get("type") == "boolean" and prop.get("default") is False:
+            del prop["default"]  # a flag left out is off: nothing to say
         if prop.get("anyOf") == _START_FORMATS:  # a start: one string, the description says how
             del prop["anyOf"]
             prop["type"] = "string"
-    for definition in schema.get("$defs", {}).values():
-        for prop in definition.get("properties", {}).values():
-            for guard in _GUARDS:
-                prop.pop(guard, None)
+        # Ranges, lengths and characters stay checked here (the field named on failure); a
+        # model never needs those guards spelled out, and every tool definition is read on
+        # every turn (budget: tests/test_budgets.py). Dropped once the `null` alternative is
+        # folded in: an optional field's guards sat inside its `anyOf` and were published.
+        for part in (prop, prop.get("additionalProperties"), prop.get("items")):
+            if isinstance(part, dict):
+                for guard in _GUARDS:
+                    part.pop(guard, None)
 
 
 class _Input(BaseModel):
@@ -127,7 +133,7 @@ class ContextInput(_Input):
         ".",
         max_length=400,
         pattern=r"^[^\x00-\x1f]*$",
-        description="Subfolder with the documents",
+        description="Subfolder",
     )
 
 
@@ -136,7 +142,7 @@ class SectionInput(ContextInput):
 
     start: StartMoment | None = Field(
         None,
-        description="First stage start, ISO date or date-time",
+        description="Stage 1 start: ISO date or date-time",
     )
 
 
@@ -146,11 +152,11 @@ class RenderInput(SectionInput):
     output: str = Field(
         "rollout-plan.md",
         pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\.md$",
-        description="File name (.md) in the context folder",
+        description="File (.md) in the context folder",
     )
     force: bool = Field(
         False,
-        description="Replace a file this tool did not write (only if the user asks)",
+        description="Overwrite a file not ours; only if the user asks",
     )
 
     @field_validator("output")
@@ -164,8 +170,8 @@ class RenderInput(SectionInput):
 class SimulateInput(SectionInput):
     """Arguments of `simulate_rollout`."""
 
-    runs: int = Field(10_000, ge=100, le=200_000, description="Simulated rollouts per scenario")
-    seed: int = Field(0, ge=0, description="Random seed, for a repeatable run")
+    runs: int = Field(10_000, ge=100, le=200_000, description="Rollouts per scenario")
+    seed: int = Field(0, ge=0, description="Random seed (repeatable)")
 
 
 class DurationInput(ContextInput):
@@ -173,22 +179,22 @@ class DurationInput(ContextInput):
 
     stage: int | None = Field(None, ge=1, le=20, description="Use this stage's traffic share")
     traffic_percent: float | None = Field(
-        None, ge=0.01, le=100, description="Traffic share in percent, e.g. 2 (overrides stage)"
+        None, ge=0.01, le=100, description="Percent, e.g. 2; overrides stage"
     )
     multiplier: float | None = Field(
         None,
         ge=1.05,
         le=100,
-        description="Regression to catch, x baseline error rate (default: rollback trigger)",
+        description="Error rate to catch, x baseline (default: rollback trigger)",
     )
     target_error_rate: float | None = Field(
-        None, gt=0, lt=1, description="Error rate to catch, a fraction; instead of multiplier"
+        None, gt=0, lt=1, description="Or the error rate to catch, a fraction"
     )
     baseline_error_rate: float | None = Field(
-        None, ge=1e-5, le=0.5, description="Fraction (default: from the documents)"
+        None, ge=1e-5, le=0.5, description="Fraction (default: the documents')"
     )
     daily_transactions: float | None = Field(
-        None, ge=1, le=1e10, description="Default: from the documents"
+        None, ge=1, le=1e10, description="Traffic per day (default: the documents')"
     )
 
 
@@ -196,7 +202,7 @@ class FreezeInput(_Input):
     """A freeze window: no stage starts or advances inside it."""
 
     name: Annotated[PlainLine, Field(max_length=80)] = Field(description="e.g. Holiday freeze")
-    start: PlanningDate = Field(description="First frozen day, ISO date")
+    start: PlanningDate = Field(description="First frozen day")
     end: PlanningDate = Field(description="Last frozen day, inclusive")
 
     @model_validator(mode="after")
@@ -209,15 +215,13 @@ class FreezeInput(_Input):
 class AdjustInput(ContextInput):
     """Arguments of `adjust_plan`: only the fields given change."""
 
-    start: StartMoment | None = Field(
-        None, description="New first stage start, ISO date or date-time"
-    )
+    start: StartMoment | None = Field(None, description="New stage 1 start: ISO date or date-time")
     stage: int | None = Field(None, ge=1, le=20, description="Stage to change")
     duration_hours: float | None = Field(None, gt=0, le=2160, description="New stage duration")
     duration_days: float | None = Field(None, gt=0, le=90, description="Or in days")
     traffic_percent: float | None = Field(None, ge=0.01, le=100, description="New stage traffic %")
     channels: dict[Role, Annotated[PlainLine, Field(max_length=100)]] | None = Field(
-        None, description='Per role, e.g. {"engineering": "#payments-eng"}'
+        None, description="Channel per role, e.g. #payments-eng"
     )
     freezes: list[FreezeInput] | None = Field(
         None,

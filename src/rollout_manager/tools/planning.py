@@ -61,13 +61,14 @@ def _read_context(args: ContextInput, env: ToolEnv) -> ToolResult:
 
 
 def _section_tool(section: Section) -> Tool:
-    def run(args: SectionInput, env: ToolEnv) -> ToolResult:
-        return section_result(plan_for(env, args), section.name)
+    def run(args: ContextInput, env: ToolEnv) -> ToolResult:
+        dated = args if isinstance(args, SectionInput) else SectionInput(context=args.context)
+        return section_result(plan_for(env, dated), section.name)
 
     return Tool(
         section.tool,
         section.description,
-        SectionInput,
+        SectionInput if section.dated else ContextInput,
         run,
         title=section.title,
         output=outputs.contract_fields(*section.fields),
@@ -122,8 +123,7 @@ def _render_plan(args: RenderInput, env: ToolEnv) -> ToolResult:
 PLANNING_TOOLS: tuple[Tool, ...] = (
     Tool(
         "read_context",
-        "What the documents state: each fact with file:line evidence, missing facts, "
-        "inconsistencies. For a missing number or 'what was read'.",
+        "Facts read from the documents with file:line evidence; what is missing or inconsistent.",
         ContextInput,
         _read_context,
         title="What the documents state",
@@ -132,8 +132,8 @@ PLANNING_TOOLS: tuple[Tool, ...] = (
     *(_section_tool(section) for section in SECTIONS),
     Tool(
         "render_plan",
-        "Writes the sign-off document (all sections, gate checklists, rollback procedure) to "
-        "a .md file in the context folder; returns path and summary.",
+        "Writes the whole plan as the sign-off document (with gate checklists); returns path "
+        "and summary.",
         RenderInput,
         _render_plan,
         title="Write the sign-off document",
@@ -142,8 +142,8 @@ PLANNING_TOOLS: tuple[Tool, ...] = (
     ),
     Tool(
         "stage_duration",
-        "What-if, changes nothing: how long a stage at a traffic share must run to catch an "
-        "error-rate regression; transactions, hours, power.",
+        "What-if, saves nothing: how long a stage must run to catch an error-rate regression; "
+        "transactions, hours, power.",
         DurationInput,
         stage_duration,
         title="Stage duration what-if",
@@ -151,16 +151,16 @@ PLANNING_TOOLS: tuple[Tool, ...] = (
     ),
     Tool(
         "simulate_rollout",
-        "The plan's decision rules on 10,000 simulated rollouts: false rollback and hold beside "
-        "the plan's figures; 2x, 5x errors and P95 +20% from each stage: caught, missed, exposure.",
+        "The plan's rules on simulated rollouts: false rollbacks and holds; 2x, 5x errors, "
+        "P95 +20%: caught, missed, exposure.",
         SimulateInput,
         _simulate_rollout,
         title="Simulate the rollout",
     ),
     Tool(
         "adjust_plan",
-        "Saves a change to rollout.yaml (validated): start, a stage's duration or traffic, "
-        "channels, freezes, strategy, on-call. Returns the re-planned section. Not for questions.",
+        "Saves the change given to rollout.yaml; returns the re-planned section. Not for "
+        "questions or what-ifs.",
         AdjustInput,
         adjust_plan,
         title="Save a plan change",
@@ -169,8 +169,8 @@ PLANNING_TOOLS: tuple[Tool, ...] = (
     ),
     Tool(
         "record_fact",
-        "Saves a number read_context did not understand, with its file and exact quote "
-        "(checked), to rollout.yaml.",
+        "Saves to rollout.yaml a number read_context did not understand, with file and exact "
+        "quote (checked).",
         RecordFactInput,
         record_fact,
         title="Record a fact the reader missed",

@@ -145,8 +145,31 @@ class Tool:
         return {
             "name": self.name,
             "description": self.description,
-            "input_schema": self.input_model.model_json_schema(),
+            "input_schema": inline_definitions(self.input_model.model_json_schema()),
         }
+
+
+def inline_definitions(schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema` with each `{"$ref": "#/$defs/Name"}` replaced by its definition.
+
+    Input models nest without recursion (a freeze in a list of freezes), so the
+    definitions can stand where they are used: a model reads each once, in place,
+    without the `$defs` table and the references to it.
+    """
+    definitions = schema.pop("$defs", {})
+
+    def resolve(value: Any) -> Any:
+        if isinstance(value, dict):
+            ref = value.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/") and len(value) == 1:
+                return resolve(definitions[ref.removeprefix("#/$defs/")])
+            return {key: resolve(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [resolve(item) for item in value]
+        return value
+
+    resolved: dict[str, Any] = resolve(schema)
+    return resolved
 
 
 class Registry:

@@ -7,7 +7,7 @@ from typing import Any
 from rollout_manager.errors import InputError
 from rollout_manager.formatting import pct
 from rollout_manager.model import Fact, RolloutContext
-from rollout_manager.planning import stats
+from rollout_manager.planning import normal_stats, stats
 from rollout_manager.planning.bounded_stats import exact_is_affordable
 from rollout_manager.planning.policy import Policy, load_policy
 from rollout_manager.reading.context import read_context
@@ -128,7 +128,7 @@ def stage_duration(args: DurationInput, env: ToolEnv) -> ToolResult:
         "alpha": alpha,
         "power": power,
         "transactions_needed": n,
-        "normal_approximation": stats.sample_size(p0, p1, alpha=alpha, power=power),
+        "normal_approximation": normal_stats.sample_size(p0, p1, alpha=alpha, power=power),
         "hours": round(run_hours, 2),
         "days": round(run_hours / 24, 2),
         **_exact(n, p0, p1, policy),

@@ -1,0 +1,36 @@
+"""`make golden`: rewrite every golden scenario's expected files and list what changed.
+
+`python -m rollout_manager.frontdoors.cli_golden [DIR]` (default `scenarios`);
+the work is `scenario.golden.regenerate`, this front door only reports it.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from rollout_manager.errors import InputError
+from rollout_manager.scenario.golden import regenerate
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m rollout_manager.frontdoors.cli_golden [DIR]`: regenerate, list what changed."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    root = Path(args[0] if args else "scenarios")
+    if not root.is_dir():
+        sys.stderr.write(f"golden: {root}: no such folder\n")
+        return 2
+    try:
+        changed = regenerate(root)
+    except InputError as error:
+        sys.stderr.write(f"golden: {error}\n")
+        return 2
+    for path in changed:
+        sys.stdout.write(f"updated {path}\n")
+    sys.stdout.write(f"{len(changed)} golden file(s) changed; review the diff before committing\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
