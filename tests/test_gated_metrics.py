@@ -198,3 +198,24 @@ def test_a_small_conversion_is_judged_on_its_failures_above_their_baseline(
         assert decision.baseline_rate == pytest.approx(0.995)
         assert decision.alternative_rate > decision.baseline_rate
         assert decision.rollback_threshold == pytest.approx(0.9975)
+
+
+def test_a_lag_counts_cannot_judge_is_the_on_call_engineers_everywhere() -> None:
+    case = Path(__file__).parent / "corpus" / "cases" / "kafka-notifications"
+    plan = plan_folder(case, today=TODAY)
+    lag = next(t for t in plan.criteria.auto_rollback if t.metric == "consumer_lag")
+    assert lag.acted_by == "on_call"
+    assert all(d.metric != "consumer_lag" for s in plan.stages for d in s.decisions)
+    critical = next(
+        a for a in plan.monitoring.alerts if a.metric == "consumer_lag" and a.severity == "CRITICAL"
+    )
+    assert "on-call engineer" in critical.action and "automatic" not in critical.action.lower()
+    criteria_md = render_section(plan, "criteria")
+    group = next(g for g in criteria_md.split("Rolled back by ")[1:] if lag.description in g)
+    assert group.startswith("the on-call engineer")
+    body = next(t for t in plan.communication.templates if t.name == "pre_rollout").body
+    advance = next(line for line in body.splitlines() if line.startswith("We advance only if"))
+    assert "consumer lag" not in advance.lower()
+    paged = next(line for line in body.splitlines() if "roll back automatically" in line)
+    assert "The on-call engineer rolls back on the page for: consumer lag" in paged
+    assert "consumer_lag" not in export_rules(plan).metrics

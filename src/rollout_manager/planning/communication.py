@@ -133,6 +133,8 @@ def _fill_values(
     feature = context.feature
     base = context.baseline
     success = {c.metric: c for c in criteria.success}
+    # Only what the engine judges on counts is "judged as a count test at the stage's gate".
+    counted = {c.metric for c in criteria.auto_rollback if c.acted_by == "engine"}
     first, last = stages[0], stages[-1]
     flag = feature.flag.value if feature.flag else "(flag not named)"
     ladder = " -> ".join(f"{s.traffic_percent:g}%" for s in stages)
@@ -151,7 +153,9 @@ def _fill_values(
         stage1_audience=first.audience.lower(),
         stage1_end=when(first.end),
         final_start=when(last.start),
-        success_summary=_summary([c.description for c in criteria.success[:2]]),
+        success_summary=_summary(
+            [c.description for c in criteria.success if c.metric in counted][:2]
+        ),
         rollback_summary=_summary(
             [c.description for c in criteria.auto_rollback if c.acted_by == "engine"]
         ),
