@@ -12,9 +12,9 @@ import pytest
 
 from rollout_manager.errors import InputError
 from rollout_manager.planning.plan import plan_folder
-from rollout_manager.reading.blocks import read_statements
 from rollout_manager.reading.context import read_context
 from rollout_manager.reading.quantities import NumberError, find_quantities
+from rollout_manager.reading.statements import read_statements
 from tests.conftest import SEED_DIR, WriteContext
 
 SEED_FEATURE = (SEED_DIR / "feature-description.md").read_text(encoding="utf-8")

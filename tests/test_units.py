@@ -193,3 +193,74 @@ def test_every_abbreviation_names_a_real_zone() -> None:
 
     for zone in TIMEZONE_ABBREVIATIONS.values():
         ZoneInfo(zone)
+
+
+@pytest.mark.parametrize(
+    ("text", "zone"),
+    [
+        ("11am-2pm Eastern", "America/New_York"),
+        ("9am-11am pacific", "America/Los_Angeles"),
+        ("noon-1pm Central", "America/Chicago"),
+        ("6pm-8pm (Mountain)", "America/Denver"),
+    ],
+)
+def test_a_zone_named_in_words_reads_as_the_planner_resolves_it(text: str, zone: str) -> None:
+    """One table of zone names: a window read from a document and `resolve_timezone` agree."""
+    from rollout_manager.planning.zones import resolve_timezone
+
+    (window,) = parse_time_ranges(text)
+    assert window.timezone == zone
+    word = text.rsplit(maxsplit=1)[-1].strip("()")
+    assert resolve_timezone(word).key == zone
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("3 per thousand", 0.003),
+        ("5 per hundred", 0.05),
+        ("2 per million", 0.000002),
+        ("7 seconds", None),
+    ],
+)
+def test_rates_out_of_a_number_word(text: str, expected: float | None) -> None:
+    assert parse_rate(text) == (pytest.approx(expected) if expected is not None else None)
+
+
+@pytest.mark.parametrize(
+    ("shortest", "longest", "without", "spellings"),
+    [
+        # The alternations the readers wrote by hand before they shared one table.
+        ("h", "week", ("w",), "hours?|hrs?|h|days?|d|weeks?|wks?"),
+        ("s", "day", (), "s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?"),
+        (
+            "us",
+            "week",
+            (),
+            "µs|us|microseconds?|ms|msecs?|milliseconds?|millis|s|secs?|seconds?"
+            "|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?",
+        ),
+    ],
+)
+def test_duration_units_come_from_one_table(
+    shortest: str, longest: str, without: tuple[str, ...], spellings: str
+) -> None:
+    from rollout_manager.reading.vocabulary import duration_unit_pattern
+
+    pattern = duration_unit_pattern(shortest, longest, without)
+    assert set(pattern.split("|")) == set(spellings.split("|"))
+    assert pattern.split("|") == sorted(pattern.split("|"), key=len, reverse=True)
+
+
+def test_well_known_metrics_are_one_table_the_renderer_agrees_with() -> None:
+    """Kind, direction and unit of each contract key, checked by hand and against the renderer."""
+    from rollout_manager.model import BaselineFacts
+    from rollout_manager.reading.vocabulary import WELL_KNOWN_METRICS
+    from rollout_manager.render.plan_view import unit_of
+
+    assert WELL_KNOWN_METRICS["success_rate"] == ("ratio", "higher_is_better", "fraction")
+    assert WELL_KNOWN_METRICS["timeout_rate"] == ("rate", "higher_is_worse", "fraction")
+    assert WELL_KNOWN_METRICS["p99_latency_ms"] == ("latency", "higher_is_worse", "ms")
+    for key, (_, _, unit) in WELL_KNOWN_METRICS.items():
+        assert key in BaselineFacts.model_fields
+        assert unit_of(key) == unit

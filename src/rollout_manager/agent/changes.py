@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any, Final
 
-from rollout_manager.reading.vocabulary import MONTHS, NUMBER_WORDS
+from rollout_manager.reading.vocabulary import MONTHS, NUMBER_WORDS, duration_unit_pattern
 
 _NUMBER_WORDS: Final[dict[str, float]] = {
     **{word: n for word, n in NUMBER_WORDS.items() if 1 <= n <= 50},
@@ -44,10 +44,12 @@ _NUMBER: Final = r"\d+(?:\.\d+)?|" + "|".join(
 _DURATION_RE: Final = re.compile(
     r"\b(?P<n>\d+(?:\.\d+)?(?=[\s-]*[a-z])|(?:"
     + _NUMBER.split("|", 1)[1]
-    + r")(?=[\s-]+[a-z]))[\s-]*(?P<unit>hours?|hrs?|h|days?|d|weeks?|wks?)\b",
+    + r")(?=[\s-]+[a-z]))[\s-]*(?P<unit>"
+    + duration_unit_pattern("h", "week", without=("w",))
+    + r")\b",
     re.IGNORECASE,
 )
-_STAGE_WORDS: Final = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_STAGE_WORDS: Final = tuple(word for word, n in NUMBER_WORDS.items() if 1 <= n <= 9)
 _STAGE_RE: Final = re.compile(
     r"\bstage\s+(?P<n>\d+|" + "|".join(_STAGE_WORDS) + r")\b"
     r"|\b(?P<ord>" + "|".join(_ORDINALS) + r")\s+stage\b",

@@ -16,14 +16,8 @@ from typing import Final
 
 from rollout_manager import formatting
 from rollout_manager.model import BaselineFacts, ErrorShare, Fact
-from rollout_manager.reading.markdown_facts import (
-    LABEL_SYNONYMS,
-    Document,
-    Line,
-    match_label,
-    negated,
-    split_sentence,
-)
+from rollout_manager.reading.document import Document, Line
+from rollout_manager.reading.labels import LABEL_SYNONYMS, match_label, negated, split_sentence
 from rollout_manager.reading.units import (
     parse_count,
     parse_latency_ms,

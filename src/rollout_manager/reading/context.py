@@ -21,9 +21,9 @@ from rollout_manager import formatting
 from rollout_manager.errors import InputError
 from rollout_manager.model import BaselineFacts, Fact, FeatureFacts, RolloutContext
 from rollout_manager.reading.baseline_reader import read_baseline
+from rollout_manager.reading.document import Document, read_document
 from rollout_manager.reading.feature_cues import read_cues
 from rollout_manager.reading.feature_reader import read_feature
-from rollout_manager.reading.markdown_facts import Document, parse_document
 from rollout_manager.reading.stated import Source, check_metrics, read_stated
 from rollout_manager.storage import read_user_text
 
@@ -84,7 +84,7 @@ def _load(folder: Path, name: str) -> tuple[Document, Source]:
     text = read_user_text(path, max_bytes=MAX_DOCUMENT_BYTES, shown=shown)
     if not text.strip():
         raise InputError(shown, "is empty")
-    return parse_document(name, text), Source(name, shown, text)
+    return read_document(name, text), Source(name, shown, text)
 
 
 # ------------------------------------------------------------------ cross-checks

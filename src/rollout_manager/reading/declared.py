@@ -25,24 +25,17 @@ from rollout_manager.model import (
     Evidence,
     Fact,
     Metric,
-    MetricKind,
     RolloutContext,
     Traffic,
 )
 from rollout_manager.reading.blocks import split_lines
 from rollout_manager.reading.metrics import direction_of
 from rollout_manager.reading.quantities import NumberError, Quantity, find_quantities
+from rollout_manager.reading.vocabulary import WELL_KNOWN_METRICS
 from rollout_manager.storage import read_user_text
 
 _MAX_BYTES: Final = 1024 * 1024
-_WELL_KNOWN: Final[dict[str, tuple[MetricKind, str]]] = {
-    "error_rate": ("rate", "higher_is_worse"),
-    "timeout_rate": ("rate", "higher_is_worse"),
-    "success_rate": ("ratio", "higher_is_better"),
-    "p50_latency_ms": ("latency", "higher_is_worse"),
-    "p95_latency_ms": ("latency", "higher_is_worse"),
-    "p99_latency_ms": ("latency", "higher_is_worse"),
-}
+_WELL_KNOWN: Final = {key: (kind, way) for key, (kind, way, _) in WELL_KNOWN_METRICS.items()}
 _LEGACY: Final = tuple(_WELL_KNOWN)
 
 

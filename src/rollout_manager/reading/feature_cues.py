@@ -18,10 +18,11 @@ from decimal import Decimal
 from typing import Final
 
 from rollout_manager.model import ChangeType, Evidence, Fact, FeatureFacts, NamedFreeze
-from rollout_manager.reading.blocks import Statement, read_statements, split_lines
+from rollout_manager.reading.blocks import split_lines
 from rollout_manager.reading.feature_phrases import MONEY_MOVEMENT
-from rollout_manager.reading.markdown_facts import negated
+from rollout_manager.reading.labels import negated
 from rollout_manager.reading.quantities import spell_numbers
+from rollout_manager.reading.statements import Statement, read_statements
 from rollout_manager.reading.vocabulary import FRACTION_WORDS, MONTHS
 
 _I: Final = re.IGNORECASE

@@ -16,44 +16,41 @@ from typing import Final
 
 from rollout_manager.model import (
     ChangeType,
-    Dependency,
     Evidence,
     Fact,
     FeatureFacts,
-    PeakWindow,
     RollbackMechanism,
 )
 from rollout_manager.reading import feature_phrases as phrases
-from rollout_manager.reading.markdown_facts import (
+from rollout_manager.reading.document import Document, Line
+from rollout_manager.reading.feature_readiness import dependencies, events, peak_windows
+from rollout_manager.reading.labels import (
+    COUNTED,
     LABEL_SYNONYMS,
-    Document,
-    Line,
     match_label,
     negated,
     split_sentence,
-    volume_in_text,
 )
 from rollout_manager.reading.units import (
     NUMBER_PATTERN,
     parse_count,
     parse_duration_minutes,
     parse_rate,
-    parse_time_ranges,
 )
 
 _FIELDS: Final = tuple(name for name in LABEL_SYNONYMS if name.startswith("feature."))
 _MAX_EVIDENCE: Final = 3
 _PERCENT = re.compile(rf"{NUMBER_PATTERN}\s*%")
-_STATUS_SEPARATOR = re.compile(r"[\s_-]+")
-
-
-def _content_lines(document: Document) -> list[Line]:
-    # A table cell repeats its row under a header name; sentences are read once, from the row.
-    return [line for line in document.lines if line.kind != "cell"]
+_VOLUME_PHRASE = re.compile(
+    rf"(?P<n>(?:[~≈]\s*)?{NUMBER_PATTERN}\s*(?:k|m|million|thousand)?)\s+"
+    rf"(?P<before>(?:daily|a day|per day)\s+)?{COUNTED}"
+    r"(?P<after>\s*(?:/|per|a|each)\s*day\b|\s+daily\b)?",
+    re.IGNORECASE,
+)
 
 
 def _labelled(document: Document, field: str) -> Iterable[Line]:
-    for line in _content_lines(document):
+    for line in document.content_lines():
         if line.label and match_label(line.label, _FIELDS, line.value) == field:
             yield line
 
@@ -79,7 +76,7 @@ def _name(document: Document) -> Fact[str] | None:
 def _summary(document: Document) -> Fact[str] | None:
     for line in _labelled(document, "feature.summary"):
         return Fact(value=line.value, evidence=[document.evidence(line)])
-    body = [line for line in _content_lines(document) if line.kind in {"item", "text", "row"}]
+    body = [line for line in document.content_lines() if line.kind in {"item", "text", "row"}]
     for line in body:
         if line.sections and phrases.SUMMARY_SECTION.search(line.sections[-1]):
             return Fact(value=line.content, evidence=[document.evidence(line)])
@@ -113,7 +110,7 @@ def _flag_state(text: str) -> str | None:
 def _flag(document: Document) -> tuple[Fact[str] | None, Fact[str] | None]:
     flag: Fact[str] | None = None
     state: Fact[str] | None = None
-    for line in _content_lines(document):
+    for line in document.content_lines():
         labelled = bool(line.label) and match_label(line.label, _FIELDS) == "feature.flag"
         key = _flag_key(line, labelled)
         if key is None:
@@ -157,7 +154,7 @@ def _scope_text(line: Line, labelled: bool) -> str | None:
 
 
 def _scope(document: Document) -> tuple[Fact[str] | None, Fact[float] | None]:
-    for line in _content_lines(document):
+    for line in document.content_lines():
         if line.in_section(phrases.ROLLBACK_SECTION):
             continue
         labelled = bool(line.label) and match_label(line.label, _FIELDS) == "feature.scope"
@@ -174,20 +171,28 @@ def _scope(document: Document) -> tuple[Fact[str] | None, Fact[float] | None]:
 
 
 def _daily_volume(document: Document) -> Fact[float] | None:
-    for line in _content_lines(document):
+    for line in document.content_lines():
         if line.label and match_label(line.label, _FIELDS, line.value) == "feature.daily_volume":
             volume = parse_count(line.value)
         elif phrases.PEAK_WORDS.search(line.content):
             # A peak-hour figure is not the daily volume.
             continue
         else:
-            volume = volume_in_text(line.content)
+            volume = _volume_in_text(line.content)
             if volume is None and not line.label:
                 label, _ = split_sentence(line.content)
                 if match_label(label, _FIELDS) == "feature.daily_volume":
                     volume = parse_count(line.content)
         if volume is not None:
             return Fact(value=volume, evidence=[document.evidence(line)])
+    return None
+
+
+def _volume_in_text(text: str) -> float | None:
+    """A daily volume stated in a sentence: `~15,000 daily transactions`, `15k orders/day`."""
+    for match in _VOLUME_PHRASE.finditer(text):
+        if match["before"] or match["after"]:
+            return parse_count(match["n"])
     return None
 
 
@@ -208,7 +213,7 @@ def _statement(
 ) -> Fact[bool] | None:
     value: bool | None = None
     evidence: list[Evidence] = []
-    for line in _content_lines(document) if lines is None else lines:
+    for line in document.content_lines() if lines is None else lines:
         match = pattern.search(line.content)
         if match is None:
             continue
@@ -223,7 +228,7 @@ def _statement(
 
 def _change_types(document: Document) -> list[Fact[ChangeType]]:
     found: dict[ChangeType, list[Evidence]] = {}
-    for line in _content_lines(document):
+    for line in document.content_lines():
         # A rollback plan describes the undo ("drop the new column"), not the change.
         if line.in_section(phrases.ROLLBACK_SECTION):
             continue
@@ -238,7 +243,7 @@ def _change_types(document: Document) -> list[Fact[ChangeType]]:
 
 
 def _backwards_compatible(document: Document) -> Fact[bool] | None:
-    for line in _content_lines(document):
+    for line in document.content_lines():
         if line.in_section(phrases.ROLLBACK_SECTION):
             continue
         for pattern, value in ((phrases.INCOMPATIBLE, False), (phrases.COMPATIBLE, True)):
@@ -255,7 +260,7 @@ def _backwards_compatible(document: Document) -> Fact[bool] | None:
 def _rollback_lines(document: Document) -> list[Line]:
     return [
         line
-        for line in _content_lines(document)
+        for line in document.content_lines()
         if line.kind != "heading"
         and (
             line.in_section(phrases.ROLLBACK_SECTION)
@@ -297,7 +302,7 @@ def _rollback(
 
 
 def _dual_write(document: Document) -> Fact[bool] | None:
-    for line in _content_lines(document):
+    for line in document.content_lines():
         match = phrases.DUAL_WRITE.search(line.content)
         if match is None:
             continue
@@ -311,7 +316,7 @@ def _dual_write(document: Document) -> Fact[bool] | None:
 def _data_rollback(
     document: Document, mechanism: Fact[RollbackMechanism] | None
 ) -> Fact[bool] | None:
-    for line in _content_lines(document):
+    for line in document.content_lines():
         match = phrases.DATA_ROLLBACK.search(line.content)
         if match is None:
             continue
@@ -321,103 +326,6 @@ def _data_rollback(
         # Restoring a backup is itself a data rollback, stated in other words.
         return Fact(value=True, evidence=list(mechanism.evidence))
     return None
-
-
-# ------------------------------------------------------------------ when not to move
-
-
-def _peak_windows(document: Document, warnings: list[str]) -> list[Fact[PeakWindow]]:
-    windows: list[Fact[PeakWindow]] = []
-    for line in _content_lines(document):
-        labelled = bool(line.label) and match_label(line.label, _FIELDS) == "feature.peak_windows"
-        if not (
-            labelled
-            or phrases.PEAK_WORDS.search(line.content)
-            or line.in_section(phrases.PEAK_SECTION)
-        ):
-            continue
-        for found in parse_time_ranges(line.content):
-            if found.timezone is None:
-                warnings.append(
-                    f"{document.name}:{line.number}: peak window {found.start}-{found.end} "
-                    "names no time zone and is not used; write it as e.g. `11am-2pm EST`"
-                )
-                continue
-            window = PeakWindow(start=found.start, end=found.end, timezone=found.timezone)
-            if all(known.value != window for known in windows):
-                windows.append(Fact(value=window, evidence=[document.evidence(line)]))
-    return windows
-
-
-def _events(document: Document) -> list[Fact[str]]:
-    found: dict[str, list[Evidence]] = {}
-    for line in _content_lines(document):
-        for slug, pattern in phrases.EVENTS:
-            match = pattern.search(line.content)
-            if match is None or negated(line.content, match.start()):
-                continue
-            evidence = found.setdefault(slug, [])
-            if len(evidence) < _MAX_EVIDENCE:
-                evidence.append(document.evidence(line))
-    return [Fact(value=slug, evidence=evidence) for slug, evidence in found.items()]
-
-
-# ------------------------------------------------------------------ prerequisites
-
-
-def _status(text: str) -> str | None:
-    match = phrases.STATUS.search(text)
-    if match is None:
-        return None
-    if match["mark"]:
-        return phrases.MARKS[match["mark"]]
-    word = match["word"] or match["switch"] or match["context"] or match["default"]
-    return " ".join(_STATUS_SEPARATOR.split(word.upper()))
-
-
-def _ready(status: str, name: str, value: str) -> bool:
-    if status in {"ON", "OFF", "DISABLED"}:
-        # A flag that is OFF before the rollout is exactly where it should be.
-        return status == "ON" or bool(phrases.FLAG_WORDS.search(f"{name} {value}"))
-    return phrases.STATUS_WORDS.get(status, False)
-
-
-def _dependency(document: Document, line: Line, warnings: list[str]) -> Fact[Dependency] | None:
-    name = line.label_text or line.content
-    value = line.value if line.label else line.content
-    if line.checked is not None:
-        status, ready = ("DONE", True) if line.checked else ("PENDING", False)
-    else:
-        found = _status(value)
-        if found is None:
-            if not line.label:
-                return None
-            status = " ".join(value.upper().split())[:40] or "UNKNOWN"
-            warnings.append(
-                f"{document.name}:{line.number}: dependency '{name}' has status '{value}', "
-                "which is not a known status word; read as not ready"
-            )
-            return Fact(
-                value=Dependency(name=name, status=status, ready=False),
-                evidence=[document.evidence(line)],
-            )
-        status, ready = found, _ready(found, name, value)
-        if not line.label:
-            name = phrases.STATUS.sub("", name).strip(" :-—–()") or name
-    return Fact(
-        value=Dependency(name=name, status=status, ready=ready), evidence=[document.evidence(line)]
-    )
-
-
-def _dependencies(document: Document, warnings: list[str]) -> list[Fact[Dependency]]:
-    facts: list[Fact[Dependency]] = []
-    for line in _content_lines(document):
-        if line.kind in {"title", "heading"} or not line.in_section(phrases.DEPENDENCY_SECTION):
-            continue
-        fact = _dependency(document, line, warnings)
-        if fact is not None:
-            facts.append(fact)
-    return facts
 
 
 def read_feature(document: Document, warnings: list[str]) -> FeatureFacts:
@@ -450,8 +358,8 @@ def read_feature(document: Document, warnings: list[str]) -> FeatureFacts:
         rollback_minutes=minutes,
         dual_write=_dual_write(document),
         data_rollback_needed=_data_rollback(document, mechanism),
-        peak_windows=_peak_windows(document, warnings),
-        events=_events(document),
-        dependencies=_dependencies(document, warnings),
+        peak_windows=peak_windows(document, warnings),
+        events=events(document),
+        dependencies=dependencies(document, warnings),
         daily_volume=_daily_volume(document),
     )

@@ -17,13 +17,13 @@ from decimal import Decimal
 from typing import Final
 
 from rollout_manager.model import Direction, Evidence, Metric, MetricKind
-from rollout_manager.reading.blocks import Statement
 from rollout_manager.reading.quantities import (
     NumberError,
     Quantity,
     find_quantities,
     spell_numbers,
 )
+from rollout_manager.reading.statements import Statement
 from rollout_manager.reading.vocabulary import (
     CONVERSION_WORDS,
     ERROR_WORDS,

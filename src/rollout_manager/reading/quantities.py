@@ -27,6 +27,7 @@ from rollout_manager.reading.vocabulary import (
     PER_DAY,
     SCALE_SUFFIXES,
     TIME_BASE_ADJECTIVES,
+    duration_unit_pattern,
 )
 
 QuantityKind = Literal["fraction", "duration", "count", "money"]
@@ -51,11 +52,7 @@ _PERCENT = re.compile(
     re.IGNORECASE,
 )
 _SCALE = re.compile(r"\s*(?P<scale>[kK]|thousand|mm|mn|million|M|bn|billion|B)(?![\w])")
-_DURATION = re.compile(
-    r"\s*(?P<unit>µs|us|microseconds?|ms|msecs?|milliseconds?|millis|s|secs?|seconds?"
-    r"|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?)(?![\w])",
-    re.IGNORECASE,
-)
+_DURATION = re.compile(rf"\s*(?P<unit>{duration_unit_pattern()})(?![\w])", re.IGNORECASE)
 _BASE: Final = r"(?P<base>s|sec|second|m|min|minute|h|hr|hour|d|day|w|wk|week|mo|month)"
 _PER_TIME = re.compile(rf"\s*(?:/|\bper\b|\ba\b|\ban\b|\beach\b|\bevery\b)\s*{_BASE}\b", re.I)
 _NOUN_THEN_BASE = re.compile(

@@ -16,19 +16,13 @@ from typing import Final
 from rollout_manager import formatting
 from rollout_manager.errors import InputError
 from rollout_manager.model import BaselineFacts, Evidence, Fact, Metric, Traffic
-from rollout_manager.reading.blocks import Statement, read_statements
 from rollout_manager.reading.metrics import MetricReading, TrafficCandidate, read_metrics
 from rollout_manager.reading.quantities import NumberError
+from rollout_manager.reading.statements import Statement, read_statements
+from rollout_manager.reading.vocabulary import WELL_KNOWN_METRICS
 
 # Contract keys the labelled reader also fills, and the BaselineFacts field of each.
-_LEGACY_FIELDS: Final = (
-    "error_rate",
-    "success_rate",
-    "timeout_rate",
-    "p50_latency_ms",
-    "p95_latency_ms",
-    "p99_latency_ms",
-)
+_LEGACY_FIELDS: Final = tuple(WELL_KNOWN_METRICS)
 _DIGIT = re.compile(r"\d")
 
 
@@ -90,9 +84,7 @@ def _fill_legacy(baseline: BaselineFacts, metrics: list[Metric]) -> None:
     for name in _LEGACY_FIELDS:
         metric = by_key.get(name)
         fact: Fact[float] | None = getattr(baseline, name)
-        kind = (
-            "latency" if name.endswith("_ms") else ("ratio" if name == "success_rate" else "rate")
-        )
+        kind = WELL_KNOWN_METRICS[name][0]
         if metric is None or metric.kind != kind or (kind != "latency" and metric.value > 1):
             continue
         if fact is None:
@@ -105,20 +97,19 @@ def _legacy_metrics(baseline: BaselineFacts, metrics: list[Metric]) -> list[Metr
     """Well-known facts only the labelled reader found, as metrics."""
     have = {metric.key for metric in metrics}
     added: list[Metric] = []
-    kinds = {"error_rate": "rate", "timeout_rate": "rate", "success_rate": "ratio"}
     for name in _LEGACY_FIELDS:
         fact: Fact[float] | None = getattr(baseline, name)
         if fact is None or name in have:
             continue
-        kind = kinds.get(name, "latency")
+        kind, direction, unit = WELL_KNOWN_METRICS[name]
         added.append(
             Metric(
                 key=name,
                 label=name.replace("_", " "),
-                kind="ratio" if kind == "ratio" else ("rate" if kind == "rate" else "latency"),
-                direction="higher_is_better" if kind == "ratio" else "higher_is_worse",
+                kind=kind,
+                direction=direction,
                 value=fact.value,
-                unit="ms" if kind == "latency" else "fraction",
+                unit=unit,
                 evidence=fact.evidence,
             )
         )

@@ -20,7 +20,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from rollout_manager.reading.vocabulary import TIMEZONE_ABBREVIATIONS
+from rollout_manager.reading.vocabulary import (
+    MS_PER_DURATION_UNIT,
+    NUMBER_SCALES,
+    SCALE_SUFFIXES,
+    TIMEZONE_ABBREVIATIONS,
+    duration_unit_pattern,
+)
 
 # A number as written: `15,000`, `1.2`, `.5`. The look-behind keeps the digits
 # of identifiers (`p95`, `v2`) and of longer numbers out; possessive repeats stop
@@ -32,17 +38,8 @@ NUMBER_PATTERN: Final = (
 )
 """A number as people write it, with thousands separators; a regex fragment."""
 
-_SCALE_WORDS: Final[dict[str, Decimal]] = {
-    "k": Decimal(1_000),
-    "thousand": Decimal(1_000),
-    "m": Decimal(1_000_000),
-    "mm": Decimal(1_000_000),
-    "mn": Decimal(1_000_000),
-    "million": Decimal(1_000_000),
-    "b": Decimal(1_000_000_000),
-    "bn": Decimal(1_000_000_000),
-    "billion": Decimal(1_000_000_000),
-}
+# `m` after an amount or a count is million here (`$1M`, `15m requests`): no duration is read.
+_SCALE_WORDS: Final = {word.lower(): factor for word, factor in SCALE_SUFFIXES.items()}
 _SCALE: Final = r"(?P<scale>k|thousand|mm|mn|million|m|bn|billion|b)\b"
 
 _RATE = re.compile(
@@ -55,7 +52,6 @@ _RATE = re.compile(
     r")?",
     re.IGNORECASE,
 )
-_DENOMINATOR_WORDS: Final = {"hundred": 100, "thousand": 1_000, "million": 1_000_000}
 
 _LATENCY = re.compile(
     rf"(?P<n>{NUMBER_PATTERN})\s*(?P<unit>"
@@ -65,12 +61,6 @@ _LATENCY = re.compile(
     r")?(?!\w)",
     re.IGNORECASE,
 )
-_MS_PER_UNIT: Final[dict[str, Decimal]] = {
-    "": Decimal(1),
-    "µ": Decimal("0.001"),
-    "s": Decimal(1000),
-}
-
 _COUNT = re.compile(rf"(?P<n>{NUMBER_PATTERN})\s*(?:{_SCALE})?", re.IGNORECASE)
 
 _CURRENCY_SYMBOLS: Final = {"$": "USD", "€": "EUR", "£": "GBP"}
@@ -100,17 +90,11 @@ _IMMEDIATE = re.compile(
     re.IGNORECASE,
 )
 _DURATION = re.compile(
-    rf"(?P<n>{NUMBER_PATTERN}|\b(?:half )?an?\b)\s*(?P<unit>"
-    r"s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?"
-    r")\b",
+    rf"(?P<n>{NUMBER_PATTERN}|\b(?:half )?an?\b)\s*"
+    rf"(?P<unit>{duration_unit_pattern('s', 'day')})\b",
     re.IGNORECASE,
 )
-_MINUTES_PER_UNIT: Final = {
-    "s": Decimal(1) / 60,
-    "m": Decimal(1),
-    "h": Decimal(60),
-    "d": Decimal(1440),
-}
+_MS_PER_MINUTE: Final = MS_PER_DURATION_UNIT["minute"]
 
 # ------------------------------------------------------------------------- clock and zone
 
@@ -125,7 +109,10 @@ _ONE_CLOCK = re.compile(r"^(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?:(?P<mer>[ap])\.
 # Upper-case abbreviations only: `et`, `mt` and `pt` are ordinary words in lower case.
 _ZONE = re.compile(
     r"(?<![\w/])(?P<zone>[A-Z][a-z]+(?:_[A-Z][a-z]+)*/[A-Z][A-Za-z_]+(?:/[A-Z][A-Za-z_]+)?"
-    r"|[A-Z]{1,4}|(?i:eastern|central|mountain|pacific))(?![\w/])"
+    r"|[A-Z]{1,4}|(?i:"
+    # The zones people name in words (`Eastern`), from the one table of zone names.
+    + "|".join(name.lower() for name in TIMEZONE_ABBREVIATIONS if len(name) > 4)
+    + r"))(?![\w/])"
 )
 
 
@@ -195,7 +182,7 @@ def _rate_denominator(match: re.Match[str], unit_hint: str) -> Decimal | None:
     if match["den"]:
         return _decimal(match["den"]) * (1000 if match["den_k"] else 1)
     if match["den_word"]:
-        return Decimal(_DENOMINATOR_WORDS[match["den_word"].lower()])
+        return Decimal(NUMBER_SCALES[match["den_word"].lower()])
     return None
 
 
@@ -210,13 +197,13 @@ def parse_latency_ms(text: str, unit_hint: str = "") -> float | None:
         return None
     unit = (match["unit"] or unit_hint.strip()).lower()
     if unit.startswith(("ms", "msec", "milli")) or unit == "":
-        factor = _MS_PER_UNIT[""]
+        factor = MS_PER_DURATION_UNIT["ms"]
     elif unit.startswith(("µ", "us", "micro")):
-        factor = _MS_PER_UNIT["µ"]
+        factor = MS_PER_DURATION_UNIT["us"]
     elif unit.startswith("s"):
-        factor = _MS_PER_UNIT["s"]
+        factor = MS_PER_DURATION_UNIT["s"]
     else:
-        factor = _MS_PER_UNIT[""]
+        factor = MS_PER_DURATION_UNIT["ms"]
     return _finite(_decimal(match["n"]) * factor)
 
 
@@ -275,7 +262,7 @@ def parse_duration_minutes(text: str) -> float | None:
     else:
         amount = _decimal(amount_text)
     unit = match["unit"].lower()[0]
-    return _finite(amount * _MINUTES_PER_UNIT[unit])
+    return _finite(amount * MS_PER_DURATION_UNIT[unit] / _MS_PER_MINUTE)
 
 
 _CLOCK_WORDS: Final = {"noon": (12, 0), "midnight": (0, 0)}

@@ -10,7 +10,10 @@ the same tables rather than keep their own copies.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from rollout_manager.model import Direction, MetricKind
 
 NUMBER_WORDS: Final[dict[str, int]] = {
     "zero": 0,
@@ -101,6 +104,26 @@ MS_PER_DURATION_UNIT: Final[dict[str, Decimal]] = {
 }
 """Duration units (singular, lower case) -> milliseconds."""
 
+
+def duration_unit_pattern(
+    shortest: str = "us", longest: str = "week", without: tuple[str, ...] = ()
+) -> str:
+    """The duration units from `shortest` to `longest` as one regex alternation, plurals too.
+
+    A unit of two letters or more takes a plural `s` (`hrs`, `mins`, `hours`); a single
+    letter (`h`) and a unit ending in `s` (`ms`, `millis`) do not. Longest first.
+    `without` leaves spellings out (`w`, where a bare `w` is too easily something else).
+    """
+    low, high = MS_PER_DURATION_UNIT[shortest], MS_PER_DURATION_UNIT[longest]
+    names = [
+        name
+        for name, ms in MS_PER_DURATION_UNIT.items()
+        if low <= ms <= high and name not in without
+    ]
+    spelled = [f"{name}s?" if len(name) >= 2 and not name.endswith("s") else name for name in names]
+    return "|".join(sorted(spelled, key=len, reverse=True))
+
+
 PER_DAY: Final[dict[str, Decimal]] = {
     "s": Decimal(86_400),
     "sec": Decimal(86_400),
@@ -128,6 +151,16 @@ TIME_BASE_ADJECTIVES: Final[dict[str, str]] = {
     "monthly": "month",
 }
 """`daily transactions` counts per day."""
+
+WELL_KNOWN_METRICS: Final[dict[str, tuple[MetricKind, Direction, str]]] = {
+    "error_rate": ("rate", "higher_is_worse", "fraction"),
+    "success_rate": ("ratio", "higher_is_better", "fraction"),
+    "timeout_rate": ("rate", "higher_is_worse", "fraction"),
+    "p50_latency_ms": ("latency", "higher_is_worse", "ms"),
+    "p95_latency_ms": ("latency", "higher_is_worse", "ms"),
+    "p99_latency_ms": ("latency", "higher_is_worse", "ms"),
+}
+"""The contract's well-known metric keys (the `BaselineFacts` fields): kind, direction, unit."""
 
 TIMEZONE_ABBREVIATIONS: Final[dict[str, str]] = {
     "EST": "America/New_York",

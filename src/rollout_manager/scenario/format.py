@@ -25,13 +25,13 @@ from typing import Any
 import yaml
 
 from rollout_manager.errors import InputError
+from rollout_manager.reading.blocks import front_matter_length, split_lines
+from rollout_manager.scenario.layout import Fenced, Layout, ScenarioError, Section
 from rollout_manager.scenario.setup_shell import file_command, writes_a_file
 from rollout_manager.storage import read_user_text
 
 MAX_SCENARIO_BYTES = 1024 * 1024
 
-_FENCE = re.compile(r"^ {0,3}(?P<mark>`{3,}|~{3,})(?P<info>.*)$")
-_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
 _HEREDOC_TO_FILE = (
     re.compile(
         r"^\s*cat\s+(?P<append>>>?)\s*(?P<target>\S+)\s+"
@@ -50,8 +50,6 @@ _PROMPT = re.compile(
     r"""\bprompt\s*[=:]\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""", re.DOTALL
 )
 _EXPECTED = re.compile(r"^\s*\**\s*expected\s+output\s*\**\s*:?\s*\**\s*:?", re.IGNORECASE)
-_CHECKBOX = re.compile(r"^\s*[-*+]\s+\[[ xX]\]\s+(?P<text>\S.*?)\s*$")
-_BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?P<text>\S.*?)\s*$")
 # Where the criteria may be listed, in the order looked for.
 _CRITERIA_SECTIONS = ("success criteria", "acceptance criteria", "acceptance")
 _STEP_NUMBER = re.compile(r"^\s*(?:step\s+)?\d+\s*[.):]\s*", re.IGNORECASE)
@@ -105,125 +103,24 @@ class Scenario:
     """The whole front matter."""
 
 
-@dataclass(frozen=True)
-class _Section:
-    level: int
-    title: str
-    line: int
-    lines: tuple[tuple[int, str], ...]
-    """Body lines (1-based number, text), the heading excluded."""
-
-
-@dataclass(frozen=True)
-class _Fenced:
-    start: int
-    lines: tuple[tuple[int, str], ...]
-
-
-class _Reader:
-    """Splits the Markdown into headings and fenced blocks, fence-aware."""
-
-    def __init__(self, lines: list[tuple[int, str]]) -> None:
-        self.lines = lines
-        self.in_fence = [False] * len(lines)
-        self.headings: list[tuple[int, int, str]] = []  # index, level, text
-        self.fences: list[_Fenced] = []
-        self._scan()
-
-    def _scan(self) -> None:
-        opening: tuple[str, int, int] | None = None  # fence char, length, index
-        body: list[tuple[int, str]] = []
-        for index, (_number, text) in enumerate(self.lines):
-            fence = _FENCE.match(text)
-            if opening is None:
-                if fence:
-                    mark = fence.group("mark")
-                    opening = (mark[0], len(mark), index)
-                    body = []
-                    self.in_fence[index] = True
-                    continue
-                heading = _HEADING.match(text)
-                if heading:
-                    self.headings.append(
-                        (index, len(heading.group("hashes")), heading.group("text"))
-                    )
-                continue
-            self.in_fence[index] = True
-            closes = (
-                fence is not None
-                and fence.group("mark")[0] == opening[0]
-                and len(fence.group("mark")) >= opening[1]
-                and not fence.group("info").strip()
-            )
-            if closes:
-                self.fences.append(_Fenced(start=self.lines[opening[2]][0], lines=tuple(body)))
-                opening = None
-            else:
-                body.append(self.lines[index])
-        if opening is not None:
-            raise _ParseError(self.lines[opening[2]][0], "code fence is never closed")
-
-    def sections(self, level: int) -> list[_Section]:
-        """Sections that start at a heading of `level`, up to the next heading as high."""
-        found = []
-        for position, (index, depth, text) in enumerate(self.headings):
-            if depth != level:
-                continue
-            end = len(self.lines)
-            for later_index, later_depth, _ in self.headings[position + 1 :]:
-                if later_depth <= level:
-                    end = later_index
-                    break
-            found.append(
-                _Section(
-                    level=level,
-                    title=text,
-                    line=self.lines[index][0],
-                    lines=tuple(self.lines[index + 1 : end]),
-                )
-            )
-        return found
-
-    def fences_within(self, section: _Section) -> list[_Fenced]:
-        """Fenced blocks that open inside `section`."""
-        if not section.lines:
-            return []
-        first, last = section.lines[0][0], section.lines[-1][0]
-        return [fence for fence in self.fences if first <= fence.start <= last]
-
-    def outside_fences(self, section: _Section) -> list[tuple[int, str]]:
-        """The section's lines that are not inside a fenced block."""
-        offset = self.lines[0][0] if self.lines else 1
-        return [(n, t) for n, t in section.lines if not self.in_fence[n - offset]]
-
-
-class _ParseError(Exception):
-    def __init__(self, line: int | None, problem: str) -> None:
-        super().__init__(problem)
-        self.line = line
-        self.problem = problem
-
-
-def _front_matter(lines: list[str]) -> tuple[dict[str, Any], int]:
-    """The YAML front matter as a mapping, and the index of the first body line."""
+def _front_matter(lines: list[str]) -> dict[str, Any]:
+    """The YAML front matter as a mapping."""
     if not lines or lines[0].strip() != "---":
-        raise _ParseError(1, "no YAML front matter: the file must start with a '---' line")
-    for index in range(1, len(lines)):
-        if lines[index].strip() in ("---", "..."):
-            text = "\n".join(lines[1:index])
-            break
-    else:
-        raise _ParseError(1, "front matter is not closed by a '---' line")
+        raise ScenarioError(1, "no YAML front matter: the file must start with a '---' line")
+    length = front_matter_length(lines)
+    if not length:
+        raise ScenarioError(1, "front matter is not closed by a '---' line")
+    text = "\n".join(lines[1 : length - 1])
     try:
         data = yaml.safe_load(text) if text.strip() else {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = mark.line + 2 if mark is not None else 1
         problem = getattr(error, "problem", None) or "cannot be parsed"
-        raise _ParseError(where, f"front matter is not valid YAML: {problem}") from None
+        raise ScenarioError(where, f"front matter is not valid YAML: {problem}") from None
     if not isinstance(data, dict):
-        raise _ParseError(1, "front matter must be a YAML mapping of keys to values")
-    return {str(key): value for key, value in data.items()}, index + 1
+        raise ScenarioError(1, "front matter must be a YAML mapping of keys to values")
+    return {str(key): value for key, value in data.items()}
 
 
 def _today(meta: dict[str, Any]) -> date | None:
@@ -237,28 +134,30 @@ def _today(meta: dict[str, Any]) -> date | None:
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        raise _ParseError(1, f"front matter 'today: {value}' is not a date (YYYY-MM-DD)") from None
+        raise ScenarioError(
+            1, f"front matter 'today: {value}' is not a date (YYYY-MM-DD)"
+        ) from None
 
 
-def _section(reader: _Reader, name: str) -> _Section | None:
+def _section(reader: Layout, name: str) -> Section | None:
     wanted = [
         s for s in reader.sections(2) if re.sub(r"[^a-z ]", "", s.title.lower()).strip() == name
     ]
     if len(wanted) > 1:
-        raise _ParseError(wanted[1].line, f"a second '## {wanted[1].title}' section")
+        raise ScenarioError(wanted[1].line, f"a second '## {wanted[1].title}' section")
     return wanted[0] if wanted else None
 
 
 def _checked_name(target: str, line: int) -> str:
     name = target.strip("'\"")
     if not _PLAIN_NAME.match(name) or name in (".", ".."):
-        raise _ParseError(
+        raise ScenarioError(
             line, f"'{target}' is not a plain file name (no folders, no paths, no variables)"
         )
     return name
 
 
-def _heredocs(fence: _Fenced, files: dict[str, str]) -> None:
+def _heredocs(fence: Fenced, files: dict[str, str]) -> None:
     lines = fence.lines
     index = 0
     while index < len(lines):
@@ -266,16 +165,16 @@ def _heredocs(fence: _Fenced, files: dict[str, str]) -> None:
         head = next((m for p in _HEREDOC_TO_FILE if (m := p.match(text))), None)
         if head is None:
             if _ANY_HEREDOC.search(text):
-                raise _ParseError(
+                raise ScenarioError(
                     number, "only `cat > FILE <<'EOF'` heredocs are supported in Setup"
                 )
             if writes_a_file(text):
-                raise _ParseError(
+                raise ScenarioError(
                     number, "Setup may create files only with `cat > FILE <<'EOF'` heredocs"
                 )
             command = file_command(text)
             if command is not None:
-                raise _ParseError(
+                raise ScenarioError(
                     number,
                     f"`{command}` is refused: Setup may create files only with "
                     "`cat > FILE <<'EOF'` heredocs",
@@ -288,7 +187,7 @@ def _heredocs(fence: _Fenced, files: dict[str, str]) -> None:
         index += 1
         while True:
             if index >= len(lines):
-                raise _ParseError(
+                raise ScenarioError(
                     number, f"heredoc for '{name}' is never closed by a '{delimiter}' line"
                 )
             line = lines[index][1].lstrip("\t") if strip_tabs else lines[index][1]
@@ -300,15 +199,15 @@ def _heredocs(fence: _Fenced, files: dict[str, str]) -> None:
         files[name] = files.get(name, "") + content if head.group("append") == ">>" else content
 
 
-def _setup_files(reader: _Reader) -> dict[str, str]:
+def _setup_files(reader: Layout) -> dict[str, str]:
     setup = _section(reader, "setup")
     if setup is None:
-        raise _ParseError(None, "no '## Setup' section")
+        raise ScenarioError(None, "no '## Setup' section")
     files: dict[str, str] = {}
     for fence in reader.fences_within(setup):
         _heredocs(fence, files)
     if not files:
-        raise _ParseError(setup.line, "Setup defines no files (no `cat > FILE <<'EOF'` heredocs)")
+        raise ScenarioError(setup.line, "Setup defines no files (no `cat > FILE <<'EOF'` heredocs)")
     return files
 
 
@@ -337,15 +236,15 @@ def _prompts(lines: tuple[tuple[int, str], ...]) -> list[tuple[int, str]]:
         prompt = " ".join(_unescape(raw).split())
         line = first + text.count("\n", 0, match.start())
         if not prompt:
-            raise _ParseError(line, 'empty prompt=""')
+            raise ScenarioError(line, 'empty prompt=""')
         found.append((line, prompt))
     return found
 
 
-def _steps(reader: _Reader) -> tuple[Step, ...]:
+def _steps(reader: Layout) -> tuple[Step, ...]:
     section = _section(reader, "steps")
     if section is None:
-        raise _ParseError(None, "no '## Steps' section")
+        raise ScenarioError(None, "no '## Steps' section")
     parts = [s for s in reader.sections(3) if section.lines and s.line > section.line]
     parts = [s for s in parts if s.line <= section.lines[-1][0]]
     if not parts:  # prompts without step headings: each prompt is a step
@@ -354,7 +253,7 @@ def _steps(reader: _Reader) -> tuple[Step, ...]:
     for part in parts:
         prompts = _prompts(part.lines)
         if not prompts and part is not section:
-            raise _ParseError(part.line, f"step '{part.title}' has no prompt=\"...\" line")
+            raise ScenarioError(part.line, f"step '{part.title}' has no prompt=\"...\" line")
         title = _STEP_NUMBER.sub("", part.title) if part is not section else ""
         for line, prompt in prompts:
             number = len(steps) + 1
@@ -368,11 +267,11 @@ def _steps(reader: _Reader) -> tuple[Step, ...]:
                 )
             )
     if not steps:
-        raise _ParseError(section.line, 'Steps holds no prompt="..." line')
+        raise ScenarioError(section.line, 'Steps holds no prompt="..." line')
     return tuple(steps)
 
 
-def _criteria(reader: _Reader) -> tuple[Criterion, ...]:
+def _criteria(reader: Layout) -> tuple[Criterion, ...]:
     """The `- [ ] ...` lines under "Success Criteria", or under "Acceptance" (where plain
     bullets count when the list has no checkboxes)."""
     section = next(
@@ -380,25 +279,22 @@ def _criteria(reader: _Reader) -> tuple[Criterion, ...]:
         None,
     )
     if section is None:
-        raise _ParseError(None, "no '## Success Criteria' (or '## Acceptance') section")
-    lines = reader.outside_fences(section)
+        raise ScenarioError(None, "no '## Success Criteria' (or '## Acceptance') section")
     acceptance = section.title.lower().startswith("acceptance")
-    for pattern in (_CHECKBOX, _BULLET) if acceptance else (_CHECKBOX,):
+    for bullets in (False, True) if acceptance else (False,):
         found = tuple(
-            Criterion(text=m.group("text"), line=number)
-            for number, text in lines
-            if (m := pattern.match(text))
+            Criterion(text=text, line=number)
+            for number, text in reader.checklist(section, bullets=bullets)
         )
         if found:
             return found
-    raise _ParseError(section.line, f"{section.title} holds no '- [ ] ...' line")
+    raise ScenarioError(section.line, f"{section.title} holds no '- [ ] ...' line")
 
 
-def _title(reader: _Reader, meta: dict[str, Any], name: str) -> str:
+def _title(reader: Layout, meta: dict[str, Any], name: str) -> str:
     if meta.get("title"):
         return str(meta["title"])
-    top = next((text for _, level, text in reader.headings if level == 1), None)
-    return top or name
+    return reader.title() or name
 
 
 def parse_scenario(text: str, *, path: Path) -> Scenario:
@@ -414,10 +310,10 @@ def parse_scenario(text: str, *, path: Path) -> Scenario:
     Raises:
         InputError: the file does not follow the format; the message names the line.
     """
-    raw = text.removeprefix("\ufeff").splitlines()
+    text = text.removeprefix("\ufeff")
     try:
-        meta, body_start = _front_matter(raw)
-        reader = _Reader([(i + 1, raw[i]) for i in range(body_start, len(raw))])
+        meta = _front_matter(split_lines(text))
+        reader = Layout(text)
         name = str(meta.get("name") or path.parent.name or path.stem)
         return Scenario(
             path=path,
@@ -429,7 +325,7 @@ def parse_scenario(text: str, *, path: Path) -> Scenario:
             criteria=_criteria(reader),
             meta=meta,
         )
-    except _ParseError as error:
+    except ScenarioError as error:
         where = f"line {error.line}: " if error.line is not None else ""
         raise InputError(str(path), where + error.problem) from None
 
