@@ -16,16 +16,7 @@ import pytest
 from tests.corpus.score import HELDOUT, HELDOUT2, TUNING, cases, score_case
 
 # Tuning cases written before the reader could read them (strict: emptied as they pass).
-TUNING_FAILURES: dict[str, str] = {
-    "berlin-grocery": "decimal commas with thousands dots ('18.400 orders', '0,6 %', '1,4 s')",
-    "lyon-booking": "thin-space groups ('1 234 567') and a decimal comma ('0,25 %')",
-    "partner-api-rpm": "'2.5k rpm' is not read as requests per minute",
-    "renewals-one-in-n": "'3 per thousand renewals' is read as a count of 3",
-    "batch-several-per-line": "several 'Label: value' statements on one list item",
-    "search-p95-after": "percentile words after the value ('420 ms at p95')",
-    "clinic-reminders": "'Delivery failures' reads as a ratio to keep high; '6 s at the 95th "
-    "percentile' is not keyed as P95",
-}
+TUNING_FAILURES: dict[str, str] = {}
 # Held-out cases the reader gets wrong, with why (strict: a fix makes them fail loudly).
 HELDOUT_FAILURES: dict[str, str] = {}
 HELDOUT2_FAILURES: dict[str, str] = {
