@@ -178,14 +178,17 @@ def test_gate_matrix_marks_which_stage_checks_which_criterion(document: str) -> 
 
 def test_criteria_show_thresholds_with_their_derivation(document: str) -> None:
     criteria = _section(document, "## Success and rollback criteria")
-    success, rest = criteria.split("### Automatic rollback", 1)
+    success, rest = criteria.split("### Rollback triggers", 1)
     automatic, manual = rest.split("### Manual rollback", 1)
     assert "all must pass to advance" in success
     assert "| Error rate <= 1% (baseline 0.8% + 0.2 points) | baseline-metrics.md:10 |" in success
     assert "| P95 latency <= 979 ms (baseline 890 ms + 10%) | baseline-metrics.md:5 |" in success
     assert "Error rate > 1.6% (2x baseline 0.8%)" in automatic
     assert "P95 latency > 1.78 s (2x baseline 890 ms)" in automatic
-    assert "Revenue drop > 5%" in automatic
+    engine, paged = automatic.split("Rolled back by the incident commander, on the page:", 1)
+    assert "Rolled back by the engine, at the stage's rollback boundary:" in engine
+    assert "Revenue drop > 5%" in paged and "Revenue drop" not in engine
+    assert "data loss or corruption" in paged
     assert "Customer complaints about charges" in manual
     assert "Security incident" in manual and "Regulatory" in manual
 

@@ -119,7 +119,7 @@ def test_the_text_report_lists_criteria_then_the_comparison_then_the_summary(
     )
     assert (
         "PASS  Alerts have WARNING and CRITICAL levels — "
-        "WARNING error_rate > 1.0%, CRITICAL error_rate > 1.6% (+5 more)"
+        "WARNING error_rate > 1.0%, CRITICAL error_rate > 1.6% (+6 more)"
     ) in verdicts
     comparison = lines.index("Steps, expected vs produced (guidance, not checks):")
     assert comparison > lines.index(verdicts[-1])

@@ -162,7 +162,7 @@ def test_the_seed_passes_every_criterion_with_the_numbers_it_saw() -> None:
     # The seed's expected numbers (shared/seed/progressive-rollout.md), checked by hand:
     # warning at baseline 0.8% + 0.2 points, critical at 2x baseline; the 1% internal stage.
     assert evidence["alert_levels"] == (
-        "WARNING error_rate > 1.0%, CRITICAL error_rate > 1.6% (+5 more)"
+        "WARNING error_rate > 1.0%, CRITICAL error_rate > 1.6% (+6 more)"
     )
     assert evidence["risk_factors"] == (
         "user_impact HIGH, revenue_impact HIGH, system_criticality HIGH, reversibility HIGH"
@@ -286,7 +286,9 @@ def test_without_critical_alerts_only_the_alert_criterion_fails(
     failed = [r for r in run.results if not r.passed]
 
     assert [r.criterion for r in failed] == ["Alerts have WARNING and CRITICAL levels"]
-    assert failed[0].evidence == "WARNING error_rate > 1.0%, WARNING p95_latency_ms > 979 ms"
+    assert failed[0].evidence == (
+        "WARNING error_rate > 1.0%, WARNING change_error_rate > 0.5% (+1 more)"
+    )
     assert run.passed == 11
 
 

@@ -23,6 +23,7 @@ from rollout_manager.model import (
     RolloutContext,
 )
 from rollout_manager.planning.criteria import define_criteria
+from rollout_manager.planning.gated import plan_gated_metrics
 from rollout_manager.planning.monitoring import plan_monitoring
 from rollout_manager.planning.plan import plan_folder
 from rollout_manager.planning.policy import load_policy
@@ -85,7 +86,7 @@ def test_advance_is_below_rollback_and_warning_below_critical(
     ]
     context = RolloutContext(folder="x", metrics=metrics)
     policy = load_policy(tmp_path_factory.mktemp("p"), None)
-    criteria = define_criteria(context, policy, _RISK)
+    criteria = define_criteria(context, policy, _RISK, plan_gated_metrics(context, policy))
     monitoring = plan_monitoring(context, policy, criteria, [])
     advance = {t.metric: t for t in criteria.success if t.metric in {m.key for m in metrics}}
     rollback = {t.metric: t for t in criteria.auto_rollback if t.metric in advance}

@@ -184,7 +184,9 @@ def test_sample_size_shrinks_as_the_regression_grows(p0: float, gaps: tuple[floa
 def test_exact_power_grows_with_the_true_rate(n: int, p0: float, gaps: tuple[float, float]) -> None:
     near, far = sorted(gaps)
     p_near, p_far = p0 + near * (1 - p0), p0 + far * (1 - p0)
-    assert exact_power(n, p0, p_far) >= exact_power(n, p0, p_near)
+    # Rates one ulp apart may sum to powers one rounding apart (n=186, p0=1/256, gaps 0.001
+    # and 0.001 + 2e-19): monotone up to float rounding.
+    assert exact_power(n, p0, p_far) >= exact_power(n, p0, p_near) * (1 - 1e-12)
 
 
 @given(n=st.integers(min_value=10, max_value=5_000), p0=rates)

@@ -161,3 +161,15 @@ def rare(probability: float) -> str:
         return chance(probability)
     digits = max(0, 1 - math.floor(math.log10(probability * 100)))
     return f"{_trim(probability * 100, digits)}%"
+
+
+_WHO_ROLLS_BACK = {
+    "engine": "the engine, at the stage's rollback boundary",
+    "on_call": "the on-call engineer, on the page",
+    "incident_commander": "the incident commander, on the page",
+}
+
+
+def who_rolls_back(actor: str | None) -> str:
+    """Who executes a rollback trigger, in the words every part of the plan uses."""
+    return _WHO_ROLLS_BACK.get(actor or "on_call", _WHO_ROLLS_BACK["on_call"])

@@ -30,6 +30,7 @@ def header(rules: ExportRules, engine: str, notes: list[str]) -> str:
         f"Engine: {engine}. Regenerate with `rollout export --to {engine}`; do not edit by hand.",
         *rules.notes,
         *notes,
+        *(f"Not encoded here (no engine executes it): {line}." for line in rules.paged),
     ]
     return "".join(f"# {line}\n" for line in lines)
 

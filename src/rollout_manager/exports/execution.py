@@ -14,6 +14,7 @@ from rollout_manager.exports.flagd import STAFF_ATTRIBUTE, weights
 from rollout_manager.exports.flagger import INTERVAL_MINUTES
 from rollout_manager.exports.prometheus import RECORDING_FILE, alert_name
 from rollout_manager.exports.rules import export_rules
+from rollout_manager.formatting import who_rolls_back
 from rollout_manager.model import RolloutPlan
 
 _NONE = "–"
@@ -78,11 +79,17 @@ def _stage_rows(plan: RolloutPlan) -> list[ExecutionRow]:
 
 
 def _not_exported(plan: RolloutPlan, exported: set[str]) -> list[str]:
-    metrics: dict[str, None] = {}
-    for threshold in (*plan.criteria.success, *plan.criteria.auto_rollback):
-        if threshold.metric not in exported:
-            metrics.setdefault(threshold.metric, None)
-    return list(metrics)
+    """What no engine file encodes: advance lines, then each rollback trigger with who acts."""
+    triggers = {t.metric: t for t in plan.criteria.auto_rollback if t.metric not in exported}
+    metrics: dict[str, str] = {}
+    for threshold in plan.criteria.success:
+        if threshold.metric not in exported and threshold.metric not in triggers:
+            metrics.setdefault(threshold.metric, f"`{threshold.metric}`")
+    for metric, trigger in triggers.items():
+        metrics.setdefault(
+            metric, f"`{metric}` (rolled back by {who_rolls_back(trigger.acted_by)})"
+        )
+    return list(metrics.values())
 
 
 def execution_view(plan: RolloutPlan) -> ExecutionView:
@@ -124,8 +131,8 @@ def execution_view(plan: RolloutPlan) -> ExecutionView:
     if skipped:
         limits.append(
             "Not exported (no counter-based decision to encode): "
-            + ", ".join(f"`{m}`" for m in skipped)
-            + "; these stay with the gate checklist and the on-call engineer."
+            + ", ".join(skipped)
+            + "; these stay with the gate checklist and the person named."
         )
     limits.append(
         "Prometheus has no stage start: boundary counts look back the stage's planned duration."

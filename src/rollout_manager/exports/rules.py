@@ -13,6 +13,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from rollout_manager.formatting import who_rolls_back
 from rollout_manager.model import Alert, Decision, RolloutPlan, Stage
 
 FALLBACK_NOTE = (
@@ -90,6 +91,8 @@ class ExportRules:
     stages: tuple[StageRules, ...]
     from_decisions: bool
     notes: tuple[str, ...] = field(default=())
+    paged: tuple[str, ...] = field(default=())
+    """Rollback triggers no engine file encodes, each with the person paged who rolls back."""
 
     @property
     def metrics(self) -> tuple[str, ...]:
@@ -244,6 +247,12 @@ def export_rules(plan: RolloutPlan) -> ExportRules:
         )
     flag = plan.feature.flag or resource_name(plan.feature.name).replace("-", "_")
     notes = () if from_decisions else (FALLBACK_NOTE,)
+    encoded = {rule.metric for stage in stages for rule in stage.rules}
+    paged = tuple(
+        f"{t.description}: rolled back by {who_rolls_back(t.acted_by)}"
+        for t in plan.criteria.auto_rollback
+        if t.metric not in encoded
+    )
     return ExportRules(
         flag=flag,
         name=resource_name(flag),
@@ -251,4 +260,5 @@ def export_rules(plan: RolloutPlan) -> ExportRules:
         stages=tuple(stages),
         from_decisions=from_decisions,
         notes=notes,
+        paged=paged,
     )

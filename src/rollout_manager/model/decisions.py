@@ -10,6 +10,9 @@ from rollout_manager.model.evidence import _Model
 
 Op = Literal["<", "<=", ">", ">=", "==", "!="]
 Purpose = Literal["smoke_test", "rollback_threshold", "parity_check", "full_rollout"]
+Actor = Literal["engine", "on_call", "incident_commander"]
+"""Who executes a rollback trigger: the engine at the stage's rollback boundary, or a person
+paged for it."""
 
 
 class Threshold(_Model):
@@ -27,6 +30,9 @@ class Threshold(_Model):
     """The condition in words, e.g. `Error rate <= 1.0% (baseline 0.8% + 0.2 points)`."""
     derivation: str = ""
     """Formula or rule the value comes from; `not set: ...` when it could not be computed."""
+    acted_by: Actor | None = None
+    """Rollback triggers only: `engine` (the exported rollback boundary rolls back), or the
+    person paged who rolls back (`on_call`, `incident_commander`)."""
 
 
 class SequentialBoundary(_Model):
@@ -122,6 +128,7 @@ class Criteria(_Model):
     success: list[Threshold]
     """All must hold to advance."""
     auto_rollback: list[Threshold]
-    """Any one triggers an automatic rollback."""
+    """Any one rolls back at once; each says who executes it (`acted_by`): the engine at the
+    stage's rollback boundary, or the person paged."""
     manual_rollback: list[Threshold]
     """Judgement calls that warrant a manual rollback."""

@@ -1,10 +1,10 @@
 """Alerts page people; boundaries act.
 
-CRITICAL is the stage's rollback boundary crossed, on cumulative counts: the one
-rule that rolls back automatically. WARNING is a windowed rate with minimum
-counts that pages and holds the gate; its minimum event count is raised until
-healthy traffic at the busiest stage pages at most the policy's
-`max_false_pages_per_week`. Pages per week are counted as disjoint windows
+CRITICAL on a count decision is the stage's rollback boundary crossed, on
+cumulative counts: the engine rolls back on it (the exports encode it). WARNING
+is a windowed rate with minimum counts that pages and holds the gate; its
+minimum event count is raised until healthy traffic at the busiest stage pages
+at most the policy's `max_false_pages_per_week`. Pages per week are counted as disjoint windows
 (a page is one episode), at the stage's average traffic, from exact binomial
 tails.
 """
@@ -16,9 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
 
-from rollout_manager.formatting import count, ms, number, pct
+from rollout_manager.formatting import count, ms, number, pct, who_rolls_back
 from rollout_manager.model import Alert, Decision, Stage
 from rollout_manager.planning import stats
+from rollout_manager.planning.decisions import COMPLEMENT_EVENT
 from rollout_manager.planning.policy import Policy
 
 _WEEK_MINUTES = 7 * 24 * 60
@@ -127,8 +128,12 @@ def critical_alert(
     first = decisions[0][1]
     stated = first.rollback_threshold
     per_week = [d.false_rollback / max(s.duration_hours / 168, 1 / 168) for s, d in decisions]
-    unit, value = "fraction", stated
+    unit, value, op = "fraction", stated, ">"
     shown = pct(stated) if stated is not None else "its alternative"
+    if first.event == COMPLEMENT_EVENT and stated is not None:
+        # Judged on its failures: the alert states the share itself, as the criteria do.
+        value, op = round(1 - stated, 9), "<"
+        shown = f"{pct(value)} ({pct(stated)} failures)"
     if key == "p95_latency_ms" and p95_ms is not None and stated is not None:
         unit, value = "ms", round(p95_ms * p95_multiple, 1)
         shown = f"a P95 of {ms(value)}: {pct(stated, 1)} of requests slower than {ms(p95_ms)}"
@@ -136,12 +141,12 @@ def critical_alert(
         name=f"{_ALERT_NAMES.get(key, key.title().replace('_', ''))}Critical",
         severity="CRITICAL",
         metric=key,
-        op=">",
+        op=op,
         value=value,
         unit=unit,
         derivation="the stage's cumulative rollback boundary (stages[].decisions)",
         for_minutes=0,
-        action="Roll back automatically",
+        action=f"Rolled back by {who_rolls_back('engine')}",
         description=(
             f"{first.event} reach the stage's rollback boundary: k or more within the first n "
             f"transactions of the stage (the stated rollback limit, {shown}, as a count test; "
@@ -177,7 +182,25 @@ def window_rules(stages: Sequence[Stage], p95_ms: float | None, policy: Policy) 
                 )
             elif d.metric == "p95_latency_ms" and p95_ms is not None:
                 rules.append(_p95_rule(d, p95_ms, policy.tolerances.p95_relative))
+            elif d.event != COMPLEMENT_EVENT and not d.metric.endswith("_ms"):
+                rules.append(_rate_rule(d, d.advance_threshold))
     return rules
+
+
+def _rate_rule(decision: Decision, advance: float) -> WindowRule:
+    """Another counted share (change-caused errors, a team's rate): its events above the line."""
+    shown = f"{decision.metric.replace('_', ' ')} > {pct(advance)}"
+    return WindowRule(
+        metric=decision.metric,
+        label=decision.label,
+        event=decision.event,
+        threshold=advance,
+        healthy_rate=decision.baseline_rate,
+        shown=shown,
+        value=advance,
+        unit="fraction",
+        derivation=f"the stated success limit {pct(advance)}",
+    )
 
 
 def _p95_rule(decision: Decision, p95_ms: float, relative: float) -> WindowRule:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from rollout_manager.formatting import day, ms, pct, when
+from rollout_manager.formatting import day, ms, pct, when, who_rolls_back
 from rollout_manager.model import (
     Communication,
     Criteria,
@@ -105,6 +105,19 @@ def _summary(thresholds: list[str]) -> str:
     return "; ".join(text[:1].lower() + text[1:] for text in thresholds)
 
 
+def _paged_summary(criteria: Criteria) -> str:
+    """Who rolls back on the page, and for what: the triggers no engine executes."""
+    people: dict[str, list[str]] = {}
+    for rule in criteria.auto_rollback:
+        if rule.acted_by != "engine":
+            person = who_rolls_back(rule.acted_by).split(",")[0]
+            people.setdefault(person, []).append(rule.description)
+    return " ".join(
+        f"{person[:1].upper()}{person[1:]} rolls back on the page for: {_summary(texts)}."
+        for person, texts in people.items()
+    )
+
+
 def _fill_values(
     context: RolloutContext,
     *,
@@ -120,6 +133,8 @@ def _fill_values(
     feature = context.feature
     base = context.baseline
     success = {c.metric: c for c in criteria.success}
+    # Only what the engine judges on counts is "judged as a count test at the stage's gate".
+    counted = {c.metric for c in criteria.auto_rollback if c.acted_by == "engine"}
     first, last = stages[0], stages[-1]
     flag = feature.flag.value if feature.flag else "(flag not named)"
     ladder = " -> ".join(f"{s.traffic_percent:g}%" for s in stages)
@@ -138,8 +153,13 @@ def _fill_values(
         stage1_audience=first.audience.lower(),
         stage1_end=when(first.end),
         final_start=when(last.start),
-        success_summary=_summary([c.description for c in criteria.success[:2]]),
-        rollback_summary=_summary([c.description for c in criteria.auto_rollback]),
+        success_summary=_summary(
+            [c.description for c in criteria.success if c.metric in counted][:2]
+        ),
+        rollback_summary=_summary(
+            [c.description for c in criteria.auto_rollback if c.acted_by == "engine"]
+        ),
+        paged_rollback_summary=_paged_summary(criteria),
         rollback_action=f"turn `{flag}` off" if feature.flag else "undo the change",
         recovery=f"{recovery_minutes:g}" if recovery_minutes is not None else "(not known)",
         dashboards=", ".join(d.name for d in monitoring.dashboards),

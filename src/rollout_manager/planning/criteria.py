@@ -14,7 +14,7 @@ line, so advance < rollback (and WARNING < CRITICAL) from 0.001% to 50%.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from rollout_manager.formatting import ms, pct, points
 from rollout_manager.model import (
@@ -27,6 +27,10 @@ from rollout_manager.model import (
     Threshold,
 )
 from rollout_manager.planning.policy import Policy
+
+if TYPE_CHECKING:
+    from rollout_manager.planning.decisions import RateMetric
+    from rollout_manager.planning.gated import GatedMetrics
 
 # Watched but not gated: each is implied by a gated metric when that one is stated.
 _IMPLIED_BY: Final = {
@@ -190,6 +194,7 @@ def revenue_rollback(policy: Policy) -> Threshold:
         unit="ratio",
         description=f"Revenue drop > {pct(drop)} compared to control",
         derivation=f"policy tolerances.revenue_drop {drop}",
+        acted_by="incident_commander",
     )
 
 
@@ -229,6 +234,7 @@ def _data_integrity(context: RolloutContext) -> Threshold:
         unit="count",
         description=f"Any {subject} loss or corruption (reconciliation mismatch)",
         derivation="policy: zero tolerance for data loss",
+        acted_by="incident_commander",
     )
 
 
@@ -256,19 +262,65 @@ def _manual(context: RolloutContext) -> list[Threshold]:
             unit="count",
             description=text,
             derivation="judgement call by the on-call engineer and the incident commander",
+            acted_by="on_call",
         )
         for metric, text in triggers
     ]
 
 
-def define_criteria(context: RolloutContext, policy: Policy, risk: RiskAssessment) -> Criteria:
-    """Success criteria (all must hold) and automatic and manual rollback triggers."""
-    lines = [metric_lines(metric, policy) for metric in gated_metrics(context)]
-    success = [line.advance for line in lines]
-    success.extend(_qualitative_success(context))
-    auto = [line.rollback for line in lines]
+def counted_lines(metric: RateMetric) -> MetricLines:
+    """The lines of a count decision no stated metric carries (change-caused errors)."""
+    assert metric.advance is not None and metric.rollback is not None
+    base = f"baseline {pct(metric.baseline)}"
+    label = metric.label.split(" (")[0]
+    return MetricLines(
+        Threshold(
+            metric=metric.key,
+            op="<=",
+            value=round(metric.advance, _PRECISION),
+            unit="fraction",
+            description=f"{label} <= {pct(metric.advance)} ({base})",
+            derivation=metric.derivation,
+        ),
+        Threshold(
+            metric=metric.key,
+            op=">",
+            value=round(metric.rollback, _PRECISION),
+            unit="fraction",
+            description=f"{label} > {pct(metric.rollback)} ({base})",
+            derivation=metric.derivation,
+        ),
+    )
+
+
+def define_criteria(
+    context: RolloutContext, policy: Policy, risk: RiskAssessment, gated: GatedMetrics
+) -> Criteria:
+    """Success criteria (all must hold) and rollback triggers, each saying who executes it.
+
+    ``gated`` is the plan's one list of gated metrics: a stated metric judged on counts is
+    rolled back by the engine, one that counts cannot judge by the on-call engineer.
+    """
+    lines = [metric_lines(metric, policy) for metric in gated.stated]
+    stated = {metric.key for metric in gated.stated}
+    # Lines no document states (change-caused errors) come after the stated and the policy's.
+    derived = [counted_lines(metric) for metric in gated.counted if metric.key not in stated]
+    counted = gated.counted_keys
+    auto = [
+        line.rollback.model_copy(
+            update={"acted_by": "engine" if line.rollback.metric in counted else "on_call"}
+        )
+        for line in lines
+    ]
     revenue_factor = next(f for f in risk.factors if f.name == "revenue_impact")
     if revenue_factor.level is not Level.LOW:
         auto.append(revenue_rollback(policy))
     auto.append(_data_integrity(context))
-    return Criteria(success=success, auto_rollback=auto, manual_rollback=_manual(context))
+    auto += [line.rollback.model_copy(update={"acted_by": "engine"}) for line in derived]
+    return Criteria(
+        success=[line.advance for line in lines]
+        + _qualitative_success(context)
+        + [line.advance for line in derived],
+        auto_rollback=auto,
+        manual_rollback=_manual(context),
+    )

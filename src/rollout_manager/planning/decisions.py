@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from statistics import NormalDist
 
 from rollout_manager.formatting import chance, count, ms, pct
@@ -32,7 +32,6 @@ from rollout_manager.model import (
     Decision,
     DecisionSummary,
     GateTest,
-    Metric,
     Purpose,
     RolloutContext,
     SequentialBoundary,
@@ -42,6 +41,8 @@ from rollout_manager.planning.criteria import worse_rate_lines
 from rollout_manager.planning.policy import Policy
 
 METHOD = "Bonferroni"
+COMPLEMENT_EVENT = "failures"
+"""What a higher-is-better share is judged on: its complement, `1 - value`."""
 _CAP = 0.99
 # Assumed log-normal spread of latency when the documents give no median.
 _DEFAULT_LATENCY_SIGMA = 0.5
@@ -69,8 +70,13 @@ class RateMetric:
 
 
 def _targets(p0: float, *, smoke: float, rollback: float, parity: float) -> dict[Purpose, float]:
+    # Above p0 and below 1 for any p0: a share judged on its failures (a 0.5% conversion is
+    # 99.5% failures) keeps its alternative above its baseline.
+    upper = max(_CAP, p0 + (1 - p0) / 2)
+    floor = p0 + min(p0 * 0.0001, (1 - p0) / 4)
+
     def cap(rate: float) -> float:
-        return min(max(rate, p0 * 1.0001), _CAP)
+        return min(max(rate, floor), upper)
 
     return {
         "smoke_test": cap(smoke),
@@ -118,23 +124,7 @@ def rate_metric(
     )
 
 
-def rate_metric_from(metric: Metric, policy: Policy) -> RateMetric | None:
-    """A team's stated rate metric (e.g. `crash_rate`) as a count decision; None if not a rate.
-
-    A higher-is-better rate (success, crash-free sessions) is judged on its
-    complement, the failures.
-    """
-    if metric.kind != "rate" or metric.direction == "none" or not 0 < metric.value < 1:
-        return None
-    if metric.direction == "higher_is_worse":
-        return rate_metric(metric.key, metric.label, "events", metric.value, policy)
-    failures = 1 - metric.value
-    return rate_metric(
-        metric.key, f"{metric.label} (failures: 1 - value)", "failures", failures, policy
-    )
-
-
-def _latency_metric(context: RolloutContext, policy: Policy) -> RateMetric | None:
+def latency_metric(context: RolloutContext, policy: Policy) -> RateMetric | None:
     """Requests slower than the baseline P95: 5% under H0, more when P95 moves (log-normal)."""
     base = context.baseline
     if base.p95_latency_ms is None:
@@ -170,50 +160,6 @@ def _latency_metric(context: RolloutContext, policy: Policy) -> RateMetric | Non
         ),
         derivation=f"5% of requests exceed the P95 when nothing changed; {spread}",
     )
-
-
-def change_error_share(context: RolloutContext) -> float | None:
-    """Share of errors the change can cause: those the breakdown does not mark as expected."""
-    shares = [fact.value for fact in context.baseline.error_breakdown]
-    expected = sum(s.share for s in shares if s.expected)
-    if not shares or expected <= 0 or expected >= 1:
-        return None
-    return 1 - expected
-
-
-def rate_metrics(
-    context: RolloutContext, policy: Policy, team: Sequence[Metric] = ()
-) -> list[RateMetric]:
-    """The gated metrics of a plan: error rate, change-caused error rate, slow requests, team
-    rate metrics (from `baseline.metrics`) not already covered."""
-    metrics: list[RateMetric] = []
-    base = context.baseline
-    if base.error_rate is not None and 0 < base.error_rate.value < 1:
-        p0 = base.error_rate.value
-        metrics.append(rate_metric("error_rate", "Error rate", "errors", p0, policy))
-        share = change_error_share(context)
-        if share is not None:
-            change = rate_metric(
-                "change_error_rate",
-                "Change-caused error rate (expected errors excluded)",
-                "errors other than expected ones",
-                p0 * share,
-                policy,
-                advance=p0 * share + policy.tolerances.error_rate_points,
-            )
-            derivation = (
-                f"baseline {pct(p0)} x {pct(share, 0)} not marked expected = {pct(p0 * share)}"
-            )
-            metrics.append(replace(change, derivation=derivation))
-    latency = _latency_metric(context, policy)
-    if latency is not None:
-        metrics.append(latency)
-    known = {m.key for m in metrics} | {"success_rate", "timeout_rate"}
-    for metric in team:
-        rate = rate_metric_from(metric, policy) if metric.key not in known else None
-        if rate is not None:
-            metrics.append(rate)
-    return metrics
 
 
 @dataclass(frozen=True)

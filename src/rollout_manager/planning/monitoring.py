@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Final, Literal
 
-from rollout_manager.formatting import count, ms, pct
+from rollout_manager.formatting import count, ms, pct, who_rolls_back
 from rollout_manager.model import (
     Alert,
     ChangeType,
@@ -229,8 +229,7 @@ def _revenue_alert(threshold: Threshold, policy: Policy, *, holdback: bool) -> A
         threshold,
         "CRITICAL",
         0,
-        "Page the incident commander; roll back unless "
-        "explained (a mean against control: judged by a person, not automatically)",
+        _paged(threshold, "unless explained (a mean against control: judged by a person)"),
     )
     return alert.model_copy(
         update={
@@ -243,6 +242,15 @@ def _revenue_alert(threshold: Threshold, policy: Policy, *, holdback: bool) -> A
             "min_transactions": needed,
         }
     )
+
+
+_PAGED: Final = {"incident_commander": "the incident commander", "on_call": "the on-call engineer"}
+
+
+def _paged(threshold: Threshold, how: str) -> str:
+    """The CRITICAL's action for a trigger a person executes: who is paged and rolls back."""
+    person = _PAGED.get(threshold.acted_by or "on_call", _PAGED["on_call"])
+    return f"Page {person}; rolled back by {who_rolls_back(threshold.acted_by)}, {how}"
 
 
 _NOT_ALERTED: Final = {"support_tickets_vs_control", "critical_bugs"}
@@ -261,13 +269,15 @@ def _alerts(
     p95 = context.baseline.p95_latency_ms.value if context.baseline.p95_latency_ms else None
     judged = [(s, d) for s in stages for d in s.decisions]
     covered = {d.metric for _, d in judged}
+    windows = alerting.window_rules(stages, p95, policy)
     alerts = [
         alerting.warning_alert(rule, stages, daily.value if daily else None, policy)
-        for rule in alerting.window_rules(stages, p95, policy)
+        for rule in windows
     ]
-    # A WARNING past the advance line of every stated metric no decision rule covers.
+    # A WARNING past the advance line of every stated metric no window rule covers.
+    paged = {rule.metric for rule in windows}
     for line in criteria.success:
-        if line.metric in covered or line.metric in _NOT_ALERTED or line.value is None:
+        if line.metric in paged or line.metric in _NOT_ALERTED or line.value is None:
             continue
         warning = line.model_copy(update={"op": _OPPOSITE.get(line.op, line.op)})
         alerts.append(
@@ -293,15 +303,15 @@ def _alerts(
             continue
         if rule.metric == "revenue_vs_control":
             alerts.append(_revenue_alert(rule, policy, holdback=holdback))
-        elif rule.unit == "count":
-            alerts.append(_alert(rule, "CRITICAL", 0, "Roll back automatically"))
-        else:  # no baseline to size a boundary: a person decides
+        elif rule.unit == "count":  # found by reconciliation, not counted by an engine
+            alerts.append(_alert(rule, "CRITICAL", 0, _paged(rule, "at once")))
+        else:  # no count decision to size a boundary: a person decides
             alerts.append(
                 _alert(
                     rule,
                     "CRITICAL",
                     policy.alerts.critical_for_minutes,
-                    "Page the on-call engineer; roll back by decision",
+                    _paged(rule, "by decision"),
                 )
             )
     return alerts

@@ -16,6 +16,7 @@ from rollout_manager.errors import InputError
 from rollout_manager.model import Purpose, RiskAssessment, RolloutContext
 from rollout_manager.planning import decisions as rules
 from rollout_manager.planning import normal_stats, stage_limits, stats
+from rollout_manager.planning.gated import GatedMetrics, plan_gated_metrics
 from rollout_manager.planning.policy import LadderStep, Policy
 from rollout_manager.planning.schedule import GateCalendar, schedule_stages
 
@@ -138,10 +139,18 @@ class Sizing:
     """Per stage: the hours it is planned to run (the team's own where rollout.yaml sets one)."""
 
 
-def size_stages(context: RolloutContext, policy: Policy, risk: RiskAssessment) -> Sizing:
-    """Size every stage of the strategy's ladder (the team's rollout.yaml changes applied)."""
+def size_stages(
+    context: RolloutContext,
+    policy: Policy,
+    risk: RiskAssessment,
+    gated: GatedMetrics | None = None,
+) -> Sizing:
+    """Size every stage of the strategy's ladder (the team's rollout.yaml changes applied).
+
+    ``gated`` is the plan's `plan_gated_metrics`, when the caller already has it.
+    """
     ladder = ladder_for(policy, risk)
-    metrics = rules.rate_metrics(context, policy)
+    metrics = list((gated or plan_gated_metrics(context, policy)).counted)
     plan_budget = rules.budget(policy, stages=len(ladder), metrics=len(metrics))
     inputs = replace(sizing_inputs(context, policy, risk), sizing_alpha=plan_budget.final_alpha)
     needs = [required(step, inputs, policy) for step in ladder]

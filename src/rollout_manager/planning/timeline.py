@@ -24,6 +24,7 @@ from rollout_manager.errors import InputError
 from rollout_manager.formatting import day, when
 from rollout_manager.model import Criteria, Level, RiskAssessment, RolloutContext
 from rollout_manager.planning.criteria import define_criteria
+from rollout_manager.planning.gated import GatedMetrics, plan_gated_metrics
 from rollout_manager.planning.policy import FreezeWindow, LadderStep, Policy
 from rollout_manager.planning.risk import assess_risk
 from rollout_manager.planning.schedule import Freeze, GateCalendar, event_freezes, resolve_timezone
@@ -120,6 +121,7 @@ class _Setting:
     policy: Policy
     risk: RiskAssessment
     criteria: Criteria
+    gated: GatedMetrics
     gates: GateCalendar
     earliest_prep: date
     ladder: list[LadderStep] | None
@@ -131,7 +133,7 @@ class _Setting:
     @cached_property
     def sizing(self) -> Sizing:
         """The stages' sizes: the same for every candidate start."""
-        return size_stages(self.context, self.effective_policy, self.risk)
+        return size_stages(self.context, self.effective_policy, self.risk, self.gated)
 
     @cached_property
     def effective_policy(self) -> Policy:
@@ -348,13 +350,15 @@ def plan_timeline(
     window_start = requested or datetime.combine(today, policy.calendar.gate_start, tzinfo=tz)
     window: tuple[datetime, datetime] = (window_start, window_start)
     risk = assess_risk(context, policy, start=window[0], end=window[1], freezes=base)
+    gated = plan_gated_metrics(context, policy)
     for _ in range(_ROUNDS):
         gates = _gates(context, policy, risk.overall, base, anchor)
         setting = _Setting(
             context=context,
             policy=policy,
             risk=risk,
-            criteria=define_criteria(context, policy, risk),
+            criteria=define_criteria(context, policy, risk, gated),
+            gated=gated,
             gates=gates,
             earliest_prep=gates.next_work_day(today),
             ladder=ladder,
@@ -373,7 +377,7 @@ def plan_timeline(
         start=start,
         requested=requested,
         risk=risk,
-        criteria=define_criteria(context, policy, risk),
+        criteria=define_criteria(context, policy, risk, gated),
         design=design,
         earliest_prep=setting.earliest_prep,
         warnings=warnings,

@@ -91,6 +91,7 @@ def _environment() -> Environment:
         minutes=formatting.minutes,
         chance=formatting.chance,
         rare=formatting.rare,
+        who_rolls_back=formatting.who_rolls_back,
         plural=formatting.plural,
         when=formatting.when,
         day=formatting.day,
