@@ -4,7 +4,8 @@ Tuning cases must all pass. Held-out cases were written before the reader was
 tuned and scored only at the end; one that fails is marked xfail with its
 reason, never edited to pass. The second held-out set (`heldout2`) was written
 by another engineer after the reader existed and committed before its first
-score (34/44 facts, 77%, on its first run).
+score (34/44 facts, 77%, on its first run). Its failure reasons (not its documents)
+were seen before the reading2 fixes, so its later score (41/44) is optimistic.
 """
 
 from __future__ import annotations
@@ -18,23 +19,26 @@ from tests.corpus.score import HELDOUT, HELDOUT2, TUNING, cases, score_case
 if TYPE_CHECKING:
     from pathlib import Path
 
+# Tuning cases written before the reader could read them (strict: emptied as they pass).
+TUNING_FAILURES: dict[str, str] = {}
 # Held-out cases the reader gets wrong, with why (strict: a fix makes them fail loudly).
 HELDOUT_FAILURES: dict[str, str] = {}
 HELDOUT2_FAILURES: dict[str, str] = {
-    "eu-payment-page": "European number formats: '12.500' orders read as 12.5, '0,4 %' as a "
-    "count of 0 and '1,2 s' as a count of 1, so the error rate and P95 are missed",
-    "gateway-tls": "'4.2k rpm' (requests per minute) is not read as traffic",
     "push-delivery": "'one push in two thousand failed to deliver (0.05%)' in prose is not read "
     "as the error rate",
-    "sms-provider": "two statements on one line ('... a week. Delivery failures: 1.1 per cent.') "
-    "read as one label; '350ms at p95' keyed as a response time, not P95",
+    "sms-provider": "the traffic of 'SMS volume is about 1.4 million messages a week. Delivery "
+    "failures: 1.1 per cent.' is not read (its other facts are)",
 }
 
 
 def _params(root: Path) -> list[object]:
     params: list[object] = []
     for case in cases(root):
-        failures = {HELDOUT: HELDOUT_FAILURES, HELDOUT2: HELDOUT2_FAILURES}.get(root, {})
+        failures = {
+            TUNING: TUNING_FAILURES,
+            HELDOUT: HELDOUT_FAILURES,
+            HELDOUT2: HELDOUT2_FAILURES,
+        }.get(root, {})
         reason = failures.get(case.name)
         marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
         params.append(pytest.param(case, id=f"{root.name}/{case.name}", marks=marks))

@@ -38,6 +38,11 @@ SEED_BASELINE = (SEED_DIR / "baseline-metrics.md").read_text(encoding="utf-8")
         ("12M per day", "count", 12_000_000.0),
         ("1,200 messages/min", "count", 1_728_000.0),
         ("€120", "money", 120.0),
+        ("3 per thousand", "fraction", 0.003),
+        ("12 out of 10,000 jobs", "fraction", 0.0012),
+        ("4.2k rpm", "count", 6_048_000.0),
+        ("15 rps", "count", 1_296_000.0),
+        ("900 qps", "count", 77_760_000.0),
     ],
 )
 def test_quantities_read_in_model_units(text: str, kind: str, value: float) -> None:
@@ -53,6 +58,14 @@ def test_a_count_names_what_it_counts() -> None:
         "deletion requests",
         True,
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "noun"), [("4.2k rpm", "requests"), ("900 qps", "queries"), ("20 tps", "transactions")]
+)
+def test_a_rate_abbreviation_names_what_it_counts(text: str, noun: str) -> None:
+    [quantity] = find_quantities(text)
+    assert (quantity.noun, quantity.per_day) == (noun, True)
 
 
 @pytest.mark.parametrize("text", ["1e309%", "1e-400%", "-0.8%", "-15,000", "1" * 100])
@@ -167,3 +180,31 @@ def test_an_exponent_is_part_of_the_number(write_context: WriteContext) -> None:
     # 1.5e-1% = 0.15% = 0.0015, not the "1.5" (150%) the digits alone would say.
     assert context.baseline.error_rate is not None
     assert context.baseline.error_rate.value == pytest.approx(0.0015)
+
+
+def test_several_statements_on_one_item_are_read_apart() -> None:
+    statements = read_statements("- Volume: 40k jobs a day. Job failures: 0.8%. P95: approx. 2 s\n")
+    assert [(s.label, s.value) for s in statements] == [
+        ("Volume", "40k jobs a day."),
+        ("Job failures", "0.8%."),
+        ("P95", "approx. 2 s"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "key", "direction"),
+    [
+        ("Delivery failures: 0.7%.", "error_rate", "higher_is_worse"),
+        ("About one push in a thousand failed to deliver (0.1%).", "error_rate", "higher_is_worse"),
+        ("Successful deliveries: 99.2%.", "success_rate", "higher_is_better"),
+        ("It answers in 420 ms at p95.", "p95_latency_ms", "higher_is_worse"),
+        ("1.1 s at the 99th percentile.", "p99_latency_ms", "higher_is_worse"),
+    ],
+)
+def test_failure_words_and_trailing_percentiles_name_the_metric(
+    write_context: WriteContext, sentence: str, key: str, direction: str
+) -> None:
+    folder = write_context(SEED_FEATURE, f"# Numbers\n\nWe send 2,000 pushes a day. {sentence}\n")
+    metrics = {m.key: m for m in read_context(folder).metrics}
+    assert key in metrics, sorted(metrics)
+    assert metrics[key].direction == direction

@@ -24,6 +24,11 @@ from rollout_manager.reading.baseline_reader import read_baseline
 from rollout_manager.reading.document import Document, read_document
 from rollout_manager.reading.feature_cues import read_cues
 from rollout_manager.reading.feature_reader import read_feature
+from rollout_manager.reading.number_style import (
+    document_in_point_decimals,
+    number_format,
+    number_notes,
+)
 from rollout_manager.reading.stated import Source, check_metrics, read_stated
 from rollout_manager.storage import read_user_text
 
@@ -84,7 +89,9 @@ def _load(folder: Path, name: str) -> tuple[Document, Source]:
     text = read_user_text(path, max_bytes=MAX_DOCUMENT_BYTES, shown=shown)
     if not text.strip():
         raise InputError(shown, "is empty")
-    return read_document(name, text), Source(name, shown, text)
+    numbers = number_format(text)
+    document = document_in_point_decimals(read_document(name, text), numbers)
+    return document, Source(name, shown, text, numbers)
 
 
 # ------------------------------------------------------------------ cross-checks
@@ -165,7 +172,11 @@ def read_context(folder: Path | str) -> RolloutContext:
     root = _folder(folder)
     feature_document, feature_source = _load(root, FEATURE_FILE)
     baseline_document, baseline_source = _load(root, BASELINE_FILE)
-    warnings: list[str] = []
+    warnings = [
+        note
+        for source in (baseline_source, feature_source)
+        for note in number_notes(source.name, source.text, source.numbers)
+    ]
     feature = read_feature(feature_document, warnings)
     read_cues(feature, FEATURE_FILE, feature_source.text)
     baseline = read_baseline(baseline_document, warnings)

@@ -54,6 +54,14 @@ _PERCENTILE = re.compile(
     r"\b(?:t?p(?P<p>\d{2,3})|(?P<q>\d{2})(?:th)?\s*(?:percentile|pctl|pct|%ile))\b", _I
 )
 _MEDIAN = re.compile(r"\bmedian\b", _I)
+_PERCENTILE_AFTER = re.compile(
+    r"\s*(?:at\s+(?:the\s+)?|@\s*|\(\s*|for\s+(?:the\s+)?)?"
+    r"(?P<rank>t?p\d{2,3}|\d{2}(?:th)?\s*(?:percentile|pctl|%ile)|median)\b",
+    _I,
+)
+# A failure word makes a metric one to keep low even beside a word that wants it high
+# ("Delivery failures", "failed to deliver"); a success word proper still wins.
+_STRONGLY_BETTER = re.compile(r"\b(?:success(?:ful)?|crash[- ]?free|error[- ]?free)\b", _I)
 _LABEL_BASE = re.compile(
     r"(?:\s*/\s*|\s+(?:per|a|an|each|every)\s+)(?P<base>second|sec|s|minute|min|hour|hr|h|day|d|week|month)\b",
     _I,
@@ -107,7 +115,7 @@ def slug(label: str) -> str:
 
 def direction_of(label: str) -> Direction:
     """Whether a metric so labelled should stay low, stay high, or neither."""
-    if _BETTER.search(label):
+    if _BETTER.search(label) and (not _ERROR.search(label) or _STRONGLY_BETTER.search(label)):
         return "higher_is_better"
     if _WORSE.search(label):
         return "higher_is_worse"
@@ -229,6 +237,10 @@ class _Reader:
         if quantity is None:
             return
         own = _clean_label(clause[: quantity.start])
+        if quantity.kind == "duration":
+            # "420 ms at p95": the percentile written after the value names it too.
+            rank = _PERCENTILE_AFTER.match(clause, quantity.end)
+            own = f"{own} {rank['rank']}".strip() if rank is not None else own
         label = " ".join(part for part in (outer, own) if part) if outer else own
         if not label and not quantity.noun:
             return

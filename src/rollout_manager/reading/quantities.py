@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Final, Literal
 
@@ -48,7 +48,8 @@ _RANGE_TAIL = re.compile(r"\s*(?:-|–|to)\s*(?=\d)")
 _PERCENT = re.compile(
     r"\s*(?:(?P<pct>%|percent\b|per\s*cent\b|pct\b)|(?P<permille>‰|per\s*mille\b)"
     r"|(?P<bps>‱|bps\b|basis\s+points?\b)"
-    r"|(?:per|in|out\s+of|/)\s*(?P<den>\d{1,3}(?:,\d{3})+|\d+)(?P<den_k>\s*k\b)?(?!\s*\w*[a-z]/))",
+    r"|(?:per|in|out\s+of|/)\s*(?P<den>\d{1,3}(?:,\d{3})+|\d+)(?P<den_k>\s*k\b)?(?!\s*\w*[a-z]/)"
+    r"|(?:per|in|out\s+of)\s+(?P<den_word>hundred|thousand|million)\b)",
     re.IGNORECASE,
 )
 _SCALE = re.compile(r"\s*(?P<scale>[kK]|thousand|mm|mn|million|M|bn|billion|B)(?![\w])")
@@ -62,6 +63,11 @@ _NOUN_THEN_BASE = re.compile(
     rf"(?:(?:\s*/\s*|\s+(?:per|a|an|each|every)\s+){_BASE}\b)?",
     re.IGNORECASE,
 )
+# `4.2k rpm`: the rate abbreviations of request dashboards name what is counted and its base.
+_RATE_ABBREVIATION = re.compile(
+    r"\s*(?P<abbr>(?P<what>[rqt])p(?P<base>[smh])|req/(?P<req_base>s|sec|min))\b", re.IGNORECASE
+)
+_COUNTED_BY_LETTER: Final = {"r": "requests", "q": "queries", "t": "transactions"}
 _CURRENCY_BEFORE = re.compile(r"(?P<sym>[$€£])\s*$|(?P<code>\b(?:USD|EUR|GBP))\s*$")
 _CURRENCY_AFTER = re.compile(r"\s*(?P<code>USD|EUR|GBP|dollars?|euros?|pounds?)\b", re.I)
 _CURRENCIES: Final = {"$": "USD", "€": "EUR", "£": "GBP", "dollar": "USD", "euro": "EUR"}
@@ -89,6 +95,7 @@ class Quantity:
         currency: the ISO code for money.
         start: where the number starts in the text.
         approximate: written with `~`, `about`, `roughly`...
+        end: where the quantity (number and unit) ends in the text.
     """
 
     value: float
@@ -99,6 +106,7 @@ class Quantity:
     currency: str = ""
     start: int = 0
     approximate: bool = False
+    end: int = 0
 
 
 def spell_numbers(text: str) -> str:
@@ -170,6 +178,11 @@ def _count(number: Decimal, text: str, end: int, start: int, approx: bool) -> Qu
         end = scale.end()
     base = _time_base(_PER_TIME.match(text, end))
     noun = ""
+    abbreviation = _RATE_ABBREVIATION.match(text, end)
+    if not base and abbreviation is not None:
+        written = (abbreviation["base"] or abbreviation["req_base"]).lower()
+        base = {"s": "second", "m": "minute", "h": "hour"}.get(written[0], "second")
+        noun = _COUNTED_BY_LETTER[(abbreviation["what"] or "r").lower()]
     if not base:
         phrase = _NOUN_THEN_BASE.match(text, end)
         if phrase is not None:
@@ -210,6 +223,8 @@ def _one(text: str, match: re.Match[str]) -> tuple[Quantity | None, int]:
             denominator = Decimal(1000)
         elif rate["bps"]:
             denominator = Decimal(10_000)
+        elif rate["den_word"]:
+            denominator = Decimal(NUMBER_SCALES[rate["den_word"].lower()])
         else:
             denominator = _decimal(rate["den"]) * (1000 if rate["den_k"] else 1)
         if denominator == 0:
@@ -250,7 +265,7 @@ def find_quantities(text: str, limit: int = 1_000) -> list[Quantity]:
             continue  # "5-10 ms": the upper end, with the unit written after it, is read
         quantity, consumed = _one(spelled, match)
         if quantity is not None:
-            quantities.append(quantity)
+            quantities.append(replace(quantity, end=consumed))
             if len(quantities) >= limit:
                 break
     return quantities

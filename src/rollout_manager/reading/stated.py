@@ -10,13 +10,14 @@ against each other and lists the lines with a number nobody understood.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Final
 
 from rollout_manager import formatting
 from rollout_manager.errors import InputError
 from rollout_manager.model import BaselineFacts, Evidence, Fact, Metric, Traffic
 from rollout_manager.reading.metrics import MetricReading, TrafficCandidate, read_metrics
+from rollout_manager.reading.number_style import NumberFormat, in_point_decimals
 from rollout_manager.reading.quantities import NumberError
 from rollout_manager.reading.statements import Statement, read_statements
 from rollout_manager.reading.vocabulary import WELL_KNOWN_METRICS
@@ -24,15 +25,27 @@ from rollout_manager.reading.vocabulary import WELL_KNOWN_METRICS
 # Contract keys the labelled reader also fills, and the BaselineFacts field of each.
 _LEGACY_FIELDS: Final = tuple(WELL_KNOWN_METRICS)
 _DIGIT = re.compile(r"\d")
+_MARKED_NUMBER = re.compile(r"\d[.,]\d")
 
 
 @dataclass(frozen=True)
 class Source:
-    """One context document: its name in evidence, the path shown in errors, its text."""
+    """One context document: its name in evidence, the path shown in errors, its text.
+
+    `numbers` is the decimal mark the text writes (see `number_style`).
+    """
 
     name: str
     shown: str
     text: str
+    numbers: NumberFormat = field(default_factory=NumberFormat)
+
+    def statements(self) -> list[Statement]:
+        """The document's statements, their values in point decimals (quotes as written)."""
+        return [
+            replace(s, value=in_point_decimals(s.value, self.numbers))
+            for s in read_statements(self.text)
+        ]
 
 
 @dataclass
@@ -163,15 +176,30 @@ def _not_understood(source: Source, statements: list[Statement], used: set[int])
     ]
 
 
+def _with_number_style(traffic: Traffic, sources: tuple[Source, ...]) -> Traffic:
+    """The traffic, its source saying so when its figure was read with decimal commas."""
+    read_from = {e.file for e in traffic.evidence if _MARKED_NUMBER.search(e.text)}
+    for source in sources:
+        sign = source.numbers.comma_sign
+        if source.name in read_from and source.numbers.style == "comma" and sign is not None:
+            note = (
+                f"read with decimal commas, as {source.name} writes them "
+                f"(`{sign[0]}`, line {sign[1]})"
+            )
+            shown = f"{traffic.source}; {note}" if traffic.source else note
+            return traffic.model_copy(update={"source": shown})
+    return traffic
+
+
 def read_stated(baseline_doc: Source, feature_doc: Source, facts: BaselineFacts) -> Stated:
     """Metrics and traffic of both documents, the baseline's first.
 
     Raises:
         InputError: the baseline states a negative, out-of-range or absurdly long number.
     """
-    baseline_statements = read_statements(baseline_doc.text)
+    baseline_statements = baseline_doc.statements()
     baseline = _read(baseline_doc, baseline_statements, strict=True)
-    feature = _read(feature_doc, read_statements(feature_doc.text), strict=False)
+    feature = _read(feature_doc, feature_doc.statements(), strict=False)
     metrics = list(baseline.metrics)
     keys = {metric.key for metric in metrics}
     metrics += [m for m in feature.metrics if m.key not in keys and m.direction != "none"]
@@ -190,6 +218,8 @@ def read_stated(baseline_doc: Source, feature_doc: Source, facts: BaselineFacts)
         same = [c for c in candidates if abs(c.per_day - volume.value) <= 1e-9 * volume.value]
         candidates = same + [c for c in candidates if c not in same]
     traffic = choose_traffic(candidates, feature_doc.text if volume is None else "")
+    if traffic is not None:
+        traffic = _with_number_style(traffic, (baseline_doc, feature_doc))
     used = baseline.used_lines | _fact_lines(facts)
     return Stated(metrics, traffic, _not_understood(baseline_doc, baseline_statements, used))
 

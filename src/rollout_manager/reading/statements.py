@@ -22,6 +22,8 @@ StatementKind = Literal["heading", "item", "row", "cell", "sentence", "front_mat
 
 # A sentence ends at . ! ? followed by a blank and a capital, digit or opening mark.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'*`])")
+# Abbreviations whose full stop ends no sentence: "P95: approx. 900 ms".
+_ABBREVIATION_END = re.compile(r"\b(?:approx|est|avg|ca|circa|incl|excl|vs|e\.g|i\.e|etc)\.$", re.I)
 # The columns of a target/current table that hold today's value.
 _CURRENT_COLUMN: Final = re.compile(
     r"^(?:current|currently|today|now|baseline|value|actual|observed|last \w+|measured)\b", re.I
@@ -61,6 +63,27 @@ def _labelled(
     return Statement(line, shown, kind, match["label"].strip(), match["value"].strip(), sections)
 
 
+def _split_sentences(text: str) -> list[str]:
+    """`text` cut at its sentence ends; `approx.`, `e.g.` and their kin end no sentence."""
+    pieces: list[str] = []
+    begin = 0
+    for end in _SENTENCE_END.finditer(text):
+        # Only the last few characters can hold an abbreviation: linear in the text.
+        if not _ABBREVIATION_END.search(text[max(begin, end.start() - 16) : end.start()]):
+            pieces.append(text[begin : end.start()])
+            begin = end.end()
+    pieces.append(text[begin:])
+    return pieces
+
+
+def _item(line: int, text: str, sections: tuple[str, ...], quote: str) -> list[Statement]:
+    """A list item: one statement per sentence (`... 40k jobs a day. Job failures: 0.8%.`)."""
+    pieces = _split_sentences(_squash(text))
+    if len(pieces) == 1:
+        return [_labelled(line, text, "item", sections, quote)]
+    return [_labelled(line, piece, "item", sections, quote) for piece in pieces]
+
+
 def _sentences(start: int, text: str, sections: tuple[str, ...]) -> list[Statement]:
     """A paragraph: `Label: value` lines each on their own, prose split into sentences."""
     raw_lines = text.split("\n")
@@ -76,7 +99,7 @@ def _sentences(start: int, text: str, sections: tuple[str, ...]) -> list[Stateme
         joined += raw.strip() + " "
     statements: list[Statement] = []
     position = 0
-    for piece in _SENTENCE_END.split(joined):
+    for piece in _split_sentences(joined):
         found = joined.find(piece, position)
         position = found + len(piece)
         number = max((n for at, n in starts if at <= found), default=start)
@@ -146,14 +169,15 @@ def _statements(text: str) -> tuple[Statement, ...]:
             statements += _table_statements(block, sections, lines)
         elif block.kind == "paragraph" and block.items:
             quote = lines[block.line - 1] if block.line - 1 < len(lines) else ""
-            statements.append(_labelled(block.line, block.plain, "item", sections, quote))
+            statements += _item(block.line, block.plain, sections, quote)
         elif block.kind == "paragraph":
             statements += _sentences(block.line, block.plain, sections)
     return tuple(statements)
 
 
 def _squash(text: str) -> str:
-    return " ".join(text.split())
+    # A thin or no-break space between digits groups them (`1 234 567`); it stays as written.
+    return re.sub(r"(?![\u00a0\u2009\u202f](?<=\d.)(?=\d))\s+", " ", text).strip()
 
 
 __all__ = ["Statement", "StatementKind", "read_statements"]
