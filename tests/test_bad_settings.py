@@ -111,6 +111,8 @@ OVERRIDES = [
     ("calendar: {bake_hours: .inf}", "calendar.bake_hours"),
     ("calendar: {min_stage_hours: 1e308}", "calendar.min_stage_hours"),
     ('calendar: {gate_start: "17:00", gate_end: "09:00"}', "calendar"),
+    ("calendar: {gate_start: 0.0}", "calendar.gate_start"),  # seconds parse with an offset
+    ('calendar: {gate_end: "17:00+02:00"}', "calendar.gate_end"),
     ("tolerances: {rollback_error_multiplier: 1.0000001}", "tolerances.rollback_error_multiplier"),
     ("tolerances: {revenue_drop: 7e-286}", "tolerances.revenue_drop"),
     ("tolerances: {error_rate_points: 0}", "tolerances.error_rate_points"),
