@@ -58,7 +58,8 @@ def rate_metrics(
     context: RolloutContext, policy: Policy, team: Sequence[Metric] = ()
 ) -> list[RateMetric]:
     """The gated metrics of a plan: error rate, change-caused error rate, slow requests, team
-    rate metrics (from `baseline.metrics`) not already covered."""
+    rate metrics (from `baseline.metrics`) not already covered.
+    """
     metrics: list[RateMetric] = []
     base = context.baseline
     if base.error_rate is not None and 0 < base.error_rate.value < 1:

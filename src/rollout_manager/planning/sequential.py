@@ -136,7 +136,8 @@ def crossing_probability(boundary: Sequence[tuple[int, int]], p: float) -> Cross
 
 def detection_probability(boundary: Sequence[tuple[int, int]], p: float) -> Crossing:
     """Like `crossing_probability`, but the fallback is a lower bound (the best checkpoint),
-    which is what a power figure needs."""
+    which is what a power figure needs.
+    """
     check_boundary(boundary)
     if not boundary:
         return Crossing(0.0, exact=True)

@@ -26,7 +26,9 @@ LABELLED: Final = re.compile(
 _LINK = re.compile(r"!?\[(?P<text>[^\][]*)\]\([^()]*\)")
 _EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])[*_](?=\S)|(?<=\S)[*_](?![\w*])")
 _PARENTHESES = re.compile(r"\((?P<inner>[^()]*)\)")
-_DAILY = re.compile(r"(?:/\s*day\b|\bper\s+day\b|\ba\s+day\b|\bdaily\b|\beach\s+day\b|/d\b)", re.I)
+_DAILY = re.compile(
+    r"(?:/\s*day\b|\bper\s+day\b|\ba\s+day\b|\bdaily\b|\beach\s+day\b|/d\b)", re.IGNORECASE
+)
 _DAY_WORD = re.compile(r"\bday\b|\bdaily\b")
 _MODIFIER = re.compile(
     r"^(?:current|baseline|overall|total|observed|typical|today's|estimated|est\.?|"

@@ -55,7 +55,9 @@ _PERCENT = re.compile(
 _SCALE = re.compile(r"\s*(?P<scale>[kK]|thousand|mm|mn|million|M|bn|billion|B)(?![\w])")
 _DURATION = re.compile(rf"\s*(?P<unit>{duration_unit_pattern()})(?![\w])", re.IGNORECASE)
 _BASE: Final = r"(?P<base>s|sec|second|m|min|minute|h|hr|hour|d|day|w|wk|week|mo|month)"
-_PER_TIME = re.compile(rf"\s*(?:/|\bper\b|\ba\b|\ban\b|\beach\b|\bevery\b)\s*{_BASE}\b", re.I)
+_PER_TIME = re.compile(
+    rf"\s*(?:/|\bper\b|\ba\b|\ban\b|\beach\b|\bevery\b)\s*{_BASE}\b", re.IGNORECASE
+)
 _NOUN_THEN_BASE = re.compile(
     rf"\s+(?P<adj>daily\s+|hourly\s+|weekly\s+|monthly\s+)?"
     rf"(?P<noun>(?:(?!per\b|a\b|an\b|each\b|every\b|of\b|and\b|in\b)[a-z][a-z-]*\s+){{0,3}}?"
@@ -69,7 +71,7 @@ _RATE_ABBREVIATION = re.compile(
 )
 _COUNTED_BY_LETTER: Final = {"r": "requests", "q": "queries", "t": "transactions"}
 _CURRENCY_BEFORE = re.compile(r"(?P<sym>[$€£])\s*$|(?P<code>\b(?:USD|EUR|GBP))\s*$")
-_CURRENCY_AFTER = re.compile(r"\s*(?P<code>USD|EUR|GBP|dollars?|euros?|pounds?)\b", re.I)
+_CURRENCY_AFTER = re.compile(r"\s*(?P<code>USD|EUR|GBP|dollars?|euros?|pounds?)\b", re.IGNORECASE)
 _CURRENCIES: Final = {"$": "USD", "€": "EUR", "£": "GBP", "dollar": "USD", "euro": "EUR"}
 _WORD_RUN = re.compile(
     r"\b(?:a\s+(?=hundred|thousand|million|billion))?"

@@ -23,10 +23,13 @@ StatementKind = Literal["heading", "item", "row", "cell", "sentence", "front_mat
 # A sentence ends at . ! ? followed by a blank and a capital, digit or opening mark.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'*`])")
 # Abbreviations whose full stop ends no sentence: "P95: approx. 900 ms".
-_ABBREVIATION_END = re.compile(r"\b(?:approx|est|avg|ca|circa|incl|excl|vs|e\.g|i\.e|etc)\.$", re.I)
+_ABBREVIATION_END = re.compile(
+    r"\b(?:approx|est|avg|ca|circa|incl|excl|vs|e\.g|i\.e|etc)\.$", re.IGNORECASE
+)
 # The columns of a target/current table that hold today's value.
 _CURRENT_COLUMN: Final = re.compile(
-    r"^(?:current|currently|today|now|baseline|value|actual|observed|last \w+|measured)\b", re.I
+    r"^(?:current|currently|today|now|baseline|value|actual|observed|last \w+|measured)\b",
+    re.IGNORECASE,
 )
 
 

@@ -103,7 +103,9 @@ _TIME_RANGE = re.compile(
     rf"(?<![\w:])(?i:(?P<start>{_CLOCK})\s*(?:-|–|—|to|until|till|through)\s*(?P<end>{_CLOCK}))"
     r"(?=Z\b|[^\w:%]|$)"
 )
-_ONE_CLOCK = re.compile(r"^(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?:(?P<mer>[ap])\.?\s?m\.?)?$", re.I)
+_ONE_CLOCK = re.compile(
+    r"^(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?:(?P<mer>[ap])\.?\s?m\.?)?$", re.IGNORECASE
+)
 
 
 # Upper-case abbreviations only: `et`, `mt` and `pt` are ordinary words in lower case.

@@ -273,7 +273,8 @@ def _steps(reader: Layout) -> tuple[Step, ...]:
 
 def _criteria(reader: Layout) -> tuple[Criterion, ...]:
     """The `- [ ] ...` lines under "Success Criteria", or under "Acceptance" (where plain
-    bullets count when the list has no checkboxes)."""
+    bullets count when the list has no checkboxes).
+    """
     section = next(
         (part for name in _CRITERIA_SECTIONS if (part := _section(reader, name)) is not None),
         None,

@@ -277,7 +277,8 @@ def _validation_message(error: ValidationError) -> str:
 
 def _served_error(error: InputError, root: Path) -> str:
     """The error with a file inside the served folder named relative to it, as the model
-    named it; the model never needs the machine's absolute paths."""
+    named it; the model never needs the machine's absolute paths.
+    """
     source = Path(error.source)
     if source.is_absolute():
         with contextlib.suppress(ValueError):
