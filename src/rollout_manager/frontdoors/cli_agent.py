@@ -8,11 +8,9 @@ agent loop, and it is what prints the answers.
 
 from __future__ import annotations
 
-import argparse
 import gc
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -23,6 +21,9 @@ from rollout_manager.sections import SECTIONS
 from rollout_manager.tools.inputs import parse_start
 
 if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Callable, Iterable, Iterator
+
     from rollout_manager.agent.protocol import ModelClient, Outcome
 
 _EXIT_WORDS = frozenset({"exit", "quit", ":q"})

@@ -7,11 +7,14 @@ the work is `scenario.golden.regenerate`, this front door only reports it.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rollout_manager.errors import InputError
 from rollout_manager.scenario.golden import regenerate
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 
 def main(argv: Sequence[str] | None = None) -> int:

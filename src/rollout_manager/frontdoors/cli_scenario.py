@@ -9,12 +9,14 @@ agent and the runner happens when the command runs, so `rollout` starts fast.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rollout_manager.errors import InputError
+
+if TYPE_CHECKING:
+    import argparse
 
 
 def add_scenario_commands(sub: Any) -> None:

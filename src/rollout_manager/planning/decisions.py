@@ -22,9 +22,9 @@ large for the exact sum (then `Decision.exact` is false).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from statistics import NormalDist
+from typing import TYPE_CHECKING
 
 from rollout_manager.formatting import chance, count, ms, pct
 from rollout_manager.model import (
@@ -38,7 +38,11 @@ from rollout_manager.model import (
 )
 from rollout_manager.planning import sequential, stats
 from rollout_manager.planning.criteria import worse_rate_lines
-from rollout_manager.planning.policy import Policy
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from rollout_manager.planning.policy import Policy
 
 METHOD = "Bonferroni"
 COMPLEMENT_EVENT = "failures"

@@ -9,13 +9,16 @@ loads every country on first use) is imported only for a year outside it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 
 from rollout_manager.planning.us_holidays import federal_holidays
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+    from zoneinfo import ZoneInfo
 
 # Spelled out: strftime("%a") and ("%B") follow the process locale.
 _WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

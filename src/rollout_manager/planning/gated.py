@@ -11,11 +11,10 @@ back.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from rollout_manager.formatting import pct
-from rollout_manager.model import Metric, RolloutContext
 from rollout_manager.planning.criteria import gated_metrics
 from rollout_manager.planning.decisions import (
     COMPLEMENT_EVENT,
@@ -23,7 +22,12 @@ from rollout_manager.planning.decisions import (
     latency_metric,
     rate_metric,
 )
-from rollout_manager.planning.policy import Policy
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from rollout_manager.model import Metric, RolloutContext
+    from rollout_manager.planning.policy import Policy
 
 
 def rate_metric_from(metric: Metric, policy: Policy) -> RateMetric | None:

@@ -12,10 +12,9 @@ All datetimes are time-zone aware. Freezes, holidays and named events come from
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 
 from rollout_manager.planning.freezes import (
     KNOWN_EVENTS,
@@ -28,6 +27,10 @@ from rollout_manager.planning.freezes import (
     thanksgiving,
 )
 from rollout_manager.planning.zones import resolve_timezone
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from zoneinfo import ZoneInfo
 
 _SEARCH_LIMIT = timedelta(days=366)
 _MIN_PROGRESS = timedelta(minutes=15)

@@ -18,11 +18,14 @@ a false rollback, the strongest single checkpoint for power) and says so.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from rollout_manager.planning import stats
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 # Probability mass below which a count is dropped from the programme.
 _NEGLIGIBLE = 1e-16

@@ -5,12 +5,15 @@ the assumptions the sizing made.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rollout_manager.formatting import chance, count, hours, pct, points
-from rollout_manager.model import RolloutContext, Stage
 from rollout_manager.planning import stage_limits, stats
-from rollout_manager.planning.policy import Policy
 from rollout_manager.planning.stage_sizing import SizingInputs, user_duration
+
+if TYPE_CHECKING:
+    from rollout_manager.model import RolloutContext, Stage
+    from rollout_manager.planning.policy import Policy
 
 
 @dataclass

@@ -9,16 +9,20 @@ for the start chosen.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 from rollout_manager.errors import InputError
-from rollout_manager.model import Purpose, RiskAssessment, RolloutContext
 from rollout_manager.planning import decisions as rules
 from rollout_manager.planning import normal_stats, stage_limits, stats
 from rollout_manager.planning.gated import GatedMetrics, plan_gated_metrics
-from rollout_manager.planning.policy import LadderStep, Policy
 from rollout_manager.planning.schedule import GateCalendar, schedule_stages
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from rollout_manager.model import Purpose, RiskAssessment, RolloutContext
+    from rollout_manager.planning.policy import LadderStep, Policy
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rollout_manager.formatting import chance, count, hours, money, pct, round_rate
 from rollout_manager.model import (
@@ -30,8 +30,6 @@ from rollout_manager.model import (
 from rollout_manager.model import Threshold as _Threshold
 from rollout_manager.planning import bounded_stats
 from rollout_manager.planning import decisions as rules
-from rollout_manager.planning.policy import LadderStep, Policy
-from rollout_manager.planning.schedule import GateCalendar
 from rollout_manager.planning.stage_notes import explain_stages
 from rollout_manager.planning.stage_sizing import (
     Sizing,
@@ -41,6 +39,12 @@ from rollout_manager.planning.stage_sizing import (
     target_rate,
     user_duration,
 )
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from rollout_manager.planning.policy import LadderStep, Policy
+    from rollout_manager.planning.schedule import GateCalendar
 
 _PURPOSE_TEXT: dict[Purpose, str] = {
     "smoke_test": "Smoke test: catch gross failures",

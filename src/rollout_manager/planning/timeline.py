@@ -18,19 +18,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 
 from rollout_manager.errors import InputError
 from rollout_manager.formatting import day, when
-from rollout_manager.model import Criteria, Level, RiskAssessment, RolloutContext
 from rollout_manager.planning.criteria import define_criteria
 from rollout_manager.planning.gated import GatedMetrics, plan_gated_metrics
-from rollout_manager.planning.policy import FreezeWindow, LadderStep, Policy
 from rollout_manager.planning.risk import assess_risk
 from rollout_manager.planning.schedule import Freeze, GateCalendar, event_freezes, resolve_timezone
 from rollout_manager.planning.seasons import seasonal_freezes
 from rollout_manager.planning.stage_sizing import Sizing, size_stages, stage_windows
 from rollout_manager.planning.stages import StageDesign, design_stages
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    from rollout_manager.model import Criteria, Level, RiskAssessment, RolloutContext
+    from rollout_manager.planning.policy import FreezeWindow, LadderStep, Policy
 
 _SEARCH_DAYS = 400
 _ROUNDS = 4

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
 from dataclasses import replace
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from rollout_manager import formatting
 from rollout_manager.model import BaselineFacts, ErrorShare, Fact
-from rollout_manager.reading.document import Document, Line
 from rollout_manager.reading.labels import LABEL_SYNONYMS, match_label, negated, split_sentence
 from rollout_manager.reading.units import (
     parse_count,
@@ -24,6 +22,11 @@ from rollout_manager.reading.units import (
     parse_money,
     parse_rate,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from rollout_manager.reading.document import Document, Line
 
 _FIELDS: Final = tuple(name for name in LABEL_SYNONYMS if name.startswith("baseline."))
 _LATENCY_FIELDS: Final = {"p50_latency_ms", "p95_latency_ms", "p99_latency_ms"}

@@ -13,9 +13,8 @@ document line it is on.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from decimal import Decimal
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from rollout_manager.model import ChangeType, Evidence, Fact, FeatureFacts, NamedFreeze
 from rollout_manager.reading.blocks import split_lines
@@ -24,6 +23,9 @@ from rollout_manager.reading.labels import negated
 from rollout_manager.reading.quantities import spell_numbers
 from rollout_manager.reading.statements import Statement, read_statements
 from rollout_manager.reading.vocabulary import FRACTION_WORDS, MONTHS
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 _I: Final = re.IGNORECASE
 _SHARE: Final = r"(?P<share>\d+(?:\.\d+)?\s*%|" + "|".join(FRACTION_WORDS) + r")"

@@ -11,8 +11,7 @@ fact unset: the planning engine, not the reader, decides what silence means.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from rollout_manager.model import (
     ChangeType,
@@ -22,7 +21,6 @@ from rollout_manager.model import (
     RollbackMechanism,
 )
 from rollout_manager.reading import feature_phrases as phrases
-from rollout_manager.reading.document import Document, Line
 from rollout_manager.reading.feature_readiness import dependencies, events, peak_windows
 from rollout_manager.reading.labels import (
     COUNTED,
@@ -37,6 +35,11 @@ from rollout_manager.reading.units import (
     parse_duration_minutes,
     parse_rate,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from rollout_manager.reading.document import Document, Line
 
 _FIELDS: Final = tuple(name for name in LABEL_SYNONYMS if name.startswith("feature."))
 _MAX_EVIDENCE: Final = 3

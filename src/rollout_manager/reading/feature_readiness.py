@@ -9,13 +9,15 @@ as ready or not from its checkbox or its status word.
 from __future__ import annotations
 
 import re
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from rollout_manager.model import Dependency, Evidence, Fact, PeakWindow
 from rollout_manager.reading import feature_phrases as phrases
-from rollout_manager.reading.document import Document, Line
 from rollout_manager.reading.labels import LABEL_SYNONYMS, match_label, negated
 from rollout_manager.reading.units import parse_time_ranges
+
+if TYPE_CHECKING:
+    from rollout_manager.reading.document import Document, Line
 
 _FIELDS: Final = tuple(name for name in LABEL_SYNONYMS if name.startswith("feature."))
 _MAX_EVIDENCE: Final = 3

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from rollout_manager.reading.units import NUMBER_PATTERN
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 LABELLED: Final = re.compile(
     r"^(?P<label>[^:=|]{1,80}?)[ \t]{0,8}(?::(?=\s|$)|\s=\s|\s[—–]\s)\s*(?P<value>.*)$"

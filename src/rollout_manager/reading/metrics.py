@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from rollout_manager.model import Direction, Evidence, Metric, MetricKind
 from rollout_manager.reading.quantities import (
@@ -23,7 +23,6 @@ from rollout_manager.reading.quantities import (
     find_quantities,
     spell_numbers,
 )
-from rollout_manager.reading.statements import Statement
 from rollout_manager.reading.vocabulary import (
     CONVERSION_WORDS,
     ERROR_WORDS,
@@ -38,6 +37,9 @@ from rollout_manager.reading.vocabulary import (
     TIMEOUT_WORDS,
     TRAFFIC_VERBS,
 )
+
+if TYPE_CHECKING:
+    from rollout_manager.reading.statements import Statement
 
 _I: Final = re.IGNORECASE
 _BETTER = re.compile(r"\b(?:" + "|".join(HIGHER_IS_BETTER) + r")\b", _I)

@@ -20,9 +20,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
-from rollout_manager.reading.document import Document
+if TYPE_CHECKING:
+    from rollout_manager.reading.document import Document
 
 NumberStyle = Literal["point", "comma", "mixed", "unknown"]
 

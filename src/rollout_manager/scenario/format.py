@@ -19,8 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -29,6 +28,9 @@ from rollout_manager.reading.blocks import front_matter_length, split_lines
 from rollout_manager.scenario.layout import Fenced, Layout, ScenarioError, Section
 from rollout_manager.scenario.setup_shell import file_command, writes_a_file
 from rollout_manager.storage import read_user_text
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 MAX_SCENARIO_BYTES = 1024 * 1024
 

@@ -30,9 +30,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rollout_manager.agent.protocol import ToolCall
 from rollout_manager.errors import InputError
-from rollout_manager.model import RolloutPlan
 from rollout_manager.scenario.checks import (
     CriterionResult,
     RunRecord,
@@ -44,7 +42,8 @@ from rollout_manager.scenario.judge import Judge, judge_unchecked
 from rollout_manager.storage import atomic_write_text
 
 if TYPE_CHECKING:
-    from rollout_manager.agent.protocol import Exchange, ModelClient
+    from rollout_manager.agent.protocol import Exchange, ModelClient, ToolCall
+    from rollout_manager.model import RolloutPlan
 
 PLAN_DOCUMENT = "rollout-plan.md"
 RESULT_FILE = "scenario-result.json"

@@ -12,9 +12,8 @@ from __future__ import annotations
 import itertools
 import operator
 import re
-from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rollout_manager.model import Level, RolloutPlan, Stage, Threshold
 from rollout_manager.scenario.criterion_words import (
@@ -26,6 +25,9 @@ from rollout_manager.scenario.criterion_words import (
     stated_levels,
     stated_minutes,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,16 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from rollout_manager.errors import InputError
 from rollout_manager.model import RolloutPlan
+
+if TYPE_CHECKING:
+    from datetime import date
 
 
 class ToolResult(BaseModel):
