@@ -46,7 +46,7 @@ __version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> Any:
-    """The public names, imported when first asked for."""
+    """Return the public names, imported when first asked for."""
     if name not in _WHERE:
         raise AttributeError(f"module 'rollout_manager' has no attribute {name!r}")
     value = getattr(import_module(_WHERE[name]), name)

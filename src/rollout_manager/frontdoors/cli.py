@@ -30,7 +30,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def planning_date(text: str | None) -> date | None:
-    """The planning date from `--today`, else `$ROLLOUT_TODAY`, else None (the real date).
+    """Return the planning date from `--today`, else `$ROLLOUT_TODAY`, else None (the real date).
 
     Raises:
         InputError: the value is not an ISO date, naming where it came from.
@@ -79,7 +79,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def _section_arguments(args: argparse.Namespace) -> dict[str, str]:
-    """The tool arguments of a planning command; `--start` is read as every door reads it."""
+    """Return the tool arguments of a planning command; `--start` is read as every door reads it."""
     if args.start is None:
         return {}
     from rollout_manager.tools.inputs import parse_start
@@ -342,7 +342,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run() -> None:
-    """The `rollout` console script: `main`, then leave without the interpreter's teardown.
+    """Run the `rollout` console script: `main`, then leave without the interpreter's teardown.
 
     Tearing down a few hundred modules costs about 50 ms a start and does nothing
     for a finished command: its output is flushed here and its files are written

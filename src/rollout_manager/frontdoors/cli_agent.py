@@ -101,7 +101,7 @@ def _say(message: str) -> None:
 
 
 def _check_arguments(args: argparse.Namespace) -> Path:
-    """The served folder; bad options fail here, before any model call."""
+    """Return the served folder; bad options fail here, before any model call."""
     folder = Path(args.context)
     if not folder.is_dir():
         raise InputError(str(folder), "context folder not found")

@@ -100,7 +100,7 @@ def rate_metric(
     advance: float | None = None,
     rollback: float | None = None,
 ) -> RateMetric:
-    """A rate metric (higher is worse) with the policy's alternatives per stage purpose.
+    """Build a rate metric (higher is worse) with the policy's alternatives per stage purpose.
 
     Smoke stages are sized for ``smoke_multiplier`` x p0, rollback-threshold
     stages and the bake for the rollback threshold (``rollback_error_multiplier``
@@ -129,7 +129,10 @@ def rate_metric(
 
 
 def latency_metric(context: RolloutContext, policy: Policy) -> RateMetric | None:
-    """Requests slower than the baseline P95: 5% under H0, more when P95 moves (log-normal)."""
+    """Build the metric of requests slower than the baseline P95.
+
+    5% of requests under H0, more when P95 moves (log-normal).
+    """
     base = context.baseline
     if base.p95_latency_ms is None:
         return None
@@ -193,7 +196,7 @@ class Budget:
 
 
 def budget(policy: Policy, *, stages: int, metrics: int) -> Budget:
-    """The Bonferroni split of the policy's totals over ``stages`` x ``metrics``."""
+    """Split the policy's totals over ``stages`` x ``metrics`` (Bonferroni)."""
     st = policy.statistics
     return Budget(
         boundaries=stages * metrics,
@@ -230,7 +233,7 @@ def _rule_text(metric: RateMetric, boundary: list[tuple[int, int]], gate: GateTe
 
 
 def build_decision(metric: RateMetric, stage: StageTraffic, plan_budget: Budget) -> Decision:
-    """The decision of one metric in one stage."""
+    """Build the decision of one metric in one stage."""
     p0, p1 = metric.baseline, metric.targets[stage.purpose]
     last = stage.expected if stage.expected > 0 else stage.required
     boundary = sequential.bonferroni_boundary(
@@ -267,7 +270,7 @@ def build_decision(metric: RateMetric, stage: StageTraffic, plan_budget: Budget)
 
 
 def as_sequential_table(decision: Decision) -> list[SequentialBoundary]:
-    """The decision's boundary as the stage's `roll back if k within the first n` table."""
+    """Return the decision's boundary as the stage's `roll back if k within the first n` table."""
     return [
         SequentialBoundary(transactions=p.n, rollback_at_errors=p.k, accept_at_errors=None)
         for p in decision.rollback_boundary

@@ -31,8 +31,10 @@ if TYPE_CHECKING:
 
 
 def rate_metric_from(metric: Metric, policy: Policy) -> RateMetric | None:
-    """A team's stated share of transactions (e.g. `crash_rate`, `conversion_rate`) as a count
-    decision; None if it is not a share strictly between 0 and 1.
+    """Return a team's stated share of transactions as a count decision, or None.
+
+    The share is one such as `crash_rate` or `conversion_rate`; None if it is not a share
+    strictly between 0 and 1.
 
     A higher-is-better share (success, crash-free sessions, conversion) is judged
     on its complement, the failures.
@@ -61,8 +63,10 @@ def change_error_share(context: RolloutContext) -> float | None:
 def rate_metrics(
     context: RolloutContext, policy: Policy, team: Sequence[Metric] = ()
 ) -> list[RateMetric]:
-    """The gated metrics of a plan: error rate, change-caused error rate, slow requests, team
-    rate metrics (from `baseline.metrics`) not already covered.
+    """Return the gated rate metrics of a plan.
+
+    The error rate, the change-caused error rate, slow requests, and the team rate metrics
+    (from `baseline.metrics`) not already covered.
     """
     metrics: list[RateMetric] = []
     base = context.baseline
@@ -113,6 +117,6 @@ class GatedMetrics:
 
 
 def plan_gated_metrics(context: RolloutContext, policy: Policy) -> GatedMetrics:
-    """The gated metrics of a plan: the stated ones and those judged on counts."""
+    """Return the gated metrics of a plan: the stated ones and those judged on counts."""
     stated = gated_metrics(context)
     return GatedMetrics(stated=tuple(stated), counted=tuple(rate_metrics(context, policy, stated)))

@@ -43,7 +43,7 @@ def check_count(name: str, value: int) -> None:
 
 
 def z(probability: float) -> float:
-    """The standard normal quantile of ``probability``."""
+    """Return the standard normal quantile of ``probability``."""
     return _STANDARD_NORMAL.inv_cdf(probability)
 
 

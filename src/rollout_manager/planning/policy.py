@@ -181,7 +181,7 @@ _MISSING = object()
 
 
 def _key_path(loc: tuple[int | str, ...], data: object) -> str:
-    """The part of a pydantic error location that names keys the user wrote.
+    """Return the part of a pydantic error location that names keys the user wrote.
 
     Union members add type names (`start.date`) to the location; walking the
     input keeps only the keys and list indexes that exist in the file.
@@ -212,7 +212,7 @@ def _validation_error(source: str, error: ValidationError, data: object) -> Inpu
 
 
 def policy_from_overrides(overrides: dict[str, Any], *, source: str = CONFIG_NAME) -> Policy:
-    """The default policy with `overrides` deep-merged over it.
+    """Return the default policy with `overrides` deep-merged over it.
 
     Raises:
         InputError: an unknown key or a value of the wrong type, named.
@@ -225,12 +225,12 @@ def policy_from_overrides(overrides: dict[str, Any], *, source: str = CONFIG_NAM
 
 
 def default_policy() -> Policy:
-    """The built-in policy with no team settings."""
+    """Return the built-in policy with no team settings."""
     return policy_from_overrides({}, source="built-in policy")
 
 
 def load_policy(context_dir: Path, config: Path | None = None) -> Policy:
-    """The policy for a context folder: built-in rules plus its `rollout.yaml`.
+    """Return the policy for a context folder: built-in rules plus its `rollout.yaml`.
 
     Args:
         context_dir: the folder holding the context documents.

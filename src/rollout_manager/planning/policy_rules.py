@@ -1,5 +1,7 @@
-"""The rule sections of the rollout policy: risk, ladders, tolerances, statistics, alerts,
-on-call, rollback, communication and domain playbooks.
+"""The rule sections of the rollout policy.
+
+Risk, ladders, tolerances, statistics, alerts, on-call, rollback, communication and domain
+playbooks.
 
 Each is a strict model of one part of `data/policy.yaml` (and of the overrides a team's
 `rollout.yaml` merges over it); `planning.policy.Policy` holds them all.

@@ -120,7 +120,10 @@ class GateCalendar:
         )
 
     def business_days_before(self, moment: datetime, days: int) -> datetime:
-        """The same clock time ``days`` work days before ``moment`` (weekends, holidays skipped)."""
+        """Return the same clock time ``days`` work days before ``moment``.
+
+        Weekends and holidays are skipped.
+        """
         earlier = moment
         remaining = days
         while remaining > 0:
@@ -130,7 +133,7 @@ class GateCalendar:
         return earlier
 
     def next_work_day(self, after: date) -> date:
-        """The first work day strictly after ``after``."""
+        """Return the first work day strictly after ``after``."""
         day = after + timedelta(days=1)
         while not self.is_work_day(day):
             day += timedelta(days=1)
@@ -171,7 +174,7 @@ class GateCalendar:
         return self._blocked_until(moment) is None
 
     def next_allowed(self, moment: datetime) -> datetime:
-        """The earliest allowed moment at or after ``moment``.
+        """Return the earliest allowed moment at or after ``moment``.
 
         ``moment`` itself comes back unchanged when allowed. Otherwise the search
         jumps to the end of whatever blocks it (the next day's gate opening, the

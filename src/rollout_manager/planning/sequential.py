@@ -138,8 +138,9 @@ def crossing_probability(boundary: Sequence[tuple[int, int]], p: float) -> Cross
 
 
 def detection_probability(boundary: Sequence[tuple[int, int]], p: float) -> Crossing:
-    """Like `crossing_probability`, but the fallback is a lower bound (the best checkpoint),
-    which is what a power figure needs.
+    """Return what `crossing_probability` does, but with a lower bound as the fallback.
+
+    The fallback is the best checkpoint, which is what a power figure needs.
     """
     check_boundary(boundary)
     if not boundary:

@@ -1,5 +1,6 @@
-"""What the team must know about a stage design: stages that cannot see their threshold, and
-the assumptions the sizing made.
+"""What the team must know about a stage design.
+
+Stages that cannot see their threshold, and the assumptions the sizing made.
 """
 
 from __future__ import annotations

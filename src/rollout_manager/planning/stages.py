@@ -171,7 +171,7 @@ def design_stages(
     start: datetime,
     sizing: Sizing | None = None,
 ) -> StageDesign:
-    """The traffic ladder with durations, dates, detection power and SPRT tables.
+    """Design the traffic ladder with durations, dates, detection power and SPRT tables.
 
     ``sizing`` is `size_stages` for these arguments, when the caller already has it.
     """

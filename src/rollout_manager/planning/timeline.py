@@ -60,7 +60,7 @@ class Timeline:
 
 
 def plan_timezone(context: RolloutContext, policy: Policy) -> ZoneInfo:
-    """The plan's zone: rollout.yaml, else the documents' peak window, else the policy's."""
+    """Pick the plan's zone: rollout.yaml, else the documents' peak window, else the policy's."""
     name = policy.timezone
     if name is None and context.feature.peak_windows:
         name = context.feature.peak_windows[0].value.timezone
@@ -168,7 +168,7 @@ class _Setting:
     def blocking_freeze(
         self, start: datetime, windows: list[tuple[datetime, datetime]]
     ) -> Freeze | None:
-        """The first seasonal freeze the ramp runs into before its bake ends, if it must not."""
+        """Return the first seasonal freeze the ramp meets before its bake ends, if it must not."""
         if self.risk.overall not in self.policy.calendar.fit_before_freeze:
             return None
         end = windows[-1][1]
@@ -179,7 +179,7 @@ class _Setting:
 
 
 def _first_fit(setting: _Setting, candidate: datetime) -> datetime:
-    """The first start at or after `candidate` that fits."""
+    """Return the first start at or after `candidate` that fits."""
     gates = setting.gates
     limit = candidate + timedelta(days=_SEARCH_DAYS)
     candidate = gates.next_allowed(candidate)
@@ -201,7 +201,7 @@ def _first_fit(setting: _Setting, candidate: datetime) -> datetime:
 def _held_through(
     freeze: Freeze, setting: _Setting, windows: list[tuple[datetime, datetime]]
 ) -> str:
-    """What a ramp that runs into `freeze` does there: the stage it holds, until when."""
+    """Say what a ramp that runs into `freeze` does there: the stage it holds, until when."""
     held = next(
         (
             (number, step, end)

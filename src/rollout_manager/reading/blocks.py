@@ -78,7 +78,7 @@ class Block:
 
 
 def split_lines(text: str) -> list[str]:
-    """The lines an editor numbers: split at newlines, or at CRs in a CR-only (old Mac) file."""
+    """Split at newlines, or at CRs in a CR-only (old Mac) file: the lines an editor numbers."""
     if "\n" not in text:
         return text.split("\r")
     return [line.removesuffix("\r") for line in text.split("\n")]
@@ -86,7 +86,7 @@ def split_lines(text: str) -> list[str]:
 
 @functools.cache
 def _parser() -> MarkdownIt:
-    """The one CommonMark parser, built when first needed (not at import)."""
+    """Return the one CommonMark parser, built when first needed (not at import)."""
     # Imported here, not at the top: start-up pays for markdown-it only when Markdown is read.
     from markdown_it import MarkdownIt
 
@@ -100,7 +100,7 @@ def _parser() -> MarkdownIt:
 
 
 def _plain(token: Token) -> str:
-    """The visible text of an inline token: emphasis and link markup dropped, breaks kept."""
+    """Return the visible text of an inline token: emphasis and link markup dropped, breaks kept."""
     parts: list[str] = []
     for child in token.children or []:
         if child.type in {"text", "code_inline"}:
@@ -223,14 +223,14 @@ class _BlockWalker:
 
 
 def read_blocks(text: str) -> tuple[Block, ...]:
-    """The blocks of a Markdown file, in file order (see `_blocks`)."""
+    """Return the blocks of a Markdown file, in file order (see `_blocks`)."""
     return _blocks(text)
 
 
 # The readers of one folder (facts, metrics, risk cues) all ask for the same two documents.
 @functools.lru_cache(maxsize=8)
 def _blocks(text: str) -> tuple[Block, ...]:
-    """The blocks of a Markdown file, in file order.
+    """Return the blocks of a Markdown file, in file order.
 
     Args:
         text: the file, with any line endings (CR-only included).

@@ -82,7 +82,7 @@ def _words(text: str) -> list[tuple[str, int]]:
 
 
 def _quote_line(text: str, quote: str) -> int | None:
-    """The line a whitespace-normalised `quote` starts on in `text`, or None."""
+    """Return the line a whitespace-normalised `quote` starts on in `text`, or None."""
     words = _words(text)
     wanted = quote.split()
     joined = " ".join(word for word, _ in words)
@@ -115,7 +115,7 @@ def _stated(fact: RecordedFact) -> Quantity:
 
 
 def verify(folder: Path, fact: RecordedFact) -> RecordedFact:
-    """The fact with its line, once the quote, file, value and unit check out.
+    """Return the fact with its line, once the quote, file, value and unit check out.
 
     Raises:
         InputError: the file is outside the folder or unreadable, the quote is not
@@ -224,7 +224,7 @@ def apply_declared(
     traffic: DeclaredTraffic | None,
     baseline: dict[str, float],
 ) -> RolloutContext:
-    """The context with recorded facts and rollout.yaml declarations applied.
+    """Return the context with recorded facts and rollout.yaml declarations applied.
 
     A recorded fact whose quote no longer checks out is left out with a warning.
     """

@@ -82,11 +82,11 @@ class Document:
     lines: tuple[Line, ...]
 
     def content_lines(self) -> list[Line]:
-        """The lines that say something once: a table cell repeats its row under a header."""
+        """Return the lines that say something once: a table cell repeats its row under a header."""
         return [line for line in self.lines if line.kind != "cell"]
 
     def evidence(self, line: Line) -> Evidence:
-        """The evidence record quoting `line`."""
+        """Return the evidence record quoting `line`."""
         return Evidence(file=self.name, line=line.number, text=line.text)
 
 
@@ -99,7 +99,7 @@ def _is_pseudo_heading(body: str) -> bool:
 
 
 def _uncommented(source: str) -> str:
-    """A paragraph's source without HTML comments, each line kept in its place."""
+    """Strip HTML comments from a paragraph's source, each line kept in its place."""
     return _COMMENT.sub(lambda match: "\n" * match.group(0).count("\n"), source)
 
 
@@ -181,7 +181,7 @@ class _Lines:
             self.last = number
 
     def end_pseudo_section(self, number: int) -> None:
-        """A paragraph after a blank line ends the list a bold `Label:` line introduced."""
+        """End the list a bold `Label:` line introduced when a paragraph follows a blank line."""
         pseudo = bool(self.headings) and self.headings[-1][0] == _PSEUDO_LEVEL
         if pseudo and self.after_blank(number) and self.lines_under_pseudo:
             self.headings.pop()

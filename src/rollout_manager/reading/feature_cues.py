@@ -125,7 +125,7 @@ def _share(text: str) -> float | None:
 def _found(
     statements: list[Statement], pattern: re.Pattern[str], quoter: _Quoter
 ) -> tuple[bool, re.Match[str], Evidence] | None:
-    """The first statement matching `pattern`: (stated or negated, the match, its evidence)."""
+    """Find the first statement matching `pattern`: (stated or negated, the match, its evidence)."""
     for statement in statements:
         text = spell_numbers(statement.value if not statement.label else statement.text)
         match = pattern.search(text)
@@ -183,7 +183,7 @@ def _irreversible(facts: FeatureFacts, statements: list[Statement], quoter: _Quo
 
 
 def _incidental_money(facts: FeatureFacts, statements: list[Statement], _: _Quoter) -> None:
-    """A money word that, read in its whole sentence, names a screen is not money moving."""
+    """Discount a money word that, read in its whole sentence, names a screen (not money moving)."""
     if facts.moves_money is None or not facts.moves_money.value:
         return
     stated = any(

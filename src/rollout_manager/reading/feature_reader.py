@@ -192,7 +192,7 @@ def _daily_volume(document: Document) -> Fact[float] | None:
 
 
 def _volume_in_text(text: str) -> float | None:
-    """A daily volume stated in a sentence: `~15,000 daily transactions`, `15k orders/day`."""
+    """Read a daily volume stated in a sentence: `~15,000 daily transactions`, `15k orders/day`."""
     for match in _VOLUME_PHRASE.finditer(text):
         if match["before"] or match["after"]:
             return parse_count(match["n"])

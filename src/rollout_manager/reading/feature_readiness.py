@@ -28,7 +28,7 @@ _STATUS_SEPARATOR = re.compile(r"[\s_-]+")
 
 
 def peak_windows(document: Document, warnings: list[str]) -> list[Fact[PeakWindow]]:
-    """The peak windows the document names with a time zone; one without is a warning."""
+    """Return the peak windows the document names with a time zone; one without is a warning."""
     windows: list[Fact[PeakWindow]] = []
     for line in document.content_lines():
         labelled = bool(line.label) and match_label(line.label, _FIELDS) == "feature.peak_windows"
@@ -52,7 +52,7 @@ def peak_windows(document: Document, warnings: list[str]) -> list[Fact[PeakWindo
 
 
 def events(document: Document) -> list[Fact[str]]:
-    """The named events (sales, launches) the document says the rollout meets."""
+    """Return the named events (sales, launches) the document says the rollout meets."""
     found: dict[str, list[Evidence]] = {}
     for line in document.content_lines():
         for slug, pattern in phrases.EVENTS:
@@ -113,7 +113,7 @@ def _dependency(document: Document, line: Line, warnings: list[str]) -> Fact[Dep
 
 
 def dependencies(document: Document, warnings: list[str]) -> list[Fact[Dependency]]:
-    """The prerequisites listed under a dependencies heading, each ready or not."""
+    """Return the prerequisites listed under a dependencies heading, each ready or not."""
     facts: list[Fact[Dependency]] = []
     for line in document.content_lines():
         if line.kind in {"title", "heading"} or not line.in_section(phrases.DEPENDENCY_SECTION):

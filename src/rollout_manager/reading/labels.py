@@ -133,7 +133,7 @@ LABEL_SYNONYMS: Final[dict[str, tuple[str, ...]]] = {
 
 @functools.cache
 def _label_pattern(name: str) -> re.Pattern[str]:
-    """The synonyms of one field as one regex, compiled when first asked for."""
+    """Return the synonyms of one field as one regex, compiled when first asked for."""
     return re.compile("|".join(f"(?:{variant})" for variant in LABEL_SYNONYMS[name]))
 
 
@@ -181,7 +181,7 @@ def strip_emphasis(text: str) -> str:
 
 
 def normalise_label(text: str) -> tuple[str, str]:
-    """A label as the synonym table expects it, and the unit hint in its parentheses.
+    """Return a label as the synonym table expects it, and the unit hint in its parentheses.
 
     `**P95-Latency** (ms)` becomes (`p95 latency`, `ms`).
     """
@@ -194,13 +194,13 @@ def normalise_label(text: str) -> tuple[str, str]:
 
 
 def section_name(text: str) -> str:
-    """A heading as sections are matched: lower case, parentheses kept (`errors (by type)`)."""
+    """Return a heading as sections match it: lower case, parentheses kept (`errors (by type)`)."""
     plain = strip_emphasis(text).replace("`", "").replace("’", "'").lower()
     return " ".join(plain.replace("-", " ").replace("_", " ").split()).strip(" :")
 
 
 def match_label(label: str, fields: Iterable[str], value: str = "", hint: str = "") -> str | None:
-    """The first of `fields` whose synonyms name `label`, or None.
+    """Return the first of `fields` whose synonyms name `label`, or None.
 
     Leading modifiers (`current`, `average`, ...) are tried off one by one; the
     label's parenthesis (`hint`) is tried as part of it, so `Latency (p50)` names

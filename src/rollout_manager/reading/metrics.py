@@ -110,7 +110,7 @@ class MetricReading:
 
 
 def slug(label: str) -> str:
-    """A stable snake_case key from a label: `Crash-free sessions` -> `crash_free_sessions`."""
+    """Make a stable snake_case key from a label: `Crash-free sessions` -> `crash_free_sessions`."""
     plain = _PARENTHESES.sub(" ", label.lower())
     return _SLUG.sub("_", plain).strip("_")
 
@@ -160,7 +160,7 @@ def _label_base(label: str) -> str:
 
 
 def traffic_unit(label: str, noun: str) -> str:
-    """What a traffic figure counts, plural: `Emails sent` -> `emails`."""
+    """Name what a traffic figure counts, plural: `Emails sent` -> `emails`."""
     if noun:
         words = noun.lower()
     else:
@@ -309,7 +309,7 @@ class _Reader:
 
 
 def read_metrics(file: str, statements: list[Statement], *, strict: bool = True) -> MetricReading:
-    """The metrics and traffic figures a document's statements state.
+    """Read the metrics and traffic figures a document's statements state.
 
     Args:
         file: the document's name, for evidence.

@@ -91,7 +91,7 @@ def _first_sign(lines: list[str], patterns: tuple[str, ...]) -> tuple[str, int] 
 
 
 def number_format(text: str) -> NumberFormat:
-    """The decimal mark `text` writes, judged from the numbers that can only be read one way."""
+    """Judge the decimal mark `text` writes from the numbers that can only be read one way."""
     lines = text.splitlines()
     comma = _first_sign(lines, _COMMA_SIGNS)
     point = _first_sign(lines, _POINT_SIGNS)
@@ -110,7 +110,7 @@ def join_groups(text: str) -> str:
 
 
 def ambiguous_numbers(text: str, numbers: NumberFormat) -> list[str]:
-    """The numbers of `text` whose meaning its document's style does not settle."""
+    """Return the numbers of `text` whose meaning its document's style does not settle."""
     found: list[str] = []
     for match in re.finditer(_NUMBER, join_groups(text)):
         token = match[0]
@@ -152,7 +152,7 @@ def in_point_decimals(text: str, numbers: NumberFormat) -> str:
 
 
 def document_in_point_decimals(document: Document, numbers: NumberFormat) -> Document:
-    """The document with every line's value and content in point decimals (quotes kept)."""
+    """Return the document with every line's value and content in point decimals (quotes kept)."""
     lines = tuple(
         replace(
             line,
@@ -165,7 +165,7 @@ def document_in_point_decimals(document: Document, numbers: NumberFormat) -> Doc
 
 
 def number_notes(name: str, text: str, numbers: NumberFormat) -> list[str]:
-    """What the reader assumed about `name`'s numbers, and the numbers it could not read."""
+    """Say what the reader assumed about `name`'s numbers, and the numbers it could not read."""
     notes: list[str] = []
     if numbers.style == "comma" and numbers.comma_sign is not None:
         sign, line = numbers.comma_sign

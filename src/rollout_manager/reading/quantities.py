@@ -161,7 +161,7 @@ def _float(value: Decimal) -> float:
 
 
 def _negative(text: str, start: int) -> bool:
-    """A minus sign that is a sign, not a range dash (`1-7 July`) or a list marker."""
+    """Tell whether a minus sign is a sign, not a range dash (`1-7 July`) or a list marker."""
     before = text[max(0, start - 40) : start].split()
     previous = before[-1] if before else ""
     return not any(ch.isdigit() for ch in previous)
@@ -249,7 +249,7 @@ def _one(text: str, match: re.Match[str]) -> tuple[Quantity | None, int]:
 
 
 def find_quantities(text: str, limit: int = 1_000) -> list[Quantity]:
-    """The quantities in `text`, in order, at most `limit` of them.
+    """Return the quantities in `text`, in order, at most `limit` of them.
 
     Raises:
         NumberError: a negative number, one out of any metric's range, or one of

@@ -41,7 +41,7 @@ class Source:
     numbers: NumberFormat = field(default_factory=NumberFormat)
 
     def statements(self) -> list[Statement]:
-        """The document's statements, their values in point decimals (quotes as written)."""
+        """Return the document's statements, their values in point decimals (quotes as written)."""
         return [
             replace(s, value=in_point_decimals(s.value, self.numbers))
             for s in read_statements(self.text)
@@ -70,7 +70,7 @@ def _mentions(unit: str, text: str) -> bool:
 
 
 def choose_traffic(candidates: list[TrafficCandidate], feature_text: str) -> Traffic | None:
-    """The stream the flag splits: the first stated, or the first the feature names."""
+    """Choose the stream the flag splits: the first stated, or the first the feature names."""
     if not candidates:
         return None
     chosen = next((c for c in candidates if _mentions(c.unit, feature_text)), candidates[0])
@@ -177,7 +177,7 @@ def _not_understood(source: Source, statements: list[Statement], used: set[int])
 
 
 def _with_number_style(traffic: Traffic, sources: tuple[Source, ...]) -> Traffic:
-    """The traffic, its source saying so when its figure was read with decimal commas."""
+    """Return the traffic, its source saying so when its figure was read with decimal commas."""
     read_from = {e.file for e in traffic.evidence if _MARKED_NUMBER.search(e.text)}
     for source in sources:
         sign = source.numbers.comma_sign

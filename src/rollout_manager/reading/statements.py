@@ -80,7 +80,7 @@ def _split_sentences(text: str) -> list[str]:
 
 
 def _item(line: int, text: str, sections: tuple[str, ...], quote: str) -> list[Statement]:
-    """A list item: one statement per sentence (`... 40k jobs a day. Job failures: 0.8%.`)."""
+    """Read a list item: one statement per sentence (`... 40k jobs a day. Job failures: 0.8%.`)."""
     pieces = _split_sentences(_squash(text))
     if len(pieces) == 1:
         return [_labelled(line, text, "item", sections, quote)]
@@ -88,7 +88,7 @@ def _item(line: int, text: str, sections: tuple[str, ...], quote: str) -> list[S
 
 
 def _sentences(start: int, text: str, sections: tuple[str, ...]) -> list[Statement]:
-    """A paragraph: `Label: value` lines each on their own, prose split into sentences."""
+    """Read a paragraph: `Label: value` lines each on their own, prose split into sentences."""
     raw_lines = text.split("\n")
     if all(LABELLED.match(raw.strip()) for raw in raw_lines):
         return [

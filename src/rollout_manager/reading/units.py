@@ -173,7 +173,7 @@ def parse_rate(text: str, unit_hint: str = "") -> float | None:
 
 
 def _rate_denominator(match: re.Match[str], unit_hint: str) -> Decimal | None:
-    """What the number is out of (100 for a percentage), or None when no unit is written."""
+    """Return what the number is out of (100 for a percentage), or None when no unit is written."""
     unit_written = any(match[unit] for unit in ("pct", "permille", "bps", "den", "den_word"))
     if match["pct"] or (not unit_written and "%" in unit_hint):
         return Decimal(100)
@@ -298,7 +298,7 @@ def _is_explicit(text: str) -> bool:
 
 
 def timezone_name(token: str) -> str | None:
-    """The IANA zone for `EST`, `Eastern`, `UTC` or an IANA name itself; None if unknown."""
+    """Return the IANA zone for `EST`, `Eastern`, `UTC` or an IANA name itself; None if unknown."""
     known = TIMEZONE_ABBREVIATIONS.get(token.upper())
     if known is not None:
         return known

@@ -108,7 +108,7 @@ MS_PER_DURATION_UNIT: Final[dict[str, Decimal]] = {
 def duration_unit_pattern(
     shortest: str = "us", longest: str = "week", without: tuple[str, ...] = ()
 ) -> str:
-    """The duration units from `shortest` to `longest` as one regex alternation, plurals too.
+    """Return the duration units from `shortest` to `longest` as one regex alternation, plurals too.
 
     A unit of two letters or more takes a plural `s` (`hrs`, `mins`, `hours`); a single
     letter (`h`) and a unit ending in `s` (`ms`, `millis`) do not. Longest first.

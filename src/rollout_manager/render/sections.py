@@ -134,7 +134,7 @@ def _rows(prefix: str, facts: BaseModel) -> list[_FactRow]:
 
 
 def render_context(context: RolloutContext) -> str:
-    """The facts read from a context folder as Markdown, each with its evidence.
+    """Render the facts read from a context folder as Markdown, each with its evidence.
 
     Lists every fact with its value and unit and the `file:line "text"` it was
     read from, then the facts no document states and the figures that disagree.
@@ -174,12 +174,12 @@ def render_section(plan: RolloutPlan, section: str) -> str:
 
 
 def render_document(plan: RolloutPlan) -> str:
-    """The whole plan as one Markdown document, ready for sign-off."""
+    """Render the whole plan as one Markdown document, ready for sign-off."""
     return _render_plan("plan.md.j2", plan, standalone=False)
 
 
 def render_saved(plan: RolloutPlan, *, path: str, lines: int) -> str:
-    """What to show after the document was written: where, the status, the summary, warnings.
+    """Render what to show after the document was written: where, the status, the summary, warnings.
 
     The document itself stays in the file: a model or a terminal gets the half page a
     reader needs first, not 500 lines.
@@ -192,7 +192,7 @@ def render_saved(plan: RolloutPlan, *, path: str, lines: int) -> str:
 
 
 def render_duration(data: dict[str, object], *, sources: tuple[str, str], min_hours: float) -> str:
-    """The what-if answer of `stage_duration`: transactions and hours a stage needs."""
+    """Render the what-if answer of `stage_duration`: transactions and hours a stage needs."""
     return (
         _environment()
         .get_template("duration.md.j2")

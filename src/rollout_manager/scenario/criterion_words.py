@@ -60,7 +60,7 @@ def _as_number(token: str) -> float:
 
 
 def stated_bound(text: str) -> tuple[str, float] | None:
-    """The first `at least N` / `N or more` style bound in a normalized line."""
+    """Find the first `at least N` / `N or more` style bound in a normalized line."""
     before = _BOUND.search(text)
     after = _BOUND_AFTER.search(text)
     if before and (after is None or before.start() <= after.start()):
@@ -71,7 +71,7 @@ def stated_bound(text: str) -> tuple[str, float] | None:
 
 
 def stated_minutes(text: str) -> tuple[str, float] | None:
-    """A bound on a duration (`at least 4 hours`) in minutes."""
+    """Read a bound on a duration (`at least 4 hours`) in minutes."""
     for match in _BOUND.finditer(text):
         rest = text[match.start(2) :]
         duration = _DURATION.match(rest)
@@ -83,5 +83,5 @@ def stated_minutes(text: str) -> tuple[str, float] | None:
 
 
 def stated_levels(text: str) -> set[Level]:
-    """The risk levels (LOW, MEDIUM, HIGH) a normalized line names."""
+    """Return the risk levels (LOW, MEDIUM, HIGH) a normalized line names."""
     return {Level(word.upper()) for word in _LEVEL_WORD.findall(text)}

@@ -106,7 +106,7 @@ class Scenario:
 
 
 def _front_matter(lines: list[str]) -> dict[str, Any]:
-    """The YAML front matter as a mapping."""
+    """Read the YAML front matter as a mapping."""
     if not lines or lines[0].strip() != "---":
         raise ScenarioError(1, "no YAML front matter: the file must start with a '---' line")
     length = front_matter_length(lines)
@@ -274,8 +274,9 @@ def _steps(reader: Layout) -> tuple[Step, ...]:
 
 
 def _criteria(reader: Layout) -> tuple[Criterion, ...]:
-    """The `- [ ] ...` lines under "Success Criteria", or under "Acceptance" (where plain
-    bullets count when the list has no checkboxes).
+    """Return the `- [ ] ...` lines under "Success Criteria", or under "Acceptance".
+
+    Under "Acceptance", plain bullets count when the list has no checkboxes.
     """
     section = next(
         (part for name in _CRITERIA_SECTIONS if (part := _section(reader, name)) is not None),

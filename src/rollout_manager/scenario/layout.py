@@ -93,7 +93,7 @@ class Layout:
         return [(number, self.source[number - 1]) for number in numbers]
 
     def title(self) -> str | None:
-        """The first level-1 heading, if any."""
+        """Return the first level-1 heading, if any."""
         return next((h.title for h in self.headings if h.level == 1), None)
 
     def sections(self, level: int) -> list[Section]:
@@ -119,7 +119,7 @@ class Layout:
         return [fence for fence in self.fences if first <= fence.start <= last]
 
     def checklist(self, section: Section, *, bullets: bool = False) -> list[tuple[int, str]]:
-        """The `- [ ] ...` items of `section` (line, text); with `bullets`, any list item."""
+        """Return the `- [ ] ...` items of `section` (line, text); with `bullets`, any list item."""
         if not section.lines:
             return []
         first, last = section.lines[0][0], section.lines[-1][0]

@@ -210,7 +210,7 @@ def _run_steps(steps: Sequence[Step], driver: Driver) -> list[StepRun]:
 
 
 def run_json(run: ScenarioRun) -> dict[str, Any]:
-    """The run as JSON: criteria with evidence, steps with tools and the comparison."""
+    """Return the run as JSON: criteria with evidence, steps with tools and the comparison."""
     return {
         "scenario": run.scenario.name,
         "title": run.scenario.title,
@@ -255,7 +255,7 @@ def run_json(run: ScenarioRun) -> dict[str, Any]:
 
 
 def format_text(run: ScenarioRun) -> str:
-    """The default report: one line per criterion, the step comparison, the summary."""
+    """Format the default report: one line per criterion, the step comparison, the summary."""
     lines = [
         f"scenario {run.scenario.name}: {len(run.steps)} steps, {run.mode}, "
         f"today {run.today.isoformat()}, {run.seconds:.1f} s",
@@ -321,7 +321,7 @@ def _tool_calls(exchange: Exchange) -> tuple[ToolCall, ...]:
 
 
 def conversation_session(client: ModelClient, *, today: date | None = None) -> Session:
-    """A session that runs each prompt through the agent loop (`agent.Conversation`).
+    """Build a session that runs each prompt through the agent loop (`agent.Conversation`).
 
     `today` is the planning date the tools use for default starts (None: the system date).
 

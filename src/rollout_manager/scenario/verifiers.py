@@ -117,7 +117,7 @@ def stages_increase(seen: Seen) -> Outcome:
 
 
 def final_stage_full(seen: Seen) -> Outcome:
-    """The last stage serves all traffic."""
+    """Check that the last stage serves all traffic."""
     last = seen.plan.stages[-1]
     return Outcome(
         last.traffic_percent >= 100, f"stage {last.number}: {last.traffic_percent:g}% of traffic"

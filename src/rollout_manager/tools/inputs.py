@@ -114,7 +114,7 @@ _START: TypeAdapter[datetime | date] = TypeAdapter(StartMoment)
 
 
 def parse_start(text: str, *, source: str = "--start") -> datetime | date:
-    """A start as every door reads it.
+    """Parse a start as every door reads it.
 
     Raises:
         InputError: not an ISO date or date-time, or outside the planning years.

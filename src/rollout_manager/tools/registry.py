@@ -45,7 +45,7 @@ class ToolResult(BaseModel):
     """The plan a section came from, for a front door that prints the full contract JSON."""
 
     def as_text(self) -> str:
-        """The result as a model reads it: the data notice, the Markdown, then the summary.
+        """Return the result as a model reads it: the data notice, the Markdown, then the summary.
 
         The JSON is not repeated here: it travels once, as the structured result
         (MCP `structuredContent`, the agent loop's `data`). A result without
@@ -64,7 +64,7 @@ class ToolResult(BaseModel):
         return f"{DATA_NOTICE}\n\n{defused(body)}"
 
     def structured(self) -> dict[str, Any]:
-        """The result as a program reads it: `ok` and the `data`, or `ok` and the `error`."""
+        """Return the result as a program reads it: `ok` and the `data`, or `ok` and the `error`."""
         if not self.ok:
             return {"ok": False, "error": self.error or "failed"}
         return {"ok": True, "data": self.data}
@@ -152,7 +152,7 @@ class Tool:
 
 
 def inline_definitions(schema: dict[str, Any]) -> dict[str, Any]:
-    """`schema` with each `{"$ref": "#/$defs/Name"}` replaced by its definition.
+    """Return `schema` with each `{"$ref": "#/$defs/Name"}` replaced by its definition.
 
     Input models nest without recursion (a freeze in a list of freezes), so the
     definitions can stand where they are used: a model reads each once, in place,
@@ -198,15 +198,15 @@ class Registry:
         return len(self._tools)
 
     def get(self, name: str) -> Tool | None:
-        """The tool with this name, or None."""
+        """Return the tool with this name, or None."""
         return self._tools.get(name)
 
     def with_tools(self, *tools: Tool) -> Registry:
-        """A new registry with these tools added (for a front door's own tools, or tests)."""
+        """Return a new registry with these tools added (for a front door's own tools, or tests)."""
         return Registry([*self._tools.values(), *tools])
 
     def specs(self) -> list[dict[str, Any]]:
-        """The specs of every tool, in declaration order."""
+        """Return the specs of every tool, in declaration order."""
         return [tool.spec() for tool in self._tools.values()]
 
     def dispatch(
@@ -278,8 +278,9 @@ def _validation_message(error: ValidationError) -> str:
 
 
 def _served_error(error: InputError, root: Path) -> str:
-    """The error with a file inside the served folder named relative to it, as the model
-    named it; the model never needs the machine's absolute paths.
+    """Return the error with a file inside the served folder named relative to it.
+
+    That is how the model named it; the model never needs the machine's absolute paths.
     """
     source = Path(error.source)
     if source.is_absolute():
