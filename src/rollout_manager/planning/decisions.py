@@ -321,14 +321,18 @@ def summarize(
         false_hold_limit=plan_budget.hold_total,
         caught_2x_by_stage=caught_by,
         notes=[
-            f"{METHOD}: the {pct(plan_budget.rollback_total, 0)} false-rollback total is split "
-            f"over {plan_budget.boundaries} boundaries ({pct(plan_budget.boundary_alpha, 3)} "
-            f"each, half at the last checkpoint), the {pct(plan_budget.hold_total, 0)} "
-            f"false-hold total over {plan_budget.gates} gates "
-            f"({pct(plan_budget.gate_alpha, 3)} each).",
-            "Stages see disjoint transactions, so they are independent; metrics of one stage "
-            "count overlapping events (positively associated), so 1 - product(1 - p) over "
-            "all decisions bounds the total from above.",
+            (
+                f"{METHOD}: the {pct(plan_budget.rollback_total, 0)} false-rollback total is split "
+                f"over {plan_budget.boundaries} boundaries ({pct(plan_budget.boundary_alpha, 3)} "
+                f"each, half at the last checkpoint), the {pct(plan_budget.hold_total, 0)} "
+                f"false-hold total over {plan_budget.gates} gates "
+                f"({pct(plan_budget.gate_alpha, 3)} each)."
+            ),
+            (
+                "Stages see disjoint transactions, so they are independent; metrics of one stage "
+                "count overlapping events (positively associated), so 1 - product(1 - p) over "
+                "all decisions bounds the total from above."
+            ),
             (
                 "Each decision's figures are exact binomial sums."
                 if exact

@@ -264,12 +264,16 @@ def _choose_start(
             start,
             design,
             [
-                f"{text[:1].upper()}{text[1:]}. The first start that fits is {when(fit)} "
-                f"(--start {fit.date().isoformat()})."
+                (
+                    f"{text[:1].upper()}{text[1:]}. The first start that fits is {when(fit)} "
+                    f"(--start {fit.date().isoformat()})."
+                )
             ],
             [
-                f"Start {day(start)} is too early or hits a freeze: first fit "
-                f"--start {fit.date().isoformat()}."
+                (
+                    f"Start {day(start)} is too early or hits a freeze: first fit "
+                    f"--start {fit.date().isoformat()}."
+                )
             ],
         )
     earliest = gates.next_business_day_start(today)
@@ -288,14 +292,19 @@ def _choose_start(
         start,
         design,
         [
-            f"Default start {when(start)}, the first business day after {_freeze_text(freeze)}: "
-            f"a {setting.risk.overall.value}-risk ramp started at the first date the lead time "
-            f"allows ({when(first_lead)}) cannot finish its bake before the freeze. Starting "
-            f"then would mean {_held_through(freeze, setting, early)}."
+            (
+                f"Default start {when(start)}, the first business day after "
+                f"{_freeze_text(freeze)}: a {setting.risk.overall.value}-risk ramp started at the "
+                f"first date the lead time allows ({when(first_lead)}) cannot finish its bake "
+                f"before the freeze. Starting then would mean "
+                f"{_held_through(freeze, setting, early)}."
+            )
         ],
         [
-            f"Start moved to {day(start)}, after {_freeze_text(freeze)}: starting "
-            f"{day(first_lead)} would hold a partial rollout through it."
+            (
+                f"Start moved to {day(start)}, after {_freeze_text(freeze)}: starting "
+                f"{day(first_lead)} would hold a partial rollout through it."
+            )
         ],
     )
 

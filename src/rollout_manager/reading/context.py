@@ -114,10 +114,12 @@ def _revenue_check(baseline: BaselineFacts) -> list[str]:
         return []
     currency = baseline.currency
     return [
-        f"daily revenue {formatting.money(revenue.value, currency)} ({_where(revenue)}) does not "
-        f"match daily transactions {formatting.count(volume.value)} ({_where(volume)}) × average "
-        f"value {formatting.money(value.value, currency)} ({_where(value)}) = "
-        f"{formatting.money(round(implied, 2), currency)}: off by more than 20%"
+        (
+            f"daily revenue {formatting.money(revenue.value, currency)} ({_where(revenue)}) does "
+            f"not match daily transactions {formatting.count(volume.value)} ({_where(volume)}) "
+            f"× average value {formatting.money(value.value, currency)} ({_where(value)}) = "
+            f"{formatting.money(round(implied, 2), currency)}: off by more than 20%"
+        )
     ]
 
 
@@ -129,9 +131,11 @@ def _rate_sum_check(baseline: BaselineFacts) -> list[str]:
     if abs(total - 1) <= _RATE_SUM_TOLERANCE:
         return []
     return [
-        f"success rate {formatting.pct(success.value)} ({_where(success)}) + error rate "
-        f"{formatting.pct(error.value)} ({_where(error)}) = {formatting.pct(total)}, "
-        "not 100% (±0.5 points)"
+        (
+            f"success rate {formatting.pct(success.value)} ({_where(success)}) + error rate "
+            f"{formatting.pct(error.value)} ({_where(error)}) = {formatting.pct(total)}, "
+            "not 100% (±0.5 points)"
+        )
     ]
 
 
@@ -142,9 +146,11 @@ def _volume_check(feature: FeatureFacts, baseline: BaselineFacts) -> list[str]:
     if abs(stated.value - measured.value) <= _RELATIVE_TOLERANCE * measured.value:
         return []
     return [
-        f"the feature description's daily volume {formatting.count(stated.value)} "
-        f"({_where(stated)}) differs from the baseline's {formatting.count(measured.value)} "
-        f"({_where(measured)}) by more than 20%"
+        (
+            f"the feature description's daily volume {formatting.count(stated.value)} "
+            f"({_where(stated)}) differs from the baseline's {formatting.count(measured.value)} "
+            f"({_where(measured)}) by more than 20%"
+        )
     ]
 
 

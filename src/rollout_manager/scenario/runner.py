@@ -257,8 +257,10 @@ def run_json(run: ScenarioRun) -> dict[str, Any]:
 def format_text(run: ScenarioRun) -> str:
     """Format the default report: one line per criterion, the step comparison, the summary."""
     lines = [
-        f"scenario {run.scenario.name}: {len(run.steps)} steps, {run.mode}, "
-        f"today {run.today.isoformat()}, {run.seconds:.1f} s",
+        (
+            f"scenario {run.scenario.name}: {len(run.steps)} steps, {run.mode}, "
+            f"today {run.today.isoformat()}, {run.seconds:.1f} s"
+        ),
         "",
     ]
     lines += [f"{r.label}  {r.criterion} — {r.evidence}" for r in run.results]
