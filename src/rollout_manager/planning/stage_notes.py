@@ -103,7 +103,8 @@ def explain_stages(
 def _explain_parity(
     design: StageNotes, stages: list[Stage], inputs: SizingInputs, policy: Policy
 ) -> None:
-    assert inputs.p0 is not None and inputs.parity_rate is not None
+    if inputs.p0 is None or inputs.parity_rate is None:
+        raise RuntimeError("a parity note needs the baseline and the parity rate")
     needed = stats.stage_sample_size(
         inputs.p0, inputs.parity_rate, alpha=policy.statistics.alpha, power=policy.statistics.power
     )

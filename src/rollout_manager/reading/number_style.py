@@ -176,8 +176,10 @@ def number_notes(name: str, text: str, numbers: NumberFormat) -> list[str]:
     for number, line_text in enumerate(text.splitlines(), start=1):
         if line_text.lstrip().startswith("#"):
             continue
-        for token in ambiguous_numbers(line_text, numbers):
-            notes.append(f"{name}:{number}: `{token}` {_why_ambiguous(token, numbers)}; not read")
+        notes.extend(
+            f"{name}:{number}: `{token}` {_why_ambiguous(token, numbers)}; not read"
+            for token in ambiguous_numbers(line_text, numbers)
+        )
     return notes
 
 

@@ -123,13 +123,11 @@ def _rows(prefix: str, facts: BaseModel) -> list[_FactRow]:
     rows: list[_FactRow] = []
     for name in type(facts).model_fields:
         held = getattr(facts, name)
-        for fact in held if isinstance(held, list) else [held]:
-            if isinstance(fact, Fact):
-                rows.append(
-                    _FactRow(
-                        f"{prefix}.{name}", _format_of(name, fact.value), fact.value, fact.evidence
-                    )
-                )
+        rows.extend(
+            _FactRow(f"{prefix}.{name}", _format_of(name, fact.value), fact.value, fact.evidence)
+            for fact in (held if isinstance(held, list) else [held])
+            if isinstance(fact, Fact)
+        )
     return rows
 
 

@@ -161,7 +161,8 @@ def run_scenario(
     """
     if keep is not None and keep.exists() and not keep.is_dir():
         raise InputError(str(keep), "--keep needs a folder; this is a file")
-    day = today or scenario.today or date.today()
+    given = today or scenario.today
+    day = given or date.today()  # noqa: DTZ011 - none given: the system date, as the tools take it
     started = time.perf_counter()
     # The name is the scenario author's text: only letters, digits, - and _ reach the path.
     label = re.sub(r"[^A-Za-z0-9_-]+", "-", scenario.name)[:40].strip("-") or "run"
