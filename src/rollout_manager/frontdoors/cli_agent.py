@@ -222,7 +222,7 @@ def run_ask_command(args: argparse.Namespace, *, client: ModelClient | None = No
     return _report(outcome)
 
 
-def _stdin_lines(interactive: bool) -> Iterator[str]:
+def _stdin_lines(*, interactive: bool) -> Iterator[str]:
     """Lines from stdin; a `> ` prompt on stderr when a person is typing."""
     while True:
         if interactive:
@@ -266,7 +266,7 @@ def run_chat_command(
         defaults=_defaults(args),
         today=getattr(args, "planning_date", None),
     )
-    requests = _stdin_lines(sys.stdin.isatty()) if lines is None else lines
+    requests = _stdin_lines(interactive=sys.stdin.isatty()) if lines is None else lines
     status = 0
     try:
         for line in requests:

@@ -142,7 +142,7 @@ def _business_days(first: date, step: int) -> Iterator[date]:
         day += timedelta(days=step)
 
 
-def _close_freeze(year: int, month: int, quarterly: bool, tz: ZoneInfo) -> Freeze:
+def _close_freeze(year: int, month: int, tz: ZoneInfo, *, quarterly: bool) -> Freeze:
     """Last two business days of a month and the first business day of the next."""
     following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
     backwards = _business_days(following - timedelta(days=1), -1)
@@ -197,9 +197,9 @@ def _event_year_freezes(event: str, year: int, tz: ZoneInfo) -> list[Freeze]:
         name, first, end, reason = fixed[event]
         return [_fixed_freeze(name, first, end, reason, tz)]
     if event == "month_end_close":
-        return [_close_freeze(year, month, False, tz) for month in range(1, 13)]
+        return [_close_freeze(year, month, tz, quarterly=False) for month in range(1, 13)]
     if event == "quarter_end_close":
-        return [_close_freeze(year, month, True, tz) for month in (3, 6, 9, 12)]
+        return [_close_freeze(year, month, tz, quarterly=True) for month in (3, 6, 9, 12)]
     return []  # product_launch: no known date
 
 

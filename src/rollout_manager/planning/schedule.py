@@ -215,7 +215,7 @@ class GateCalendar:
         raise ValueError(f"no open business day within 366 days after {after.isoformat()}")
 
 
-def _stage_end(start: datetime, hours: float, tz: ZoneInfo, round_to_days: bool) -> datetime:
+def _stage_end(start: datetime, hours: float, tz: ZoneInfo, *, round_to_days: bool) -> datetime:
     if round_to_days:
         # Whole days in local wall time, so a 09:00 start ends at 09:00 across a DST change.
         wall = start.astimezone(tz) + timedelta(days=math.ceil(hours / 24))
@@ -256,7 +256,7 @@ def schedule_stages(
     stages: list[tuple[datetime, datetime]] = []
     current = calendar.next_allowed(start).astimezone(calendar.tz)
     for hours in required_hours:
-        end = _stage_end(current, max(hours, min_hours), calendar.tz, round_to_days)
+        end = _stage_end(current, max(hours, min_hours), calendar.tz, round_to_days=round_to_days)
         gate = calendar.next_allowed(end)
         stages.append((current, gate))
         current = gate

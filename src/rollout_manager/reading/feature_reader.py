@@ -89,7 +89,7 @@ def _summary(document: Document) -> Fact[str] | None:
     return None
 
 
-def _flag_key(line: Line, labelled: bool) -> str | None:
+def _flag_key(line: Line, *, labelled: bool) -> str | None:
     if labelled:
         for match in phrases.FLAG_KEY.finditer(line.value):
             key = match["quoted"] or match["key"].rstrip(".:/-")
@@ -115,7 +115,7 @@ def _flag(document: Document) -> tuple[Fact[str] | None, Fact[str] | None]:
     state: Fact[str] | None = None
     for line in document.content_lines():
         labelled = bool(line.label) and match_label(line.label, _FIELDS) == "feature.flag"
-        key = _flag_key(line, labelled)
+        key = _flag_key(line, labelled=labelled)
         if key is None:
             continue
         flag = Fact(value=key, evidence=[document.evidence(line)])
@@ -145,7 +145,7 @@ def _share_of_scope(text: str) -> float | None:
     return 0.5 if phrases.HALF.search(text) else None
 
 
-def _scope_text(line: Line, labelled: bool) -> str | None:
+def _scope_text(line: Line, *, labelled: bool) -> str | None:
     if labelled:
         affects = phrases.AFFECTS.match(line.value)
         return (affects["scope"] if affects else line.value).strip().rstrip(".")
@@ -161,7 +161,7 @@ def _scope(document: Document) -> tuple[Fact[str] | None, Fact[float] | None]:
         if line.in_section(phrases.ROLLBACK_SECTION):
             continue
         labelled = bool(line.label) and match_label(line.label, _FIELDS) == "feature.scope"
-        text = _scope_text(line, labelled)
+        text = _scope_text(line, labelled=labelled)
         if not text:
             continue
         evidence = [document.evidence(line)]

@@ -249,7 +249,10 @@ class _Reader:
         base = _label_base(label)
         if quantity.kind == "count" and not quantity.per_day and base:
             quantity = Quantity(
-                float(Decimal(str(quantity.value)) * PER_DAY[base]), "count", True, base
+                float(Decimal(str(quantity.value)) * PER_DAY[base]),
+                "count",
+                per_day=True,
+                base=base,
             )
         evidence = Evidence(file=self.file, line=statement.line, text=statement.text)
         direction = direction_of(label)

@@ -173,7 +173,7 @@ def _time_base(match: re.Match[str] | None) -> str:
     return match["base"].lower()
 
 
-def _count(number: Decimal, text: str, end: int, start: int, approx: bool) -> Quantity:
+def _count(number: Decimal, text: str, end: int, start: int, *, approx: bool) -> Quantity:
     scale = _SCALE.match(text, end)
     if scale is not None:
         number *= SCALE_SUFFIXES.get(scale["scale"], SCALE_SUFFIXES.get(scale["scale"].lower(), 1))
@@ -245,7 +245,7 @@ def _one(text: str, match: re.Match[str]) -> tuple[Quantity | None, int]:
     after = text[end : end + 1]
     if after.isalpha() and not _SCALE.match(text, end):
         return None, end  # `5xx`, `11am`, `2nd`: part of a word, not a quantity
-    return _count(number, text, end, start, approx), end
+    return _count(number, text, end, start, approx=approx), end
 
 
 def find_quantities(text: str, limit: int = 1_000) -> list[Quantity]:

@@ -155,7 +155,7 @@ class RenderInput(SectionInput):
         description="File (.md) in the context folder",
     )
     force: bool = Field(
-        False,
+        default=False,
         description="Overwrite a file not ours; only if the user asks",
     )
 
