@@ -59,6 +59,10 @@ class ModelClient(Protocol):
         ...
 
 
+BAD_INPUT_STATUS = 2
+"""`ModelError.exit_status` for bad input or credentials: asking again cannot help."""
+
+
 class ModelError(Exception):
     """The model could not answer; the message is one line for the user.
 

@@ -255,7 +255,7 @@ def run_chat_command(
         0 all answered, 2 bad input or credentials, 1 a request failed.
     """
     from rollout_manager.agent.loop import Conversation
-    from rollout_manager.agent.protocol import ModelError
+    from rollout_manager.agent.protocol import BAD_INPUT_STATUS, ModelError
     from rollout_manager.tools.catalog import default_registry
 
     folder = _check_arguments(args)
@@ -280,7 +280,7 @@ def run_chat_command(
             except ModelError as error:
                 _say(str(error))
                 status = max(status, error.exit_status)
-                if error.exit_status == 2:
+                if error.exit_status == BAD_INPUT_STATUS:
                     break
                 continue
             _print_answer(outcome.answer, sys.stdout)

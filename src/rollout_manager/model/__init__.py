@@ -59,9 +59,10 @@ from rollout_manager.model.monitoring import (
 )
 from rollout_manager.model.plan import FeatureSummary, PlaybookUse, RolloutPlan
 from rollout_manager.model.risk import Level, RiskAssessment, RiskFactor, Strategy
-from rollout_manager.model.stages import Schedule, Stage, StatisticsSettings
+from rollout_manager.model.stages import ALL_TRAFFIC_PERCENT, Schedule, Stage, StatisticsSettings
 
 __all__ = [
+    "ALL_TRAFFIC_PERCENT",
     "Alert",
     "Baseline",
     "BaselineFacts",

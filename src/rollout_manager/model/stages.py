@@ -9,6 +9,9 @@ from pydantic import Field
 from rollout_manager.model.decisions import Decision, Purpose, SequentialBoundary, Threshold
 from rollout_manager.model.evidence import _Model
 
+ALL_TRAFFIC_PERCENT = 100
+"""A stage at this share of traffic serves everyone: the ramp is complete."""
+
 
 class Stage(_Model):
     """One step of the traffic ramp."""

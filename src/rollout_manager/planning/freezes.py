@@ -119,8 +119,12 @@ def is_us_holiday(day: date) -> bool:
     return day in _us_holidays(day.year)
 
 
+_SATURDAY = 5  # `date.weekday()`: Monday is 0, the weekend starts at 5
+_DECEMBER = 12
+
+
 def _is_business_day(day: date) -> bool:
-    return day.weekday() < 5 and not is_us_holiday(day)
+    return day.weekday() < _SATURDAY and not is_us_holiday(day)
 
 
 @cache
@@ -144,7 +148,7 @@ def _business_days(first: date, step: int) -> Iterator[date]:
 
 def _close_freeze(year: int, month: int, tz: ZoneInfo, *, quarterly: bool) -> Freeze:
     """Last two business days of a month and the first business day of the next."""
-    following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    following = date(year + 1, 1, 1) if month == _DECEMBER else date(year, month + 1, 1)
     backwards = _business_days(following - timedelta(days=1), -1)
     next(backwards)
     second_last = next(backwards)

@@ -21,7 +21,7 @@ import yaml
 from pydantic import Field, ValidationError, field_validator
 
 from rollout_manager.errors import InputError
-from rollout_manager.model import Level, Strategy
+from rollout_manager.model import ALL_TRAFFIC_PERCENT, Level, Strategy
 from rollout_manager.planning.metrics_source import MetricsSource
 from rollout_manager.planning.plain_text import PlainLine
 from rollout_manager.planning.policy_calendar import CalendarPolicy, SeasonalFreeze
@@ -133,7 +133,7 @@ class Policy(_Strict):
     ) -> dict[Strategy, list[LadderStep]]:
         for name, steps in ladders.items():
             traffic = [step.traffic_percent for step in steps]
-            if not traffic or traffic[-1] != 100:
+            if not traffic or traffic[-1] != ALL_TRAFFIC_PERCENT:
                 raise ValueError(f"ladder '{name}' must end at 100%")
             if any(b <= a for a, b in pairwise(traffic)):
                 raise ValueError(f"ladder '{name}' must strictly increase: {traffic}")

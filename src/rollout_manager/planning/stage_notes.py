@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rollout_manager.formatting import chance, count, hours, pct, points
+from rollout_manager.model import ALL_TRAFFIC_PERCENT
 from rollout_manager.planning import stage_limits, stats
 from rollout_manager.planning.stage_sizing import SizingInputs, user_duration
 
@@ -136,7 +137,8 @@ def _explain_revenue(
         (
             s
             for s in stages
-            if s.traffic_percent < 100 and s.expected_transactions >= inputs.revenue_n
+            if s.traffic_percent < ALL_TRAFFIC_PERCENT
+            and s.expected_transactions >= inputs.revenue_n
         ),
         None,
     )

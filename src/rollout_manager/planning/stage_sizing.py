@@ -13,6 +13,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from rollout_manager.errors import InputError
+from rollout_manager.model import ALL_TRAFFIC_PERCENT
 from rollout_manager.planning import decisions as rules
 from rollout_manager.planning import normal_stats, stage_limits, stats
 from rollout_manager.planning.gated import GatedMetrics, plan_gated_metrics
@@ -84,7 +85,7 @@ def ladder_for(policy: Policy, risk: RiskAssessment) -> list[LadderStep]:
                 update={"traffic_percent": change.traffic_percent}
             )
     traffic = [step.traffic_percent for step in ladder]
-    if any(b <= a for a, b in pairwise(traffic)) or traffic[-1] != 100:
+    if any(b <= a for a, b in pairwise(traffic)) or traffic[-1] != ALL_TRAFFIC_PERCENT:
         raise InputError(
             "rollout.yaml",
             f"stages: traffic must strictly increase and end at 100%, got {traffic}",

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from rollout_manager.formatting import chance, count, hours, money, pct, round_rate
 from rollout_manager.model import (
+    ALL_TRAFFIC_PERCENT,
     Criteria,
     DecisionSummary,
     Purpose,
@@ -84,7 +85,11 @@ def _stage_criteria(
     # At 100% there is no control group: only absolute criteria apply.
     if step.purpose not in ("smoke_test", "full_rollout"):
         chosen += [c for c in criteria.success if c.metric == "support_tickets_vs_control"]
-    if inputs.revenue_n is not None and expected >= inputs.revenue_n and step.traffic_percent < 100:
+    if (
+        inputs.revenue_n is not None
+        and expected >= inputs.revenue_n
+        and step.traffic_percent < ALL_TRAFFIC_PERCENT
+    ):
         drop = policy.tolerances.revenue_drop
         chosen.append(
             _Threshold(

@@ -31,6 +31,7 @@ _TERM_CUTOFF = 1e-17
 # detectable_rate bisection: stop when the bracket is this small relative to p1.
 _RATE_TOLERANCE = 1e-7
 _MAX_BISECTIONS = 200
+_CLEAR_DIPS = 3  # power dips in a row at or above the target before the walk stops
 # Exact sums cost ~sqrt(n p (1-p)) terms: searches stop at the first variance, one tail at the
 EXACT_VARIANCE_LIMIT, TAIL_VARIANCE_LIMIT = 1_000.0, 100_000.0  # second (then normal approx.)
 
@@ -243,7 +244,7 @@ def assured_sample_size(
     """
     n, k = exact_sample_size(p0, p1, alpha=alpha, power=power)
     j, clear = k + 1, 0
-    while clear < 3:
+    while clear < _CLEAR_DIPS:
         dip = _size_limit(j - 1, p0, alpha) + 1  # first n with critical count j
         if binomial_sf(j, dip, p1) >= power:
             clear += 1

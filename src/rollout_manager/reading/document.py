@@ -95,7 +95,7 @@ def _is_pseudo_heading(body: str) -> bool:
     bold = (text.startswith("**") and text.endswith("**")) or (
         text.startswith("__") and text.endswith("__")
     )
-    return bold and len(text) > 4
+    return bold and len(text) > len("****")  # more than the markers on both sides
 
 
 def _uncommented(source: str) -> str:

@@ -93,6 +93,7 @@ _FREEZE_NAME = re.compile(
     r"|\((?P<paren>[^()]{3,60})\)",
     _I,
 )
+_REVENUE_CRITICAL_SHARE: Final = 0.05  # a stated share of revenue at least this makes it critical
 _DAYS_IN_MONTH: Final = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
@@ -160,7 +161,7 @@ def _revenue(facts: FeatureFacts, statements: list[Statement], quoter: _Quoter) 
     share = _found(statements, REVENUE_SHARE, quoter)
     if share is not None and share[0]:
         value = _share(share[1]["share"])
-        if value is not None and value >= 0.05:
+        if value is not None and value >= _REVENUE_CRITICAL_SHARE:
             facts.revenue_critical = Fact(value=True, evidence=[share[2]])
             return
     blocked = _found(statements, BLOCKS_PURCHASES, quoter)

@@ -33,6 +33,7 @@ from rollout_manager.reading.vocabulary import (
 QuantityKind = Literal["fraction", "duration", "count", "money"]
 
 _MAX_DIGITS: Final = 30
+_HUNDRED: Final = 100
 _LARGEST: Final = Decimal("1e15")
 _SMALLEST: Final = Decimal("1e-9")
 
@@ -127,8 +128,8 @@ def spell_numbers(text: str) -> str:
             elif word in NUMBER_SCALES:
                 seen = True
                 scale = NUMBER_SCALES[word]
-                if scale == 100:
-                    current = max(current, 1) * 100
+                if scale == _HUNDRED:  # scales the group it follows, not the total
+                    current = max(current, 1) * _HUNDRED
                 else:
                     total += max(current, 1) * scale
                     current = 0

@@ -21,6 +21,7 @@ from rollout_manager.reading.labels import LABELLED
 StatementKind = Literal["heading", "item", "row", "cell", "sentence", "front_matter"]
 
 # A sentence ends at . ! ? followed by a blank and a capital, digit or opening mark.
+_LABEL_AND_VALUE: Final = 2  # the cells of a two-column (label | value) row
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'*`])")
 # Abbreviations whose full stop ends no sentence: "P95: approx. 900 ms".
 _ABBREVIATION_END = re.compile(
@@ -122,7 +123,7 @@ def _table_statements(
         cells = [_squash(cell) for cell in row.plain]
         number = row.line
         quote = _squash(source[number - 1]) if number - 1 < len(source) else " | ".join(cells)
-        if current is not None or len(cells) == 2:
+        if current is not None or len(cells) == _LABEL_AND_VALUE:
             column = current if current is not None else 1
             value = cells[column] if column < len(cells) else ""
             statements.append(Statement(number, quote, "row", cells[0], value, sections))

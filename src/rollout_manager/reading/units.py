@@ -108,12 +108,13 @@ _ONE_CLOCK = re.compile(
 )
 
 
+_LONGEST_ABBREVIATION = 4  # `[A-Z]{1,4}` below; longer names are zone words (`Eastern`)
 # Upper-case abbreviations only: `et`, `mt` and `pt` are ordinary words in lower case.
 _ZONE = re.compile(
     r"(?<![\w/])(?P<zone>[A-Z][a-z]+(?:_[A-Z][a-z]+)*/[A-Z][A-Za-z_]+(?:/[A-Z][A-Za-z_]+)?"
     r"|[A-Z]{1,4}|(?i:"
     # The zones people name in words (`Eastern`), from the one table of zone names.
-    + "|".join(name.lower() for name in TIMEZONE_ABBREVIATIONS if len(name) > 4)
+    + "|".join(name.lower() for name in TIMEZONE_ABBREVIATIONS if len(name) > _LONGEST_ABBREVIATION)
     + r"))(?![\w/])"
 )
 
@@ -268,6 +269,7 @@ def parse_duration_minutes(text: str) -> float | None:
 
 
 _CLOCK_WORDS: Final = {"noon": (12, 0), "midnight": (0, 0)}
+_NOON, _LAST_HOUR, _LAST_MINUTE = 12, 23, 59  # the largest 12-hour hour, 24-hour hour, minute
 
 
 def _clock(text: str, meridiem: str | None) -> tuple[int, int] | None:
@@ -278,8 +280,8 @@ def _clock(text: str, meridiem: str | None) -> tuple[int, int] | None:
         return _CLOCK_WORDS.get(word)
     hour, minute = int(match["h"]), int(match["m"] or 0)
     mer = (match["mer"] or meridiem or "").lower()
-    valid_hour = 1 <= hour <= 12 if mer else hour <= 23
-    if minute > 59 or not valid_hour:
+    valid_hour = 1 <= hour <= _NOON if mer else hour <= _LAST_HOUR
+    if minute > _LAST_MINUTE or not valid_hour:
         return None
     if mer:
         hour = hour % 12 + (12 if mer == "p" else 0)

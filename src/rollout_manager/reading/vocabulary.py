@@ -79,6 +79,7 @@ SCALE_SUFFIXES: Final[dict[str, Decimal]] = {
 }
 """Suffixes after a count: `15k`, `1.2M`, `2 million`; a lower-case `m` is minutes."""
 
+_PLURAL_LETTERS: Final = 2  # a duration unit this long or longer takes a plural `s`
 MS_PER_DURATION_UNIT: Final[dict[str, Decimal]] = {
     "us": Decimal("0.001"),
     "µs": Decimal("0.001"),
@@ -120,7 +121,10 @@ def duration_unit_pattern(
         for name, ms in MS_PER_DURATION_UNIT.items()
         if low <= ms <= high and name not in without
     ]
-    spelled = [f"{name}s?" if len(name) >= 2 and not name.endswith("s") else name for name in names]
+    spelled = [
+        f"{name}s?" if len(name) >= _PLURAL_LETTERS and not name.endswith("s") else name
+        for name in names
+    ]
     return "|".join(sorted(spelled, key=len, reverse=True))
 
 

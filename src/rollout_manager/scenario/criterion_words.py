@@ -12,7 +12,8 @@ import re
 from rollout_manager.model import Level
 from rollout_manager.reading.vocabulary import NUMBER_WORDS
 
-_NUMBER_WORDS = {word: n for word, n in NUMBER_WORDS.items() if 1 <= n <= 12}
+_LARGEST_WORD = 12  # criterion lines count in words up to twelve (`at least five stages`)
+_NUMBER_WORDS = {word: n for word, n in NUMBER_WORDS.items() if 1 <= n <= _LARGEST_WORD}
 _NUMBER = r"(\d+(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r")"
 _BOUND_BEFORE = {
     "at least": ">=",

@@ -332,7 +332,7 @@ def conversation_session(client: ModelClient, *, today: date | None = None) -> S
     any other stops the run after the step, recorded in its outcome.
     """
     from rollout_manager.agent.loop import Conversation
-    from rollout_manager.agent.protocol import ModelError
+    from rollout_manager.agent.protocol import BAD_INPUT_STATUS, ModelError
     from rollout_manager.tools.catalog import default_registry
 
     def start(folder: Path) -> Driver:
@@ -342,7 +342,7 @@ def conversation_session(client: ModelClient, *, today: date | None = None) -> S
             try:
                 outcome = conversation.ask(prompt)
             except ModelError as error:
-                if error.exit_status == 2:
+                if error.exit_status == BAD_INPUT_STATUS:
                     raise
                 calls = _tool_calls(conversation.trace.exchanges[-1])
                 return StepOutcome(calls=calls, error=str(error), stop=True)

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from rollout_manager.model import Level, RolloutPlan, Stage, Threshold
+from rollout_manager.model import ALL_TRAFFIC_PERCENT, Level, RolloutPlan, Stage, Threshold
 from rollout_manager.scenario.criterion_words import (
     NO_CANARY,
     RISK_QUALIFIER,
@@ -71,6 +71,8 @@ _STRATEGY_FOR = {
     Level.MEDIUM: ("progressive",),
     Level.LOW: ("short_ramp", "direct"),
 }
+_LEAST_STAGES = 2  # a ramp needs two stages for its traffic to grow
+_LEAST_ROLES = 3  # the distinct stakeholder roles a communication plan names at least
 
 
 def _clip(text: str, width: int) -> str:
@@ -112,7 +114,7 @@ def stages_increase(seen: Seen) -> Outcome:
     """Traffic grows from each stage to the next (1% -> 5% -> 10% ...)."""
     stages = seen.plan.stages
     shares = [s.traffic_percent for s in stages]
-    growing = len(shares) >= 2 and all(a < b for a, b in itertools.pairwise(shares))
+    growing = len(shares) >= _LEAST_STAGES and all(a < b for a, b in itertools.pairwise(shares))
     return Outcome(growing, f"{len(stages)} stages: {_ladder(stages)}")
 
 
@@ -120,7 +122,8 @@ def final_stage_full(seen: Seen) -> Outcome:
     """Check that the last stage serves all traffic."""
     last = seen.plan.stages[-1]
     return Outcome(
-        last.traffic_percent >= 100, f"stage {last.number}: {last.traffic_percent:g}% of traffic"
+        last.traffic_percent >= ALL_TRAFFIC_PERCENT,
+        f"stage {last.number}: {last.traffic_percent:g}% of traffic",
     )
 
 
@@ -269,7 +272,7 @@ def comms_roles(seen: Seen) -> Outcome:
     complete = all(p.role.strip() and p.when.strip() and p.channel.strip() for p in people)
     shown = [f"{p.role} ({p.channel})" for p in people]
     evidence = _listing(shown, 3) if shown else "no stakeholders"
-    distinct = len(set(roles)) == len(roles) >= 3
+    distinct = len(set(roles)) == len(roles) >= _LEAST_ROLES
     return Outcome(complete and distinct, evidence)
 
 
