@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 import yaml
 
 from rollout_manager.meaning import Intent, Matcher, Score, terms
+from rollout_manager.scenario import recovery_verifiers as rv
 from rollout_manager.scenario import verifiers as v
 from rollout_manager.scenario.verifiers import Outcome, Seen
 from rollout_manager.sections import section_named
@@ -129,19 +130,19 @@ CHECKS: tuple[Check, ...] = (
         "stakeholders_by_role",
         _COMMS_TOOLS,
         ("stakeholders",),
-        v.comms_roles,
+        rv.comms_roles,
     ),
-    Check("rollback_procedure", _ROLLBACK_TOOLS, ("rollback_procedure",), v.rollback_procedure),
-    Check("gate_checklist", _PLAN_TOOLS, ("gate_checklist",), v.gate_checklist),
-    Check("flag_cannot_undo", _STAGE_TOOLS, ("warnings",), v.flag_cannot_undo),
-    Check("irreversible_gate", _PLAN_TOOLS, ("gate_checklist",), v.irreversible_gate),
-    Check("tested_restore", _PLAN_TOOLS, ("gate_checklist",), v.tested_restore),
-    Check("recovery_time", _ROLLBACK_TOOLS, ("expected_recovery_minutes",), v.recovery_time),
+    Check("rollback_procedure", _ROLLBACK_TOOLS, ("rollback_procedure",), rv.rollback_procedure),
+    Check("gate_checklist", _PLAN_TOOLS, ("gate_checklist",), rv.gate_checklist),
+    Check("flag_cannot_undo", _STAGE_TOOLS, ("warnings",), rv.flag_cannot_undo),
+    Check("irreversible_gate", _PLAN_TOOLS, ("gate_checklist",), rv.irreversible_gate),
+    Check("tested_restore", _PLAN_TOOLS, ("gate_checklist",), rv.tested_restore),
+    Check("recovery_time", _ROLLBACK_TOOLS, ("expected_recovery_minutes",), rv.recovery_time),
     Check(
         "irreversible_recovery_time",
         _ROLLBACK_TOOLS,
         ("irreversible_recovery_minutes",),
-        v.irreversible_recovery_time,
+        rv.irreversible_recovery_time,
     ),
 )
 _BY_KEY: Final = {check.key: check for check in CHECKS}
