@@ -182,6 +182,7 @@ class Budget:
 
     @property
     def boundary_alpha(self) -> float:
+        """Alpha of one boundary: the false-rollback total split evenly over the boundaries."""
         return self.rollback_total / max(self.boundaries, 1)
 
     @property
@@ -192,6 +193,7 @@ class Budget:
 
     @property
     def gate_alpha(self) -> float:
+        """Alpha of one gate: the false-hold total split evenly over the gates."""
         return self.hold_total / max(self.gates, 1)
 
 

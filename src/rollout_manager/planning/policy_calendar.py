@@ -35,6 +35,8 @@ class SeasonalFreeze(_Strict):
 
 
 class CalendarPolicy(_Strict):
+    """When gates may open: the zone, the hours and days, holidays, the shortest stage."""
+
     timezone: str
     gate_start: time
     gate_end: time

@@ -28,26 +28,36 @@ class _Strict(BaseModel):
 
 
 class RiskPoints(_Strict):
+    """Risk points per level: the default scale, and the one for reversibility."""
+
     default: dict[Level, int]
     reversibility: dict[Level, int]
 
 
 class RiskScale(_Strict):
+    """The highest scores rated LOW and MEDIUM; above them a change is HIGH risk."""
+
     low_max: int = Field(ge=0, le=100)
     medium_max: int = Field(ge=0, le=100)
 
 
 class UserImpactRule(_Strict):
+    """The shares of users affected from which user impact is HIGH or MEDIUM."""
+
     high_share: float = Field(gt=0, le=1)
     medium_share: float = Field(gt=0, le=1)
 
 
 class ComplexityRule(_Strict):
+    """The change-complexity points from which complexity is HIGH or MEDIUM."""
+
     high_at: int = Field(ge=0, le=100)
     medium_at: int = Field(ge=0, le=100)
 
 
 class RiskPolicy(_Strict):
+    """How a change is scored and which strategy each overall risk level gets."""
+
     points: RiskPoints
     scale: RiskScale
     user_impact: UserImpactRule
@@ -60,12 +70,16 @@ class RiskPolicy(_Strict):
 
 
 class LadderStep(_Strict):
+    """One step of a strategy's traffic ladder: its share, audience and purpose."""
+
     traffic_percent: float = Field(gt=0, le=100)
     audience: Audience
     purpose: Purpose
 
 
 class Tolerances(_Strict):
+    """The regressions the stages are sized to see, and the rollback multipliers."""
+
     # Bounded so every stage size stays a real count: a 1.0000001x regression or a
     # 7e-286 revenue drop would need more transactions than any rollout sees.
     error_rate_points: float = Field(ge=0.0001, le=0.5)
@@ -77,6 +91,8 @@ class Tolerances(_Strict):
 
 
 class StatisticsPolicy(_Strict):
+    """The error rates, power and budgets of the stage decisions."""
+
     alpha: float = Field(ge=1e-6, le=0.25)
     power: float = Field(ge=0.5, le=0.9999)
     revenue_cv: float = Field(ge=0.01, le=100)
@@ -97,6 +113,8 @@ class StatisticsPolicy(_Strict):
 
 
 class AlertPolicy(_Strict):
+    """How long WARNING and CRITICAL alerts wait, and what a WARNING needs to fire."""
+
     warning_for_minutes: int = Field(ge=0, le=24 * 60)
     critical_for_minutes: int = Field(ge=0, le=24 * 60)
     warning_window_minutes: int = Field(default=60, ge=1, le=24 * 60)
@@ -110,6 +128,8 @@ class AlertPolicy(_Strict):
 
 
 class OnCallPolicy(_Strict):
+    """Who is on call, through which stages, how fast they answer and who is next."""
+
     rotation: PlainLine
     through_stage: int = Field(ge=0, le=20)
     through_bake_for: list[Level] = Field(default_factory=list)
@@ -120,6 +140,8 @@ class OnCallPolicy(_Strict):
 
 
 class RollbackPolicy(_Strict):
+    """The minutes a rollback takes (drain, decide, redeploy) and when it is reviewed."""
+
     drain_minutes: float = Field(ge=0, le=_WEEK_MINUTES)
     decide_minutes: float = Field(ge=0, le=_WEEK_MINUTES)
     default_redeploy_minutes: float = Field(ge=0, le=_WEEK_MINUTES)
@@ -127,6 +149,8 @@ class RollbackPolicy(_Strict):
 
 
 class StakeholderRule(_Strict):
+    """One stakeholder the plan informs: role, need, when and under which condition."""
+
     role: PlainLine
     key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
     needs: PlainLine
@@ -138,6 +162,8 @@ class StakeholderRule(_Strict):
 
 
 class MessageWording(_Strict):
+    """The subject and body of one message template, with placeholders."""
+
     subject: str = Field(max_length=200, pattern=r"^[^\x00-\x1f]*$")
     body: str = Field(max_length=4000)
 
@@ -148,6 +174,8 @@ class MessageWording(_Strict):
 
 
 class CommunicationPolicy(_Strict):
+    """The channels, the stakeholders and the message templates."""
+
     channels: dict[str, PlainLine]
     stakeholders: list[StakeholderRule] = Field(max_length=30)
     templates: dict[

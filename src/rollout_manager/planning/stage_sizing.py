@@ -41,6 +41,7 @@ class SizingInputs:
 
 
 def sizing_inputs(context: RolloutContext, policy: Policy, risk: RiskAssessment) -> SizingInputs:
+    """Gather what sizing needs: daily traffic, the baseline error rate, rates to see, revenue n."""
     base = context.baseline
     daily_fact = base.daily_transactions or context.feature.daily_volume
     daily = daily_fact.value if daily_fact is not None else None
@@ -72,6 +73,11 @@ def sizing_inputs(context: RolloutContext, policy: Policy, risk: RiskAssessment)
 
 
 def ladder_for(policy: Policy, risk: RiskAssessment) -> list[LadderStep]:
+    """Return the strategy's ladder with the traffic the team set per stage in `rollout.yaml`.
+
+    Raises:
+        InputError: a changed stage does not exist, or the traffic does not rise to 100%.
+    """
     ladder = list(policy.ladders[risk.strategy])
     for change in policy.stages:
         if change.stage > len(ladder):
@@ -94,6 +100,7 @@ def ladder_for(policy: Policy, risk: RiskAssessment) -> list[LadderStep]:
 
 
 def target_rate(purpose: Purpose, inputs: SizingInputs) -> float | None:
+    """Return the error rate a stage of this purpose is sized to see (None for full rollout)."""
     return {
         "smoke_test": inputs.smoke_rate,
         "rollback_threshold": inputs.rollback_rate,
@@ -124,6 +131,7 @@ def required(step: LadderStep, inputs: SizingInputs, policy: Policy) -> tuple[in
 
 
 def user_duration(policy: Policy, number: int) -> float | None:
+    """Return the duration the team set for stage `number` in `rollout.yaml`, if any."""
     for change in policy.stages:
         if change.stage == number and change.duration_hours is not None:
             return change.duration_hours

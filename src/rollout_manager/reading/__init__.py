@@ -1,0 +1,1 @@
+"""Reading a context folder: its Markdown documents and rollout.yaml into a `RolloutContext`."""
