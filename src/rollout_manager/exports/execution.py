@@ -16,6 +16,7 @@ from rollout_manager.exports.prometheus import RECORDING_FILE, alert_name
 from rollout_manager.exports.rules import export_rules
 from rollout_manager.formatting import who_rolls_back
 from rollout_manager.model import RolloutPlan
+from rollout_manager.planning.decisions import COMPLEMENT_EVENT
 
 _NONE = "–"
 _EXPORTABLE_KINDS = ("_rate", "_latency_ms")
@@ -126,6 +127,16 @@ def execution_view(plan: RolloutPlan) -> ExecutionView:
         f"(it runs at {set_weight(s.traffic_percent)}%)."
         for s in rules.stages
         if not float(s.traffic_percent).is_integer()
+    ]
+    on_failures = dict.fromkeys(
+        r.metric for s in rules.stages for r in s.rules if r.event == COMPLEMENT_EVENT
+    )
+    limits += [
+        f"`{metric}` is judged on its failures (1 - value): a counter mapped as "
+        f"`metrics_source.metrics.{metric}.events` must count failures (every event it counts "
+        f"is one), not good outcomes; for a counter of good outcomes (e.g. conversions) set "
+        f"`successes:` instead, and transactions minus successes are counted."
+        for metric in on_failures
     ]
     skipped = _not_exported(plan, set(rules.metrics))
     if skipped:
