@@ -19,8 +19,10 @@ from typing import Any
 import pytest
 import yaml
 
+from rollout_manager.errors import InputError
 from rollout_manager.exports.bundle import export_plan, write_exports
 from rollout_manager.gates import prometheus as gate_prometheus
+from rollout_manager.gates.events import read_events
 from rollout_manager.gates.prometheus import read_prometheus
 from rollout_manager.gates.stage import judge_stage
 from rollout_manager.model import RolloutPlan
@@ -213,6 +215,49 @@ def test_the_gate_judges_a_successes_count_as_its_failures(
         exits[failures] = by_successes.returncode
     assert exits[k] == 5  # k failures within the first n: roll back
     assert exits[k - 1] != 5
+
+
+def _events(path: Path, column: str, n: int, marked: int) -> Path:
+    """Raw events: n canary rows, no errors, the first `marked` with 1 in `column`."""
+    rows = [f"2026-12-08T10:00:00Z,on,0,,,,{int(i < marked)}" for i in range(n)]
+    header = f"timestamp,variant,error,error_category,latency_ms,amount,{column}"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_raw_events_count_a_successes_column_as_its_failures(
+    plan: RolloutPlan, tmp_path: Path
+) -> None:
+    """n rows with k marked `conversion_rate` (failures) judge as n rows with n - k marked
+    `conversion_rate_successes`: both roll back at stage 1's first row, neither at k - 1."""
+    n, k = _boundary(plan, 1)[0]
+    since = plan.stages[0].start
+    at = since + timedelta(hours=1)
+    for failures in (k, k - 1):
+        verdicts = []
+        for column, marked in (
+            ("conversion_rate", failures),
+            ("conversion_rate_successes", n - failures),
+        ):
+            seen = read_events(_events(tmp_path / f"{column}.csv", column, n, marked), plan)
+            assert seen.canary.transactions == n and seen.canary.counts[column] == marked
+            result = judge_stage(
+                plan, 1, seen, at=at, since=since, calendar=None, min_dwell_hours=0
+            )
+            verdicts.append(next(m.verdict for m in result.metrics))
+        assert verdicts[0] == verdicts[1]
+        assert (verdicts[0] == "rollback") == (failures == k)
+
+
+def test_raw_events_with_both_columns_of_one_metric_are_refused(
+    plan: RolloutPlan, tmp_path: Path
+) -> None:
+    path = tmp_path / "both.csv"
+    path.write_text(
+        "variant,error,conversion_rate,conversion_rate_successes\non,0,1,0\n", encoding="utf-8"
+    )
+    with pytest.raises(InputError, match="give one"):
+        read_events(path, plan)
 
 
 def test_the_gate_reads_a_successes_counter_from_prometheus(
