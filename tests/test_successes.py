@@ -21,6 +21,7 @@ import yaml
 
 from rollout_manager.errors import InputError
 from rollout_manager.exports.bundle import export_plan, write_exports
+from rollout_manager.exports.queries import metric_queries
 from rollout_manager.gates import prometheus as gate_prometheus
 from rollout_manager.gates.events import read_events
 from rollout_manager.gates.prometheus import read_prometheus
@@ -112,6 +113,23 @@ def test_a_failures_counter_for_a_conversion_says_it_must_count_failures(
     execution = render_document(plan).split("## Execution", 1)[1].split("\n## ", 1)[0]
     assert "`conversion_rate` is judged on its failures" in execution
     assert "`successes:`" in execution
+
+
+def test_a_lower_is_better_rate_may_be_mapped_with_successes_too() -> None:
+    """The seed's change-caused errors counted from a counter of the requests without one."""
+    seed = plan_folder(Path(__file__).parent.parent / "scenarios" / "progressive-rollout")
+    source = MetricsSource(metrics={"change_error_rate": MetricSeries(successes="ok_total")})
+    q = metric_queries(seed, source, "change_error_rate", placeholder=False, config="rollout.yaml")
+    assert q.event_count("1h", "on").startswith(
+        "(sum by (flag, variant) (increase(rollout_requests"
+    )
+    assert " - (sum by (flag, variant) (increase(ok_total{" in q.event_count("1h", "on")
+    # 1,000 transactions with 12 counted events: the test series hold 988 successes.
+    assert (
+        dict(q.test_series("on", 1000, 12))['ok_total{flag="payment_pipeline_v2", variant="on"}']
+        == 988
+    )
+    assert q.note == ""
 
 
 def test_the_seed_execution_section_has_no_failures_note() -> None:
