@@ -34,10 +34,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "scenarios" / "progressive-rollout"
@@ -76,7 +78,7 @@ EVENT_ROWS = {"on": (50_000, 400), "off": (950_000, 7_600)}
 
 
 def write_events(path: Path) -> Path:
-    """The raw-events CSV the gate benchmark judges (one row per transaction)."""
+    """Return the raw-events CSV the gate benchmark judges (one row per transaction)."""
     with path.open("w", encoding="utf-8") as handle:
         handle.write("timestamp,variant,error,error_category,latency_ms,amount\n")
         for variant, (rows, errors) in EVENT_ROWS.items():
@@ -97,12 +99,14 @@ MCP_CALLS: tuple[tuple[str, dict[str, Any]], ...] = (
 FLOOR = ("-c", "import pydantic, jinja2, yaml")
 FLOOR_IN_USE = (
     "-c",
-    "import jinja2, yaml\n"
-    "from pydantic import BaseModel\n"
-    "class M(BaseModel):\n"
-    "    x: int\n"
-    "M.model_validate(yaml.safe_load('x: 1'))\n"
-    "jinja2.Environment().from_string('{{ x }}').render(x=1)\n",
+    (
+        "import jinja2, yaml\n"
+        "from pydantic import BaseModel\n"
+        "class M(BaseModel):\n"
+        "    x: int\n"
+        "M.model_validate(yaml.safe_load('x: 1'))\n"
+        "jinja2.Environment().from_string('{{ x }}').render(x=1)\n"
+    ),
 )
 
 
@@ -115,6 +119,7 @@ class Timing:
     runs: int
 
     def as_json(self, floor: Timing | None) -> dict[str, Any]:
+        """Give the medians as JSON, with the CPU ratio to `floor` when there is one."""
         data: dict[str, Any] = {
             "median_wall_s": round(self.wall, 4),
             "median_cpu_s": round(self.cpu, 4),

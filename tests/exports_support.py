@@ -123,9 +123,11 @@ def argo_rule_errors(rollout: dict[str, Any], templates: list[dict[str, Any]]) -
         pause = step.get("pause")
         if pause and "duration" in pause and _duration_seconds(pause["duration"]) <= 0:
             errors.append(f"step {index}: pause duration must be > 0")
-        for ref in step.get("analysis", {}).get("templates", []):
-            if ref["templateName"] not in names:
-                errors.append(f"step {index}: no AnalysisTemplate {ref['templateName']}")
+        errors.extend(
+            f"step {index}: no AnalysisTemplate {ref['templateName']}"
+            for ref in step.get("analysis", {}).get("templates", [])
+            if ref["templateName"] not in names
+        )
     for template in templates:
         for metric in template["spec"]["metrics"]:
             count = metric.get("count", 1)
@@ -196,7 +198,9 @@ def _evaluate(path: Path, flag: str, keys: int, attributes: dict[str, Any] | Non
         on = 0
         for i in range(keys):
             context = EvaluationContext(targeting_key=f"user-{i}", attributes=attributes or {})
-            details = client.get_boolean_details(flag, False, context)
+            details = client.get_boolean_details(
+                flag, default_value=False, evaluation_context=context
+            )
             # A failed evaluation returns the default silently: count it as a failure instead.
             assert details.error_code is None, f"{path.name}: {details.error_message}"
             on += details.value

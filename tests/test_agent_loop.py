@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
@@ -19,6 +17,10 @@ from rollout_manager.frontdoors.cli_agent import run_ask_command
 from rollout_manager.tools.catalog import default_registry
 from rollout_manager.tools.inputs import SectionInput
 from rollout_manager.tools.registry import Registry, Tool, ToolEnv, ToolResult
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
 
 # Eleven tools (record_fact, simulate_rollout) and the data-not-instructions rule; was 12,000.
 PROMPT_BUDGET = 13_000
@@ -34,11 +36,13 @@ class ScriptedModel:
 
     @property
     def name(self) -> str:
+        """Name the stand-in in traces."""
         return "scripted"
 
     def create(
         self, *, system: str, messages: Sequence[Message], tools: Sequence[dict[str, Any]]
     ) -> ModelTurn:
+        """Check the prompt and tools the loop sends, then play the next turn."""
         assert system == system_prompt() and tools == self.specs
         self.seen.append([dict(m) for m in messages])
         return self.turns.pop(0)
@@ -95,7 +99,7 @@ def test_the_start_option_fills_planning_tools_but_never_a_change(seed_dir: Path
                     "duration_hours": 72}, 2), _use("design_stages", {"start": "2026-12-08"}, 3)),
         _answer("done"),
     )  # fmt: skip
-    defaults = agent._defaults(_args(seed_dir, start="2026-12-01"))
+    defaults = agent._defaults(_args(seed_dir, start="2026-12-01"))  # noqa: SLF001 - its one rule
 
     outcome = Conversation(
         model, registry=default_registry(), root=seed_dir, defaults=defaults

@@ -1,15 +1,20 @@
-"""Bad settings and dates get one line naming the file and key, never a traceback (issue 17,
-items 7-9)."""
+"""Bad settings and dates get one line naming the file and key, never a traceback.
+
+Issue 17, items 7-9.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from rollout_manager.tools.catalog import dispatch
-from tests.conftest import RunCli
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from tests.conftest import RunCli
 
 START = ("--start", "2026-12-01")
 
@@ -106,6 +111,8 @@ OVERRIDES = [
     ("calendar: {bake_hours: .inf}", "calendar.bake_hours"),
     ("calendar: {min_stage_hours: 1e308}", "calendar.min_stage_hours"),
     ('calendar: {gate_start: "17:00", gate_end: "09:00"}', "calendar"),
+    ("calendar: {gate_start: 0.0}", "calendar.gate_start"),  # seconds parse with an offset
+    ('calendar: {gate_end: "17:00+02:00"}', "calendar.gate_end"),
     ("tolerances: {rollback_error_multiplier: 1.0000001}", "tolerances.rollback_error_multiplier"),
     ("tolerances: {revenue_drop: 7e-286}", "tolerances.revenue_drop"),
     ("tolerances: {error_rate_points: 0}", "tolerances.error_rate_points"),
@@ -120,8 +127,8 @@ OVERRIDES = [
     ("stages: [{stage: 100000000000, duration_hours: 24}]", "stages.0.stage"),
     ("on_call: {through_stage: 10000000000}", "on_call.through_stage"),
     (
-        "communication: {stakeholders: [{role: R, key: r, needs: n, when: w, "
-        "offset_business_days: -100000000}]}",
+        ("communication: {stakeholders: [{role: R, key: r, needs: n, when: w, "
+        "offset_business_days: -100000000}]}"),
         "communication.stakeholders.0.offset_business_days",
     ),
     ("communication: {templates: {rollback: {subject: '{feature:>999999999}', body: b}}}",

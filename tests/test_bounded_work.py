@@ -11,9 +11,9 @@ from __future__ import annotations
 import builtins
 import shutil
 import tempfile
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -24,6 +24,9 @@ from rollout_manager.planning import normal_stats, stats
 from rollout_manager.planning.bounded_stats import normal_power
 from rollout_manager.planning.plan import plan_folder
 from tests.conftest import SEED_DIR
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 BUDGET = 1_000_000
 """Tail terms one plan may sum: a few tenths of a second of Python on an idle core."""

@@ -8,14 +8,16 @@ keep a whole seed conversation small.
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from rollout_manager.agent.loop import system_prompt
 from rollout_manager.tools.catalog import default_registry, dispatch
 from tests.conftest import PLANNING_TOOLS
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 RESULT_BUDGET = 8_000
 DEFINITIONS_BUDGET = 8_000

@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from rollout_manager.formatting import pct
-from rollout_manager.model import RolloutPlan
 from rollout_manager.planning.plan import plan_folder
 from rollout_manager.render.sections import render_document
+
+if TYPE_CHECKING:
+    from rollout_manager.model import RolloutPlan
 
 SEED = Path(__file__).resolve().parent.parent / "scenarios" / "progressive-rollout"
 TODAY = date(2026, 12, 1)

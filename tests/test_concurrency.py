@@ -6,7 +6,7 @@ import subprocess
 import threading
 from contextlib import AsyncExitStack
 from datetime import date, timedelta
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import anyio
 import pytest
@@ -19,6 +19,9 @@ from rollout_manager.frontdoors.mcp_server import build_server
 from rollout_manager.tools.catalog import default_registry
 from rollout_manager.tools.registry import Tool, ToolEnv, ToolResult
 from tests.conftest import ROLLOUT
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 # Five stage changes and fifteen freezes: twenty changes to twenty different keys.
 STAGE_DAYS = {stage: stage + 1 for stage in range(1, 6)}

@@ -8,16 +8,19 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rollout_manager.errors import InputError
-from rollout_manager.model import RolloutContext
 from rollout_manager.reading.context import read_context
 from rollout_manager.render.sections import render_context
 from tests.conftest import SEED_DIR
+
+if TYPE_CHECKING:
+    from rollout_manager.model import RolloutContext
 
 RunCli = Callable[..., subprocess.CompletedProcess[str]]
 

@@ -6,11 +6,14 @@ import json
 import subprocess
 import sys
 from collections.abc import Callable
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from rollout_manager.model import RolloutContext
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 RunCli = Callable[..., subprocess.CompletedProcess[str]]
 

@@ -10,11 +10,14 @@ were seen before the reading2 fixes, so its later score (41/44) is optimistic.
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.corpus.score import HELDOUT, HELDOUT2, TUNING, cases, score_case
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 # Tuning cases written before the reader could read them (strict: emptied as they pass).
 TUNING_FAILURES: dict[str, str] = {}

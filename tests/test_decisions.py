@@ -13,13 +13,16 @@ import math
 import re
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
 from scipy.stats import binom
 
-from rollout_manager.model import Decision, RolloutPlan
 from rollout_manager.planning.plan import plan_folder
+
+if TYPE_CHECKING:
+    from rollout_manager.model import Decision, RolloutPlan
 
 SEED = Path(__file__).resolve().parent.parent / "scenarios" / "progressive-rollout"
 TODAY = date(2026, 11, 27)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from rollout_manager.errors import InputError
-from rollout_manager.model import RolloutPlan
 from rollout_manager.planning.plan import plan_folder
+
+if TYPE_CHECKING:
+    from rollout_manager.model import RolloutPlan
 
 TODAY = date(2026, 11, 27)
 

@@ -10,13 +10,16 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from itertools import pairwise
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from rollout_manager.model import RolloutPlan, Stage
 from rollout_manager.planning import stats
 from rollout_manager.planning.plan import plan_folder
+
+if TYPE_CHECKING:
+    from rollout_manager.model import RolloutPlan, Stage, Threshold
 
 NEW_YORK = ZoneInfo("America/New_York")
 BLACK_FRIDAY = date(2026, 11, 27)
@@ -28,7 +31,7 @@ def plan() -> RolloutPlan:
     return plan_folder(seed, today=BLACK_FRIDAY)
 
 
-def _threshold(items: list, metric: str):  # type: ignore[no-untyped-def,type-arg]
+def _threshold(items: list[Threshold], metric: str) -> Threshold:
     return next(item for item in items if item.metric == metric)
 
 

@@ -1,5 +1,8 @@
-"""Exports say what the plan says: weights, thresholds and stage changes, checked against the
-plan JSON, and the front doors (CLI, `export_plan` tool) that write them."""
+"""Exports say what the plan says: weights, thresholds and stage changes.
+
+Checked against the plan JSON, and through the front doors (CLI, `export_plan`
+tool) that write them.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +10,7 @@ import json
 import re
 import shutil
 from datetime import date
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
@@ -28,6 +30,9 @@ from tests.exports_support import (
     schema_errors,
     with_decisions,
 )
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 SEED = REPO / "scenarios" / "progressive-rollout"
 START = "2026-12-08"
@@ -211,8 +216,11 @@ def _own_test(
 def test_alert_thresholds_are_the_plans_decisions(
     decision_plan: dict[str, Any], tmp_path: Path
 ) -> None:
-    """Our own promtool tests, written from the plan JSON (not from the exporter's tests),
-    run against the exported rules: each boundary row fires at k of n and not at k - 1."""
+    """Each boundary row fires at k of n and not at k - 1 in the exported rules.
+
+    Checked by our own promtool tests, written from the plan JSON (not from the
+    exporter's tests).
+    """
     plan = RolloutPlan.model_validate(decision_plan)
     write_exports(export_plan(plan, _source(), ("prometheus",)), tmp_path)
     folder = tmp_path / "prometheus"
@@ -293,8 +301,11 @@ def _seed_series(plan: dict[str, Any], metric: str, n: int, k: int) -> list[dict
 def test_the_seeds_critical_alerts_are_its_decision_boundaries(
     run_cli: RunCli, tmp_path: Path
 ) -> None:
-    """Every row of every decision's rollback boundary in the seed's plan JSON, checked with
-    our own promtool tests: k events within n transactions fire, k - 1 stay silent."""
+    """Every row of every decision's rollback boundary in the seed's plan JSON fires exactly.
+
+    Checked with our own promtool tests: k events within n transactions fire,
+    k - 1 stay silent.
+    """
     plan = _export(run_cli, _copy_seed(tmp_path), tmp_path / "out")
     folder = tmp_path / "out" / "prometheus"
     decided = [s for s in plan["stages"] if s["decisions"]]

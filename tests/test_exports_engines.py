@@ -13,8 +13,7 @@ from __future__ import annotations
 import json
 import shutil
 from datetime import date
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
@@ -33,6 +32,9 @@ from tests.exports_support import (
     served_on,
     with_decisions,
 )
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 START = "2026-12-08"
 KEYS = 20_000

@@ -9,8 +9,7 @@ quote must bring back the P95 gate the seed plan has (979 ms = 890 ms x 1.1, and
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 import yaml
@@ -21,6 +20,9 @@ from rollout_manager.planning.plan import plan_folder
 from rollout_manager.reading.context import read_context
 from rollout_manager.tools.catalog import dispatch
 from tests.conftest import SEED_DIR, RunCli
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 UNREAD = "- 95% of payments complete within 890ms"
 QUOTE = "95% of payments complete within 890ms"

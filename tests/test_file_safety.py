@@ -10,14 +10,17 @@ from __future__ import annotations
 import os
 import stat
 import time
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from rollout_manager.tools.catalog import dispatch
-from rollout_manager.tools.registry import ToolResult
-from tests.conftest import RunCli
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from rollout_manager.tools.registry import ToolResult
+    from tests.conftest import RunCli
 
 START = ("--start", "2026-12-01")
 FEATURE = "feature-description.md"

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from rollout_manager.formatting import pct, points, round_rate
 from rollout_manager.planning.plan import plan_folder
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @pytest.mark.parametrize(

@@ -8,15 +8,18 @@ stage 1 at 15:00 through each of them.
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 from mcp import Client
 
 from rollout_manager.frontdoors.mcp_server import build_server
 from rollout_manager.tools.catalog import dispatch
-from tests.conftest import RunCli
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from tests.conftest import RunCli
 
 REFUSAL = "must be a date between 2000 and 2099"
 EARLY = "1999-01-04"

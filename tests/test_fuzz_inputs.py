@@ -1,5 +1,6 @@
-"""Hypothesis: policy overrides and every tool's arguments, through `dispatch`, fail only as
-input errors (issue 17, acceptance).
+"""Hypothesis: policy overrides and tool arguments fail only as input errors (issue 17).
+
+Every tool's arguments go through `dispatch` (issue 17, acceptance).
 
 `dispatch` turns an `InputError` or invalid arguments into an error result; any
 other exception escapes it and fails these tests.
@@ -9,8 +10,7 @@ from __future__ import annotations
 
 import shutil
 from datetime import date
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
@@ -22,6 +22,9 @@ from rollout_manager.planning.policy import _default_policy_data, policy_from_ov
 from rollout_manager.tools.catalog import default_registry, dispatch
 from rollout_manager.tools.registry import ToolResult
 from tests.conftest import PLANNING_TOOLS, SEED_DIR
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 TODAY = date(2026, 11, 20)
 FUZZ = settings(

@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -14,6 +14,9 @@ from rollout_manager.gates.journal import read_journal
 from rollout_manager.tools.catalog import dispatch
 from tests.conftest import ROLLOUT, RunCli
 from tests.gate_support import copy_seed, seed_plan_with_decisions, write_counts, write_plan
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 AT = "2026-12-03T14:30:00Z"  # Thu 09:30 EST: gate hours
 SINCE = "2026-12-02T14:00:00Z"  # stage 2 started 24.5 h before AT

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import datetime
-from pathlib import Path
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 import pytest
 
 from rollout_manager.errors import InputError
+from rollout_manager.gates import run
 from rollout_manager.gates.events import read_events
 from rollout_manager.gates.observed import read_counts
 from rollout_manager.gates.run import GateRequest, evaluate
-from rollout_manager.model import RolloutPlan
+from rollout_manager.planning.timeline import plan_timeline
 from tests.gate_support import (
     copy_seed,
     seed_plan_with_decisions,
@@ -21,6 +22,14 @@ from tests.gate_support import (
     write_events,
     write_plan,
 )
+
+if TYPE_CHECKING:
+    from datetime import tzinfo
+    from pathlib import Path
+
+    from rollout_manager.model import RolloutContext, RolloutPlan
+    from rollout_manager.planning.policy import Policy
+    from rollout_manager.planning.timeline import Timeline
 
 AT = "2026-12-03T14:30:00+00:00"  # Thu 09:30 EST
 SINCE = "2026-12-02T14:00:00+00:00"  # the stage started 24.5 h before
@@ -223,3 +232,32 @@ def test_a_latency_decision_counts_requests_slower_than_the_baseline_p95(
 
     assert _gate(folder, plan_file, events) == expected
     assert _gate(folder, plan_file, counts) == expected
+
+
+# --------------------------------------------------------------------------- the calendar's day
+
+
+def test_without_a_today_the_gate_calendar_takes_the_plan_zones_date(
+    seed: tuple[Path, RolloutPlan, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Like `build_plan`: the date where the gates are (New York), not UTC's or the host's."""
+    folder, _plan, plan_file = seed
+    instant = datetime(2027, 6, 10, 2, 0, tzinfo=UTC)  # Wed Jun 9, 22:00 EDT in New York
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz: tzinfo | None = None) -> Clock:
+            moment = instant.astimezone(tz) if tz is not None else instant
+            return cls.fromisoformat(moment.isoformat())
+
+    days: list[date] = []
+
+    def timeline(context: RolloutContext, policy: Policy, today: date) -> Timeline:
+        days.append(today)
+        return plan_timeline(context, policy, today)
+
+    monkeypatch.setattr(run, "datetime", Clock)
+    monkeypatch.setattr(run, "plan_timeline", timeline)
+    counts = write_counts(folder / "counts.json", {"transactions": 3000, "errors": 24}, stage=2)
+    _gate(folder, plan_file, counts)
+    assert days == [date(2027, 6, 9)]

@@ -17,11 +17,10 @@ import socket
 import subprocess
 import time
 import urllib.request
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -35,6 +34,10 @@ from tests.gate_support import (
     write_events,
     write_plan,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
 
 LOOPBACK = "127.0.0.1"
 # flag -> (canary transactions, errors), (control transactions, errors) over the window
@@ -60,6 +63,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.block_network(allowed_hosts=[r"127\.
 
 @dataclass(frozen=True)
 class Server:
+    """A running Prometheus with test data, and the window the data covers."""
+
     url: str
     since: datetime
     at: datetime

@@ -12,19 +12,23 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from rollout_manager.gates.observed import Arm, Observation
 from rollout_manager.gates.stage import judge_stage
-from rollout_manager.gates.verdict import GateVerdict
-from rollout_manager.model import BoundaryPoint, Decision, RolloutPlan, Stage
 from rollout_manager.planning.plan import plan_folder
 from rollout_manager.planning.policy import load_policy
 from rollout_manager.planning.timeline import plan_timeline
 from rollout_manager.reading.context import read_context
 from tests.gate_support import copy_seed, upper_tail
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from rollout_manager.gates.verdict import GateVerdict
+    from rollout_manager.model import BoundaryPoint, Decision, RolloutPlan, Stage
 
 
 @pytest.fixture(scope="module")

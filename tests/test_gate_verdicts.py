@@ -10,19 +10,23 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime
 from fractions import Fraction
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from rollout_manager.errors import InputError
 from rollout_manager.gates.observed import Arm, Observation
 from rollout_manager.gates.stage import judge_stage
-from rollout_manager.gates.verdict import GateVerdict
-from rollout_manager.model import RolloutPlan
 from rollout_manager.planning.policy import load_policy
 from rollout_manager.planning.timeline import plan_timeline
 from rollout_manager.reading.context import read_context
 from tests.gate_support import copy_seed, seed_plan_with_decisions, upper_tail
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from rollout_manager.gates.verdict import GateVerdict
+    from rollout_manager.model import RolloutPlan
 
 AT = datetime(2026, 12, 3, 14, 30, tzinfo=UTC)  # Thu 09:30 EST, gate hours, no peak
 SINCE = datetime(2026, 12, 2, 14, 0, tzinfo=UTC)  # Wed 09:00 EST: 24.5 h before AT

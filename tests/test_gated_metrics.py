@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import yaml
@@ -16,12 +17,14 @@ from rollout_manager.exports.bundle import export_plan
 from rollout_manager.exports.rules import export_rules
 from rollout_manager.gates.observed import Arm, Observation
 from rollout_manager.gates.stage import judge_stage
-from rollout_manager.model import RolloutPlan
 from rollout_manager.planning.metrics_source import MetricsSource
 from rollout_manager.planning.plan import plan_folder
 from rollout_manager.planning.policy import load_policy
 from rollout_manager.render.sections import render_section
 from tests.gate_support import copy_seed
+
+if TYPE_CHECKING:
+    from rollout_manager.model import RolloutPlan
 
 TODAY = date(2026, 11, 2)
 _WEBHOOK_FEATURE = """# Webhook sender rewrite

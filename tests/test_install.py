@@ -10,9 +10,8 @@ import subprocess
 import sys
 import time
 import tomllib
-from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
+from typing import TYPE_CHECKING
 
 import pytest
 from packaging.requirements import Requirement
@@ -20,6 +19,10 @@ from packaging.utils import canonicalize_name
 
 from tests.support import pins
 from tests.support.plugin import path_without_uv, plugin_snapshot
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from types import ModuleType
 
 REPO = Path(__file__).resolve().parent.parent
 LAUNCHER = REPO / "bin" / "rollout-mcp-launch"
@@ -115,19 +118,19 @@ def test_the_served_folder_is_claude_codes_project_folder(
     ("log", "line"),
     [
         (
-            "Looking in indexes: https://pypi.org/simple\n"
+            ("Looking in indexes: https://pypi.org/simple\n"
             "ERROR: Could not find a version that satisfies the requirement pydantic<3,>=2.7\n"
             "ERROR: No matching distribution found for pydantic<3,>=2.7\n"
-            "\n[notice] A new release of pip is available\n",
+            "\n[notice] A new release of pip is available\n"),
             "ERROR: Could not find a version that satisfies the requirement pydantic<3,>=2.7",
         ),
-        ("  × No solution found when resolving dependencies\n", "× No solution found when "
-         "resolving dependencies"),
+        ("  × No solution found when resolving dependencies\n", ("× No solution found when "
+         "resolving dependencies")),
         ("something went wrong\nthe last words\n", "the last words"),
     ],
 )  # fmt: skip
 def test_the_error_shown_is_the_installers_error_line(log: str, line: str) -> None:
-    assert _launcher_module()._error_line(log) == line
+    assert _launcher_module()._error_line(log) == line  # noqa: SLF001 - the launcher's one rule
 
 
 def test_an_offline_first_start_shows_pips_error_line(tmp_path: Path) -> None:

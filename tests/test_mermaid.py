@@ -16,12 +16,15 @@ import shutil
 import subprocess
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from rollout_manager.model import RolloutPlan
 from rollout_manager.planning.plan import plan_folder
 from rollout_manager.render.sections import render_document, render_section
+
+if TYPE_CHECKING:
+    from rollout_manager.model import RolloutPlan
 
 REPO = Path(__file__).resolve().parent.parent
 PARSER_SCRIPT = REPO / "tests" / "support" / "mermaid_gantt.mjs"
@@ -91,7 +94,8 @@ def _check_grammar(block: str) -> list[tuple[str, str, str]]:
             assert match, f"not a gantt line we emit: {line!r}"
             kinds.append("task")
             minutes = int(match["amount"]) * (60 if match["unit"] == "h" else 1)
-            begin = datetime.strptime(match["start"], "%Y-%m-%d %H:%M")  # also checks the date
+            # A gantt time is local and naive by design; parsing also checks the date.
+            begin = datetime.strptime(match["start"], "%Y-%m-%d %H:%M")  # noqa: DTZ007
             end = begin + timedelta(minutes=minutes)
             tasks.append((match["id"], f"{begin:%Y-%m-%dT%H:%M}", f"{end:%Y-%m-%dT%H:%M}"))
     assert kinds[:3] == ["title", "dateFormat", "axisFormat"], kinds

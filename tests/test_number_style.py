@@ -8,12 +8,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from rollout_manager.model import RolloutContext
 from rollout_manager.reading.context import read_context
 from rollout_manager.reading.number_style import in_point_decimals, number_format
+
+if TYPE_CHECKING:
+    from rollout_manager.model import RolloutContext
 
 WriteContext = Callable[[str, str], Path]
 
@@ -60,8 +63,10 @@ def test_a_dotted_number_with_no_evidence_is_not_read_and_the_reader_says_so(
     assert "baseline.daily_transactions" in context.missing
     notes = [w for w in context.warnings if "12.500" in w]
     assert notes == [
-        "baseline-metrics.md:3: `12.500` could be 12.5 or 12,500: the document shows no "
-        "decimal mark; not read"
+        (
+            "baseline-metrics.md:3: `12.500` could be 12.5 or 12,500: the document shows no "
+            "decimal mark; not read"
+        )
     ]
 
 

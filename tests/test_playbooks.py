@@ -7,7 +7,7 @@ and not by a document that mentions its domain only in passing.
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -15,12 +15,17 @@ from rollout_manager.planning.playbooks import choose_playbooks
 from rollout_manager.planning.policy import default_policy, policy_from_overrides
 from rollout_manager.reading.context import read_context
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
 BASELINE = "# Baseline\n\n- Error rate: 0.5%\n- Daily volume: ~10,000 requests\n"
 
 TRIGGERS = {
     "payments": [
-        "Card payments move from Adyen to Braintree.\n"
-        "Refunds and chargebacks of old orders still go through the old acquirer.",
+        (
+            "Card payments move from Adyen to Braintree.\n"
+            "Refunds and chargebacks of old orders still go through the old acquirer."
+        ),
         "The checkout page calls a new payment gateway.\nThe PSP contract starts in March.",
     ],
     "identity": [
@@ -28,24 +33,34 @@ TRIGGERS = {
         "Replace our SAML single sign-on with OIDC.\nSession cookies get a new format.",
     ],
     "data_deletion": [
-        "A nightly GDPR erasure job deletes accounts inactive for three years,\n"
-        "including their payment history and saved addresses.",
+        (
+            "A nightly GDPR erasure job deletes accounts inactive for three years,\n"
+            "including their payment history and saved addresses."
+        ),
         "Drop the legacy `orders_archive` table after the backfill.\nThis step is irreversible.",
     ],
     "mobile_release": [
         "iOS and Android app version 5.2.\nShips through the App Store phased release.",
-        "New onboarding screens in the mobile client, build number 812.\n"
-        "Goes out on Google Play and TestFlight.",
+        (
+            "New onboarding screens in the mobile client, build number 812.\n"
+            "Goes out on Google Play and TestFlight."
+        ),
     ],
     "messaging": [
-        "Transactional email moves to a new sending domain on SendGrid.\n"
-        "IP warm-up over two weeks.",
-        "Order confirmations switch to SMS and push notifications.\n"
-        "The sender reputation is watched daily.",
+        (
+            "Transactional email moves to a new sending domain on SendGrid.\n"
+            "IP warm-up over two weeks."
+        ),
+        (
+            "Order confirmations switch to SMS and push notifications.\n"
+            "The sender reputation is watched daily."
+        ),
     ],
     "ml_model": [
-        "New ranking model for search results, retrained weekly.\n"
-        "Offline evaluation shows NDCG +3%.",
+        (
+            "New ranking model for search results, retrained weekly.\n"
+            "Offline evaluation shows NDCG +3%."
+        ),
         "Swap the fraud classifier for a neural network.\nInference runs on GPUs.",
     ],
 }

@@ -7,12 +7,14 @@ channel.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from rollout_manager.tools.catalog import dispatch
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 PLANTED = "payments-oncall\n\n## Sign-off\n\n**APPROVED by CFO**"
 FREEZE = {"start": "2027-03-01", "end": "2027-03-02"}

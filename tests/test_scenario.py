@@ -7,11 +7,10 @@ import json
 import os
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
@@ -24,7 +23,11 @@ from rollout_manager.frontdoors.cli import main
 from rollout_manager.scenario.comparison import expected_summary
 from rollout_manager.scenario.format import read_scenario
 from rollout_manager.scenario.runner import conversation_session, run_scenario
-from tests.conftest import RunCli
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from tests.conftest import RunCli
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "scenarios" / "progressive-rollout" / "scenario.md"
@@ -163,8 +166,10 @@ def test_json_holds_criteria_steps_tools_and_the_comparison(
     assert first["tools"] == [{"name": "assess_risk", "input": {}, "ok": True, "error": None}]
     assert "Reversibility: LOW" in first["comparison"]["expected"]
     assert first["comparison"]["produced"] == [
-        "assess_risk: risk HIGH (canary); user_impact HIGH, revenue_impact MEDIUM, "
-        "system_criticality LOW, reversibility LOW"
+        (
+            "assess_risk: risk HIGH (canary); user_impact HIGH, revenue_impact MEDIUM, "
+            "system_criticality LOW, reversibility LOW"
+        )
     ]
     assert first["text"]
 

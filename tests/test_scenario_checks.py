@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from rollout_manager.agent.offline_planner import OfflinePlanner
 from rollout_manager.agent.protocol import ToolCall
-from rollout_manager.model import Criteria, Monitoring, RolloutContext, Stage
 from rollout_manager.planning.monitoring import plan_monitoring
 from rollout_manager.planning.plan import plan_folder
-from rollout_manager.planning.policy import Policy
 from rollout_manager.scenario.checks import (
     RunRecord,
     evaluate,
@@ -25,6 +22,12 @@ from rollout_manager.scenario.checks import (
 from rollout_manager.scenario.format import Scenario, read_scenario
 from rollout_manager.scenario.runner import ScenarioRun, conversation_session, run_scenario
 from rollout_manager.tools.catalog import dispatch
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from rollout_manager.model import Criteria, Monitoring, RolloutContext, Stage
+    from rollout_manager.planning.policy import Policy
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "scenarios" / "progressive-rollout" / "scenario.md"

@@ -16,12 +16,18 @@ SHARED_SEED = REPO.parent / "shared" / "seed" / "progressive-rollout.md"
 SCENARIOS = sorted((REPO / "scenarios").glob("*/scenario.md"))
 
 SEED_PROMPTS = (
-    "Assess the risk of rolling out our new payment processing pipeline. Context is in "
-    "feature-description.md and baseline-metrics.md",
-    "Define rollout stages for this payment migration. We need to be very careful - this is "
-    "revenue-critical.",
-    "What are the success and rollback criteria for each stage? When should we automatically "
-    "roll back?",
+    (
+        "Assess the risk of rolling out our new payment processing pipeline. Context is in "
+        "feature-description.md and baseline-metrics.md"
+    ),
+    (
+        "Define rollout stages for this payment migration. We need to be very careful - this is "
+        "revenue-critical."
+    ),
+    (
+        "What are the success and rollback criteria for each stage? When should we automatically "
+        "roll back?"
+    ),
     "What monitoring should be in place during the rollout? What dashboards and alerts do we need?",
     "Create a communication plan for this rollout. Who needs to know what, and when?",
     "Generate a complete rollout plan document I can share with the team and get sign-off.",

@@ -6,13 +6,16 @@ import json
 import subprocess
 import sys
 from datetime import date
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jsonschema import Draft202012Validator
 
 from rollout_manager.planning.plan import plan_folder
 from rollout_manager.schema import plan_json_schema, published_schema_text, schema_text
 from tests.conftest import SEED_DIR, RunCli
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def test_committed_schema_matches_the_model() -> None:

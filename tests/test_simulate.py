@@ -12,13 +12,16 @@ import json
 import math
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from rollout_manager.model import RolloutPlan
 from rollout_manager.planning.plan import plan_folder
 from rollout_manager.planning.simulate import SimulationReport, simulate_rollout
-from tests.conftest import RunCli
+
+if TYPE_CHECKING:
+    from rollout_manager.model import RolloutPlan
+    from tests.conftest import RunCli
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 TODAY = date(2026, 11, 27)

@@ -6,13 +6,16 @@ import gc
 import os
 import subprocess
 from datetime import date
-from pathlib import Path
-
-import pytest
+from typing import TYPE_CHECKING
 
 from rollout_manager.planning.plan import plan_folder
 from rollout_manager.render.sections import render_document
 from tests.conftest import ROLLOUT, SEED_DIR
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import pytest
 
 
 def _plan(cache_home: Path, **env: str) -> subprocess.CompletedProcess[str]:

@@ -14,7 +14,7 @@ import json
 import shutil
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
@@ -26,13 +26,15 @@ from rollout_manager.gates import prometheus as gate_prometheus
 from rollout_manager.gates.events import read_events
 from rollout_manager.gates.prometheus import read_prometheus
 from rollout_manager.gates.stage import judge_stage
-from rollout_manager.model import RolloutPlan
 from rollout_manager.planning.metrics_source import MetricSeries, MetricsSource
 from rollout_manager.planning.plan import plan_folder
 from rollout_manager.render.sections import render_document
-from tests.conftest import RunCli
 from tests.exports_support import run_promtool
 from tests.test_exports_engines import _check_argo, _check_flagger, _check_prometheus
+
+if TYPE_CHECKING:
+    from rollout_manager.model import RolloutPlan
+    from tests.conftest import RunCli
 
 CASE = Path(__file__).parent / "corpus" / "cases" / "checkout-button"
 START = "2026-12-08"
@@ -158,8 +160,11 @@ def _alert_case(
 def test_promtool_fires_at_k_failures_of_n_counted_as_successes(
     plan: RolloutPlan, tmp_path: Path
 ) -> None:
-    """Our own promtool cases from the plan's boundary rows: n requests and n - k
-    conversions (k failures) roll back; n - k + 1 conversions (k - 1 failures) do not."""
+    """Fire at k failures of n and stay silent at k - 1, the series counting successes.
+
+    Our own promtool cases from the plan's boundary rows: n requests and n - k
+    conversions (k failures) roll back; n - k + 1 conversions (k - 1 failures) do not.
+    """
     write_exports(export_plan(plan, _by_successes(), ("prometheus",)), tmp_path)
     folder = tmp_path / "prometheus"
     rules = yaml.safe_load((folder / "stage-1.rules.yml").read_text("utf-8"))["groups"][0]
@@ -186,8 +191,10 @@ def test_promtool_fires_at_k_failures_of_n_counted_as_successes(
 
 @pytest.mark.slow
 def test_export_with_successes_passes_every_validator(run_cli: RunCli, tmp_path: Path) -> None:
-    """promtool check and test (the generated series count successes), the CRD schemas.
-    flagd is left out: its files do not depend on the series."""
+    """Pass promtool check and test (the generated series count successes), the CRD schemas.
+
+    flagd is left out: its files do not depend on the series.
+    """
     folder = _folder(tmp_path, SUCCESSES)
     out = tmp_path / "out"
     result = run_cli("export", "--context", folder, "--to", "all", "-o", out, "--start", START)
@@ -246,8 +253,11 @@ def _events(path: Path, column: str, n: int, marked: int) -> Path:
 def test_raw_events_count_a_successes_column_as_its_failures(
     plan: RolloutPlan, tmp_path: Path
 ) -> None:
-    """n rows with k marked `conversion_rate` (failures) judge as n rows with n - k marked
-    `conversion_rate_successes`: both roll back at stage 1's first row, neither at k - 1."""
+    """Judge k failure rows of n as n - k success rows.
+
+    n rows with k marked `conversion_rate` (failures) judge as n rows with n - k marked
+    `conversion_rate_successes`: both roll back at stage 1's first row, neither at k - 1.
+    """
     n, k = _boundary(plan, 1)[0]
     since = plan.stages[0].start
     at = since + timedelta(hours=1)
@@ -281,8 +291,10 @@ def test_raw_events_with_both_columns_of_one_metric_are_refused(
 def test_the_gate_reads_a_successes_counter_from_prometheus(
     plan: RolloutPlan, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The same stage from a Prometheus counter of conversions and one of failures: the
-    counted failures are requests minus conversions, so both give the same verdict."""
+    """Give the same verdict from a Prometheus counter of conversions as from failures.
+
+    The counted failures are requests minus conversions.
+    """
     n, k = _boundary(plan, 1)[0]
     since = plan.stages[0].start
     at = since + timedelta(hours=1)

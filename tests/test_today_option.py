@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from rollout_manager.frontdoors.cli import main
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def _plan_json(capsys: pytest.CaptureFixture[str], folder: Path, *extra: str) -> dict[str, object]:

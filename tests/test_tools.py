@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
@@ -22,6 +21,9 @@ from rollout_manager.planning.policy import load_policy
 from rollout_manager.tools.catalog import default_registry, dispatch
 from rollout_manager.tools.registry import ToolResult
 from tests.conftest import ALL_TOOLS, PLANNING_TOOLS
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "scenarios" / "progressive-rollout"
 TOOL_NAMES = PLANNING_TOOLS

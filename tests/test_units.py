@@ -237,8 +237,10 @@ def test_rates_out_of_a_number_word(text: str, expected: float | None) -> None:
             "us",
             "week",
             (),
-            "µs|us|microseconds?|ms|msecs?|milliseconds?|millis|s|secs?|seconds?"
-            "|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?",
+            (
+                "µs|us|microseconds?|ms|msecs?|milliseconds?|millis|s|secs?|seconds?"
+                "|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?"
+            ),
         ),
     ],
 )

@@ -17,12 +17,14 @@ import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import snowballstemmer  # type: ignore[import-untyped]
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
 
 # Words that carry no intent. Question words stay: "how" and "when" tell a
 # procedure from a trigger.
@@ -88,7 +90,7 @@ def _stem(word: str) -> str:
 
 
 def terms(text: str) -> list[str]:
-    """The text's stems in order: phrases folded, stop words dropped."""
+    """Return the text's stems in order: phrases folded, stop words dropped."""
     folded = text.lower().replace("'", "")
     for pattern, token in _COMPILED_PHRASES:
         folded = pattern.sub(token, folded)

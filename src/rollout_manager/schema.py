@@ -9,13 +9,15 @@ import pkgutil
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from rollout_manager import model as model_package
 from rollout_manager.model import RolloutPlan
+
+if TYPE_CHECKING:
+    from types import ModuleType
 
 SCHEMA_ID = "urn:rollout-manager:schema:rollout-plan:1"
 SCHEMA_FILE = "rollout-plan.schema.json"
@@ -48,7 +50,7 @@ def attach_field_docstrings() -> None:
 
 
 def _model_modules() -> list[tuple[ModuleType, ast.Module]]:
-    """The modules of the `model` package and their syntax, each after the modules it imports.
+    """List the modules of the `model` package with their syntax, each after the ones it imports.
 
     A rebuilt model copies the schemas of the models its fields use as they are then, so
     those are rebuilt first: in each module after its imports, in the order of definition.
@@ -88,7 +90,7 @@ def _field_docs(node: ast.ClassDef) -> list[tuple[str, str]]:
 
 
 def plan_json_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of `RolloutPlan`, generated from the model."""
+    """Return the JSON Schema (draft 2020-12) of `RolloutPlan`, generated from the model."""
     attach_field_docstrings()
     schema = RolloutPlan.model_json_schema()
     return {
@@ -99,12 +101,12 @@ def plan_json_schema() -> dict[str, Any]:
 
 
 def published_schema_text() -> str:
-    """The committed copy of the schema, as shipped in the package."""
+    """Return the committed copy of the schema, as shipped in the package."""
     return (resources.files("rollout_manager") / SCHEMA_FILE).read_text(encoding="utf-8")
 
 
 def schema_text() -> str:
-    """The schema as it should be committed: stable key order, trailing newline."""
+    """Return the schema as it should be committed: stable key order, trailing newline."""
     return json.dumps(plan_json_schema(), indent=2, ensure_ascii=False) + "\n"
 
 

@@ -104,7 +104,7 @@ _BY_TOOL: Final = {section.tool: section for section in SECTIONS}
 
 
 def section_named(name: str) -> Section:
-    """The section with this CLI name.
+    """Return the section with this CLI name.
 
     Raises:
         ValueError: no section has that name.
@@ -116,5 +116,5 @@ def section_named(name: str) -> Section:
 
 
 def section_of_tool(tool: str) -> Section | None:
-    """The section a tool returns, or None for a tool that is not a section."""
+    """Return the section a tool returns, or None for a tool that is not a section."""
     return _BY_TOOL.get(tool)

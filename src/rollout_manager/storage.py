@@ -19,10 +19,13 @@ import os
 import stat
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rollout_manager.errors import InputError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # A temporary file older than this was left by a writer that died (kill -9): remove it.
@@ -47,7 +50,7 @@ def _os_problem(error: OSError) -> str:
 
 
 def real_path(path: Path, shown: str) -> Path:
-    """The path with every symlink resolved (the file need not exist).
+    """Return the path with every symlink resolved (the file need not exist).
 
     Raises:
         InputError: the path cannot be resolved (a symlink loop, a name too long).
@@ -59,7 +62,7 @@ def real_path(path: Path, shown: str) -> Path:
 
 
 def confined(path: Path, root: Path, shown: str) -> Path:
-    """The real path of `path`, refusing one that resolves outside the real `root`.
+    """Return the real path of `path`, refusing one that resolves outside the real `root`.
 
     Raises:
         InputError: a symlink (of the file or a folder) leads outside `root`.
@@ -136,7 +139,7 @@ def _umask() -> int:
 
 
 def _existing_mode(path: Path, shown: str) -> int | None:
-    """The mode of the regular file `path` replaces, None when there is none.
+    """Return the mode of the regular file `path` replaces, None when there is none.
 
     Raises:
         InputError: the name holds a symlink, a folder, a device or a FIFO.
@@ -208,7 +211,7 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 
 def mark_generated(markdown: str) -> str:
-    """A Markdown document with our mark as its last line (see `write_generated`)."""
+    """Add our mark to a Markdown document as its last line (see `write_generated`)."""
     return markdown.rstrip("\n") + "\n\n" + GENERATED_MARK + "\n"
 
 

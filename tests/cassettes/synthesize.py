@@ -24,15 +24,17 @@ import io
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx2
 import vcr
 
 from rollout_manager.agent.claude_client import ClaudeClient
 from rollout_manager.frontdoors.cli_agent import run_ask_command
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -172,8 +174,8 @@ def _text(text: str) -> dict[str, Any]:
 
 CASES: dict[str, tuple[str, list[Turn]]] = {
     "risk": (
-        "Assess the risk of rolling out our new payment processing pipeline. Context is in "
-        "feature-description.md and baseline-metrics.md",
+        ("Assess the risk of rolling out our new payment processing pipeline. Context is in "
+        "feature-description.md and baseline-metrics.md"),
         [
             ([_text("I'll read what the documents state first."), _use(1, "read_context")],
              "tool_use"),
@@ -182,16 +184,16 @@ CASES: dict[str, tuple[str, list[Turn]]] = {
         ],
     ),
     "stages": (
-        "Define rollout stages for this payment migration. We need to be very careful - this "
-        "is revenue-critical.",
+        ("Define rollout stages for this payment migration. We need to be very careful - this "
+        "is revenue-critical."),
         [
             ([_use(1, "design_stages")], "tool_use"),
             ([_text(STAGES_ANSWER)], "end_turn"),
         ],
     ),
     "criteria": (
-        "What are the success and rollback criteria for each stage? When should we "
-        "automatically roll back?",
+        ("What are the success and rollback criteria for each stage? When should we "
+        "automatically roll back?"),
         [
             ([_use(1, "define_criteria")], "tool_use"),
             ([_text("Now the gate of each stage."), _use(2, "design_stages")], "tool_use"),
@@ -199,8 +201,8 @@ CASES: dict[str, tuple[str, list[Turn]]] = {
         ],
     ),
     "monitoring": (
-        "What monitoring should be in place during the rollout? What dashboards and alerts "
-        "do we need?",
+        ("What monitoring should be in place during the rollout? What dashboards and alerts "
+        "do we need?"),
         [
             ([_use(1, "plan_monitoring")], "tool_use"),
             ([_text(MONITORING_ANSWER)], "end_turn"),

@@ -1,0 +1,1 @@
+"""The reading corpus: document cases with their expected facts, and a scorer."""

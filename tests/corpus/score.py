@@ -12,15 +12,17 @@ import sys
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from rollout_manager.errors import InputError
-from rollout_manager.model import RolloutPlan
 from rollout_manager.planning.plan import plan_folder
 from rollout_manager.planning.procedure import irreversible_steps
 from rollout_manager.reading.context import read_context
+
+if TYPE_CHECKING:
+    from rollout_manager.model import RolloutPlan
 
 CORPUS = Path(__file__).resolve().parent
 TUNING = CORPUS / "cases"

@@ -10,14 +10,17 @@ request asks for is scored by meaning in `intents`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from rollout_manager.reading.vocabulary import MONTHS, NUMBER_WORDS, duration_unit_pattern
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+_LARGEST_SPELLED: Final = 50  # the largest number word a request's stages and durations use
 _NUMBER_WORDS: Final[dict[str, float]] = {
-    **{word: n for word, n in NUMBER_WORDS.items() if 1 <= n <= 50},
+    **{word: n for word, n in NUMBER_WORDS.items() if 1 <= n <= _LARGEST_SPELLED},
     "a": 1, "an": 1, "half a": 0.5, "half an": 0.5, "a couple of": 2, "couple of": 2,
 }  # fmt: skip
 _ORDINALS: Final = {
@@ -49,13 +52,16 @@ _DURATION_RE: Final = re.compile(
     + r")\b",
     re.IGNORECASE,
 )
-_STAGE_WORDS: Final = tuple(word for word, n in NUMBER_WORDS.items() if 1 <= n <= 9)
+_MOST_STAGES: Final = 9  # "stage nine" is the largest stage a request names in words
+_STAGE_WORDS: Final = tuple(word for word, n in NUMBER_WORDS.items() if 1 <= n <= _MOST_STAGES)
 _STAGE_RE: Final = re.compile(
     r"\bstage\s+(?P<n>\d+|" + "|".join(_STAGE_WORDS) + r")\b"
     r"|\b(?P<ord>" + "|".join(_ORDINALS) + r")\s+stage\b",
     re.IGNORECASE,
 )
-_PERCENT_RE: Final = re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?:%|percent\b|per\s*cent\b)", re.I)
+PERCENT_RE: Final = re.compile(
+    r"(?P<n>\d+(?:\.\d+)?)\s*(?:%|percent\b|per\s*cent\b)", re.IGNORECASE
+)
 _MONTH: Final = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DATE_RES: Final = (
     re.compile(r"\b(?P<year>\d{4})-(?P<mnum>\d{1,2})-(?P<day>\d{1,2})\b"),
@@ -76,24 +82,13 @@ _WEEKDAY_RE: Final = re.compile(
 )
 FILE_NAME_RE: Final = re.compile(r"[\w./-]+\.(?:md|markdown|ya?ml|json|txt)\b", re.IGNORECASE)
 
-_WHAT_IF_RE: Final = re.compile(
+WHAT_IF_RE: Final = re.compile(
     r"\bhow (?:long|many (?:transactions|hours|days))\b|\bwhat if\b|\bwould\b.*\bneed\b",
     re.IGNORECASE,
 )
-_DETECT_RE: Final = re.compile(
-    r"\b(?:catch|detect|see|notice|spot|find)\b|\bregression\b|\d\s*x\b|\btimes\b|\btwice\b"
-    r"|\bdouble\b|\btriple\b|\berrors?\b",
-    re.IGNORECASE,
+_QUESTION_RE: Final = re.compile(
+    r"^\s*(?:please\s+)?(?:can|could|would|will)\s+you\b", re.IGNORECASE
 )
-_MULTIPLIER_RE: Final = re.compile(
-    r"\b(?P<n>\d+(?:\.\d+)?)\s*(?:x|times)\b|\b(?P<word>twice|double|triple|tripled|doubled)\b",
-    re.IGNORECASE,
-)
-_TARGET_RES: Final = (
-    re.compile(r"\berror rate\b\D{0,30}?(?P<n>\d+(?:\.\d+)?)\s*(?:%|percent)", re.IGNORECASE),
-    re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?:%|percent)\s+(?:error rate|errors)\b", re.IGNORECASE),
-)
-_QUESTION_RE: Final = re.compile(r"^\s*(?:please\s+)?(?:can|could|would|will)\s+you\b", re.I)
 
 # --------------------------------------------------------------------------- numbers and dates
 
@@ -110,7 +105,7 @@ def parse_number(text: str) -> float | None:
 
 
 def parse_duration_hours(text: str) -> tuple[float, str] | None:
-    """The first duration in `text` in hours, and the unit it was written in.
+    """Return the first duration in `text` in hours, and the unit it was written in.
 
     `five days` -> (120, "day"), `a week` -> (168, "week"), `36 hours` -> (36, "hour").
     """
@@ -126,7 +121,7 @@ def parse_duration_hours(text: str) -> tuple[float, str] | None:
 
 
 def _year_for(month: int, day: int, today: date) -> date:
-    """The first such day on or after `today`: plans look forward."""
+    """Return the first such day on or after `today`: plans look forward."""
     candidate = date(today.year, month, day)
     return candidate if candidate >= today else date(today.year + 1, month, day)
 
@@ -158,6 +153,7 @@ def parse_dates(text: str, *, today: date) -> list[tuple[int, date, bool]]:
 
 
 def stage_number(text: str) -> int | None:
+    """Read the stage a request names ("stage 2", "the third stage"), if any."""
     match = _STAGE_RE.search(text)
     if match is None:
         return None
@@ -176,18 +172,18 @@ def clauses(text: str) -> list[str]:
 
 
 def _is_question(clause: str) -> bool:
-    """A question asks; "can you ..." and "please ..." ask for a change."""
+    """Tell whether the clause only asks; "can you ..." and "please ..." ask for a change."""
     return clause.rstrip().endswith("?") and _QUESTION_RE.match(clause) is None
 
 
 def _stage_adjustment(clause: str, notes: list[str]) -> dict[str, Any] | None:
     named = _STAGE_RE.search(clause)
-    if _WHAT_IF_RE.search(clause) or named is None:
+    if WHAT_IF_RE.search(clause) or named is None:
         return None
     stage = stage_number(clause)
     after = clause[named.end() :]
     duration = parse_duration_hours(after)
-    percent = _PERCENT_RE.search(after)
+    percent = PERCENT_RE.search(after)
     if duration is None and percent is None:
         return None
     if stage is None or stage == 0:
@@ -238,7 +234,9 @@ def _freeze_name(clause: str) -> str:
 
 
 def _freeze_adjustment(clause: str, today: date, notes: list[str]) -> dict[str, Any] | None:
-    if not re.search(r"\bfreeze|\bblackout|\bno (?:deploys|changes|rollouts?)\b", clause, re.I):
+    if not re.search(
+        r"\bfreeze|\bblackout|\bno (?:deploys|changes|rollouts?)\b", clause, re.IGNORECASE
+    ):
         return None
     dates = parse_dates(clause, today=today)
     if not dates:
@@ -262,10 +260,14 @@ def _channel_text(raw: str) -> str:
 def _channel_adjustment(clause: str) -> dict[str, Any] | None:
     roles = "|".join(_ROLES)
     patterns = (
-        rf"\buse\s+(?P<channel>#[\w.-]+|[^,;]+?)\s+for\s+(?:the\s+)?(?P<roles>(?:{roles})"
-        rf"(?:\s*(?:,|and|&)\s*(?:{roles}))*)\b",
-        rf"\b(?P<roles>{roles})(?:\s+(?:updates|messages|channel|team))?\s+(?:go(?:es)?\s+)?"
-        rf"(?:should\s+(?:go|be)\s+)?(?:to|in|on|via|is|=)\s+(?P<channel>#[\w.-]+)",
+        (
+            rf"\buse\s+(?P<channel>#[\w.-]+|[^,;]+?)\s+for\s+(?:the\s+)?(?P<roles>(?:{roles})"
+            rf"(?:\s*(?:,|and|&)\s*(?:{roles}))*)\b"
+        ),
+        (
+            rf"\b(?P<roles>{roles})(?:\s+(?:updates|messages|channel|team))?\s+(?:go(?:es)?\s+)?"
+            rf"(?:should\s+(?:go|be)\s+)?(?:to|in|on|via|is|=)\s+(?P<channel>#[\w.-]+)"
+        ),
         rf"\b(?:post|send)\s+(?P<roles>{roles})\s+\w+\s+(?:to|in)\s+(?P<channel>#[\w.-]+)",
     )
     for pattern in patterns:
@@ -320,7 +322,7 @@ def adjustments(text: str, today: date, notes: list[str]) -> dict[str, Any]:
                 notes.append("One stage change at a time: ask again for the next one.")
                 continue
             for key, value in found.items():
-                if key in ("channels",) and key in change:
+                if key == "channels" and key in change:
                     change[key].update(value)
                 elif key == "freezes" and key in change:
                     change[key] += value
@@ -329,39 +331,8 @@ def adjustments(text: str, today: date, notes: list[str]) -> dict[str, Any]:
     return change
 
 
-# --------------------------------------------------------------------------- what-if
-
-
-def what_if(text: str) -> dict[str, Any] | None:
-    """A question on how long a stage must run, as `stage_duration` arguments."""
-    if not _WHAT_IF_RE.search(text):
-        return None
-    arguments: dict[str, Any] = {}
-    target = next((m for m in (r.search(text) for r in _TARGET_RES) if m is not None), None)
-    if target is not None:
-        arguments["target_error_rate"] = float(target["n"]) / 100
-    for match in _PERCENT_RE.finditer(text):
-        if target is None or match.start() != target.start("n"):
-            arguments["traffic_percent"] = float(match["n"])
-            break
-    stage = stage_number(text)
-    if stage is not None and stage > 0:
-        arguments["stage"] = stage
-    sized = "traffic_percent" in arguments or (
-        "stage" in arguments and (_DETECT_RE.search(text) or re.search(r"\bneed", text, re.I))
-    )
-    if not sized:
-        return None
-    multiplier = _MULTIPLIER_RE.search(text)
-    if multiplier is not None and target is None:
-        word = (multiplier["word"] or "").lower()
-        value = float(multiplier["n"]) if multiplier["n"] else (3.0 if "tripl" in word else 2.0)
-        if value >= 1.05:
-            arguments["multiplier"] = value
-    return arguments
-
-
 def changed_sections(change: dict[str, Any]) -> set[str]:
+    """List the section tools whose output a settings change moves."""
     shown = set()
     if {"start", "stage", "freezes", "strategy"} & change.keys():
         shown.add("design_stages")
@@ -385,7 +356,7 @@ UNDO_NOTE: Final = (
 
 
 def start_question(text: str, today: date) -> str | None:
-    """The date of a question such as "Can we start on December 8?" (a what-if)."""
+    """Return the date of a question such as "Can we start on December 8?" (a what-if)."""
     for clause in clauses(text):
         if _is_question(clause):
             found = _start_adjustment(clause, today)

@@ -10,7 +10,7 @@ overload and network trouble.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, cast
 
 import anthropic
@@ -18,6 +18,8 @@ import anthropic
 from rollout_manager.agent.protocol import Block, Message, ModelError, ModelTurn
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import httpx2
     from anthropic.types import ContentBlock, MessageParam, TextBlockParam, ToolParam, Usage
 
@@ -30,7 +32,7 @@ _SPEND_LIMIT = "enforced_spend_limit_reached"
 
 
 def _block(block: ContentBlock) -> Block | None:
-    """A response block as a request block: only what the API accepts back."""
+    """Return a response block as a request block: only what the API accepts back."""
     if block.type == "text":
         return {"type": "text", "text": block.text}
     if block.type == "tool_use":
@@ -76,15 +78,17 @@ def _status_error(error: anthropic.APIStatusError, model: str) -> ModelError:
         ),
         (
             anthropic.OverloadedError,
-            f"the Anthropic API is overloaded (529 {detail}): try again in a few minutes, "
-            "or answer with --offline",
+            (
+                f"the Anthropic API is overloaded (529 {detail}): try again in a few minutes, "
+                "or answer with --offline"
+            ),
             1,
         ),
     )
     for kind, message, status in messages:
         if isinstance(error, kind):
             return ModelError(message, exit_status=status)
-    if 400 <= code < 500:
+    if HTTPStatus.BAD_REQUEST <= code < HTTPStatus.INTERNAL_SERVER_ERROR:
         return ModelError(f"the Anthropic API refused the request ({code} {detail})", exit_status=2)
     return ModelError(f"the Anthropic API failed ({code} {detail}): try again")
 
@@ -169,7 +173,7 @@ class ClaudeClient:
 
 
 def _without_data(messages: Sequence[Message]) -> list[Message]:
-    """The conversation as the API takes it: tool results without the loop's `data` key."""
+    """Return the conversation as the API takes it: tool results without the loop's `data` key."""
 
     def block(item: Any) -> Any:
         if isinstance(item, dict) and item.get("type") == "tool_result" and "data" in item:

@@ -13,19 +13,21 @@ tools it is offered).
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import date
 from functools import cache
 from importlib import resources
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import yaml
 
-from rollout_manager.agent import changes
+from rollout_manager.agent import changes, what_if_questions
 from rollout_manager.agent.changes import parse_dates, parse_duration_hours, parse_number
 from rollout_manager.meaning import Intent, Matcher, Score, terms
 from rollout_manager.sections import SECTIONS
+
+if TYPE_CHECKING:
+    from collections.abc import Collection
+    from datetime import date
 
 __all__ = [
     "CAPABILITIES",
@@ -120,7 +122,7 @@ class IntentEntry:
 
 @cache
 def intent_table() -> tuple[IntentEntry, ...]:
-    """The packaged intent table (`data/intents.yaml`), in the order answers are shown."""
+    """Return the packaged intent table (`data/intents.yaml`), in the order answers are shown."""
     text = (resources.files("rollout_manager") / "data" / "intents.yaml").read_text("utf-8")
     # libyaml when installed: the pure-Python loader costs half a second on this table.
     rows = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
@@ -168,7 +170,7 @@ def understand(
     *,
     exclude: Collection[str] = (),
 ) -> Understanding:
-    """The intents `text` asks for: the best over the whole text, and each clause's own.
+    """Return the intents `text` asks for: the best over the whole text, and each clause's own.
 
     Args:
         text: the request (or the part of it that is not a change).
@@ -211,18 +213,22 @@ def _tool_of(name: str) -> str | None:
 
 
 def _arguments(tool: str, text: str) -> dict[str, Any]:
-    """What a request says for a tool other than the planning ones (the stage, the engine)."""
+    """Read what a request says for a tool other than the planning ones (the stage, the engine)."""
     if tool == "evaluate_gate":
         stage = changes.stage_number(text)
         return {"stage": stage} if stage is not None and stage > 0 else {}
     if tool == "export_plan":
-        found = [engine for word, engine in _ENGINES.items() if re.search(rf"\b{word}", text, re.I)]
+        found = [
+            engine
+            for word, engine in _ENGINES.items()
+            if re.search(rf"\b{word}", text, re.IGNORECASE)
+        ]
         return {"to": found[0]} if len(set(found)) == 1 else {}
     return {}
 
 
 def _asked_outright(text: str, today: date) -> str:
-    """The request without its change clauses: what it asks besides changing the plan."""
+    """Return the request without its change clauses: what it asks besides changing the plan."""
     kept = [p for p in _PARTS.split(text) if p and not changes.adjustments(p, today, [])]
     return " ".join(kept)
 
@@ -249,7 +255,7 @@ def _sections(text: str, understood: Understanding) -> list[ToolCall]:
         if tool is None or tool == "adjust_plan":
             continue
         if tool == "stage_duration":
-            arguments = changes.what_if(text)
+            arguments = what_if_questions.what_if(text)
             call = ToolCall("stage_duration", arguments) if arguments else None
             calls.append(call or ToolCall("design_stages", {}))
             continue
@@ -271,7 +277,7 @@ def _with_change(
     today: date,
     available: Collection[str] | None,
 ) -> Routing:
-    """The change, then the sections the rest of the request asks for outright."""
+    """Return the change, then the sections the rest of the request asks for outright."""
     routing.calls.append(ToolCall("adjust_plan", change))
     rest = _asked_outright(text, today)
     if not terms(rest):
@@ -283,7 +289,7 @@ def _with_change(
 
 
 def route(prompt: str, *, today: date, available: Collection[str] | None = None) -> Routing:
-    """The tool calls that answer `prompt`, in the order their answers are shown.
+    """Return the tool calls that answer `prompt`, in the order their answers are shown.
 
     Args:
         prompt: the user's request in plain language.
@@ -309,7 +315,7 @@ def route(prompt: str, *, today: date, available: Collection[str] | None = None)
         return routing
     if change:
         return _with_change(routing, change, text, today, available)
-    what_if = changes.what_if(text)
+    what_if = what_if_questions.what_if(text)
     if what_if is not None:
         routing.calls.append(ToolCall("stage_duration", what_if))
         return routing

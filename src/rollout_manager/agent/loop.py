@@ -18,12 +18,9 @@ client and hand both to a `Conversation`.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
-from datetime import date
 from functools import cache
 from importlib import resources
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rollout_manager.agent.protocol import (
     MAX_TOTAL_TOKENS,
@@ -41,10 +38,15 @@ from rollout_manager.agent.protocol import (
 from rollout_manager.planning.policy import CONFIG_NAME
 from rollout_manager.tools.registry import Registry, ToolResult
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from datetime import date
+    from pathlib import Path
+
 
 @cache
 def system_prompt() -> str:
-    """The system prompt, rendered from the packaged `prompts/system.md.j2`."""
+    """Return the system prompt, rendered from the packaged `prompts/system.md.j2`."""
     from jinja2 import Environment, StrictUndefined
 
     from rollout_manager.reading.context import BASELINE_FILE, FEATURE_FILE
@@ -169,7 +171,7 @@ class Conversation:
             arguments = {**self.defaults.get(name, {}), **given}
             try:
                 result = self.registry.dispatch(name, arguments, root=self.root, today=self.today)
-            except Exception as error:  # a bug in a tool: tell the model, keep the session
+            except Exception as error:  # noqa: BLE001 - a bug in a tool: tell the model, keep the session
                 result = ToolResult(
                     ok=False, error=f"internal error in tool {name!r}: {type(error).__name__}"
                 )

@@ -12,15 +12,17 @@ shows was computed by a tool.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rollout_manager.agent.intents import CAPABILITIES, Routing, route
 from rollout_manager.agent.overview import overview_lines
 from rollout_manager.agent.protocol import Block, Message, ModelTurn
 from rollout_manager.tools.registry import DATA_NOTICE
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 _JSON_FENCE = "\n\n```json\n"
 _NO_USAGE = {"input_tokens": 0, "output_tokens": 0}
@@ -36,7 +38,7 @@ def _is_tool_results(message: Message) -> bool:
 
 
 def split_result(text: str) -> tuple[str, dict[str, Any]]:
-    """A tool result's text (`ToolResult.as_text`) as its Markdown and its JSON data."""
+    """Return a tool result's text (`ToolResult.as_text`) as its Markdown and its JSON data."""
     text = text.removeprefix(DATA_NOTICE).lstrip("\n")
     markdown, fence, rest = text.rpartition(_JSON_FENCE)
     if not fence:
@@ -60,7 +62,7 @@ def _result_text(block: Block) -> str:
 
 
 def _accepted(arguments: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any]:
-    """The arguments the tool's input schema declares (a new tool may name them otherwise)."""
+    """List the arguments the tool's input schema declares (a new tool may name them otherwise)."""
     declared = spec.get("input_schema", {}).get("properties")
     if not isinstance(declared, dict):
         return arguments
@@ -106,7 +108,7 @@ class OfflinePlanner:
     def create(
         self, *, system: str, messages: Sequence[Message], tools: Sequence[dict[str, Any]]
     ) -> ModelTurn:
-        """The next turn: tool calls for a new request, or the answer from tool results."""
+        """Return the next turn: tool calls for a new request, or the answer from tool results."""
         del system  # the rules it states are built into this planner
         if messages and _is_tool_results(messages[-1]):
             return self._answer(messages, tools)
@@ -132,7 +134,8 @@ class OfflinePlanner:
 
     def _route(self, request: str, tools: Sequence[dict[str, Any]]) -> Routing:
         offered = {spec["name"]: spec for spec in tools}
-        routing = route(request, today=self._today or date.today(), available=set(offered))
+        today = self._today or date.today()  # noqa: DTZ011 - the user's own day reads their dates
+        routing = route(request, today=today, available=set(offered))
         routing.calls = [
             replace(call, arguments=_accepted(call.arguments, offered[call.tool]))
             for call in routing.calls

@@ -8,13 +8,15 @@ to speak.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rollout_manager.storage import atomic_write_text
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
 
 DEFAULT_MODEL = "claude-sonnet-4-6"
 """Model used when neither `--model` nor `$ROLLOUT_MODEL` names one."""
@@ -49,7 +51,7 @@ class ModelClient(Protocol):
     def create(
         self, *, system: str, messages: Sequence[Message], tools: Sequence[dict[str, Any]]
     ) -> ModelTurn:
-        """The model's next turn for this conversation.
+        """Return the model's next turn for this conversation.
 
         Raises:
             ModelError: the model could not be reached or refused the request.
@@ -146,7 +148,7 @@ class Trace:
         return exchange
 
     def as_json(self) -> dict[str, Any]:
-        """The trace as JSON-ready data, with token totals."""
+        """Return the trace as JSON-ready data, with token totals."""
         totals: dict[str, int] = {}
         for exchange in self.exchanges:
             for turn in exchange.turns:

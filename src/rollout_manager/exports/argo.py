@@ -1,5 +1,6 @@
-"""Argo Rollouts: a canary `Rollout` whose steps are the plan's stages, and one
-`AnalysisTemplate` per decision.
+"""Argo Rollouts: a canary `Rollout` whose steps are the plan's stages.
+
+Each decision has an `AnalysisTemplate` of its own.
 
 Each stage is `setWeight`, then an inline `analysis` that lasts the stage: its
 `boundary` metric checks the cumulative rollback boundary every few minutes
@@ -13,12 +14,14 @@ from __future__ import annotations
 
 import copy
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rollout_manager.errors import InputError
 from rollout_manager.exports.common import ExportFile, dump_yaml, header, hours_text
-from rollout_manager.exports.queries import MetricQueries
 from rollout_manager.exports.rules import ExportRules, GatedRule, StageRules, resource_name
+
+if TYPE_CHECKING:
+    from rollout_manager.exports.queries import MetricQueries
 
 API = "argoproj.io/v1alpha1"
 CHECK_MINUTES = 5

@@ -6,9 +6,7 @@ The plan is the only source of stages, weights and thresholds; `metrics_source`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -20,9 +18,14 @@ from rollout_manager.exports.flagger import flagger_files
 from rollout_manager.exports.prometheus import RECORDING_FILE, prometheus_files
 from rollout_manager.exports.queries import MetricQueries, metric_queries
 from rollout_manager.exports.rules import ExportRules, export_rules
-from rollout_manager.model import RolloutPlan
-from rollout_manager.planning.metrics_source import MetricsSource
 from rollout_manager.storage import atomic_write_text, read_user_text
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
+
+    from rollout_manager.model import RolloutPlan
+    from rollout_manager.planning.metrics_source import MetricsSource
 
 _MAX_MANIFEST_BYTES = 1024 * 1024
 # Header lines worth repeating to the user: limits, placeholders, assumptions.
@@ -38,7 +41,7 @@ _NOTE_WORDS = (
 
 
 def engines(to: str) -> tuple[str, ...]:
-    """The engines `--to` names: one of them, or `all`.
+    """Return the engines `--to` names: one of them, or `all`.
 
     Raises:
         InputError: any other name.
@@ -51,7 +54,12 @@ def engines(to: str) -> tuple[str, ...]:
 
 
 def _queries(
-    plan: RolloutPlan, rules: ExportRules, source: MetricsSource, placeholder: bool, config: str
+    plan: RolloutPlan,
+    rules: ExportRules,
+    source: MetricsSource,
+    *,
+    placeholder: bool,
+    config: str,
 ) -> dict[str, MetricQueries]:
     return {
         metric: metric_queries(plan, source, metric, placeholder=placeholder, config=config)
@@ -94,7 +102,11 @@ def export_plan(
     _only_stage(rules, stage)
     # flagd needs no series: only the engines that query Prometheus need every metric mapped.
     needs_series = any(engine != "flagd" for engine in to)
-    queries = _queries(plan, rules, source, placeholder, config) if needs_series else {}
+    queries = (
+        _queries(plan, rules, source, placeholder=placeholder, config=config)
+        if needs_series
+        else {}
+    )
     files: list[ExportFile] = []
     for engine in to:
         if engine == "prometheus":
@@ -151,7 +163,7 @@ def write_exports(files: list[ExportFile], folder: Path) -> list[Path]:
 
 
 def export_notes(files: list[ExportFile]) -> list[str]:
-    """The header lines of the files that warn or say what an engine cannot express."""
+    """Return the header lines of the files that warn or say what an engine cannot express."""
     notes: dict[str, None] = {}
     for export in files:
         for line in export.text.splitlines():
@@ -173,8 +185,9 @@ def export_context(
     placeholder: bool = False,
     workload: Path | None = None,
 ) -> list[ExportFile]:
-    """Export the plan of a context folder with its settings' series: what `rollout export`
-    and the `export_plan` tool share.
+    """Export the plan of a context folder with its settings' series.
+
+    This is what `rollout export` and the `export_plan` tool share.
 
     Raises:
         InputError: bad settings, an unknown engine or stage, a gated metric with no

@@ -1,5 +1,6 @@
-"""The plan document's "Execution" section: which engine file implements which rule,
-and what each engine cannot express, so nothing is silently lost.
+"""The plan document's "Execution" section: which engine file implements which rule.
+
+It also says what each engine cannot express, so nothing is silently lost.
 
 Read from the plan only (the series names do not change which file holds a rule).
 """
@@ -7,16 +8,19 @@ Read from the plan only (the series names do not change which file holds a rule)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rollout_manager.exports.argo import set_weight, template_name
 from rollout_manager.exports.common import hours_text
 from rollout_manager.exports.flagd import STAFF_ATTRIBUTE, weights
 from rollout_manager.exports.flagger import INTERVAL_MINUTES
 from rollout_manager.exports.prometheus import RECORDING_FILE, alert_name
-from rollout_manager.exports.rules import export_rules
+from rollout_manager.exports.rules import ALL_TRAFFIC_PERCENT, export_rules
 from rollout_manager.formatting import who_rolls_back
-from rollout_manager.model import RolloutPlan
 from rollout_manager.planning.decisions import COMPLEMENT_EVENT
+
+if TYPE_CHECKING:
+    from rollout_manager.model import RolloutPlan
 
 _NONE = "–"
 _EXPORTABLE_KINDS = ("_rate", "_latency_ms")
@@ -48,7 +52,7 @@ def _stage_rows(plan: RolloutPlan) -> list[ExecutionRow]:
     for stage in rules.stages:
         if stage.staff_only:
             flagd = f"`stage-{stage.number}.flags.json`: `{STAFF_ATTRIBUTE}` = true only"
-        elif stage.traffic_percent >= 100:
+        elif stage.traffic_percent >= ALL_TRAFFIC_PERCENT:
             flagd = f"`stage-{stage.number}.flags.json`: default `on`"
         else:
             on, off = weights(stage.traffic_percent)
@@ -80,7 +84,7 @@ def _stage_rows(plan: RolloutPlan) -> list[ExecutionRow]:
 
 
 def _not_exported(plan: RolloutPlan, exported: set[str]) -> list[str]:
-    """What no engine file encodes: advance lines, then each rollback trigger with who acts."""
+    """List what no engine file encodes: advance lines, then each rollback trigger, who acts."""
     triggers = {t.metric: t for t in plan.criteria.auto_rollback if t.metric not in exported}
     metrics: dict[str, str] = {}
     for threshold in plan.criteria.success:
@@ -94,7 +98,7 @@ def _not_exported(plan: RolloutPlan, exported: set[str]) -> list[str]:
 
 
 def execution_view(plan: RolloutPlan) -> ExecutionView:
-    """What the Execution section shows for this plan."""
+    """Return what the Execution section shows for this plan."""
     rules = export_rules(plan)
     limits = list(rules.notes)
     manual = ", ".join(str(s.number) for s in rules.stages if s.manual_gate)
@@ -118,7 +122,7 @@ def execution_view(plan: RolloutPlan) -> ExecutionView:
         f"at {s.traffic_percent:g}%; choosing this cohort needs a context attribute of its own."
         for s in rules.stages
         if not s.staff_only
-        and s.traffic_percent < 100
+        and s.traffic_percent < ALL_TRAFFIC_PERCENT
         and "random" not in s.audience.lower()
         and s.audience.lower() != "everyone"
     ]

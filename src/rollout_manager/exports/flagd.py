@@ -13,10 +13,13 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rollout_manager.exports.common import ExportFile
-from rollout_manager.exports.rules import ExportRules, StageRules
+from rollout_manager.exports.rules import ALL_TRAFFIC_PERCENT
+
+if TYPE_CHECKING:
+    from rollout_manager.exports.rules import ExportRules, StageRules
 
 SCHEMA = "https://flagd.dev/schema/v0/flags.json"
 STAFF_ATTRIBUTE = "internal"
@@ -29,11 +32,11 @@ def weights(percent: float) -> tuple[int, int]:
     return share.numerator, share.denominator - share.numerator
 
 
-def _targeting(stage: StageRules, staff_before: bool) -> dict[str, Any] | None:
+def _targeting(stage: StageRules, *, staff_before: bool) -> dict[str, Any] | None:
     staff = {"==": [{"var": STAFF_ATTRIBUTE}, True]}
     if stage.staff_only:
         return {"if": [staff, "on", "off"]}
-    if stage.traffic_percent >= 100:
+    if stage.traffic_percent >= ALL_TRAFFIC_PERCENT:
         return None
     on, off = weights(stage.traffic_percent)
     split = {"fractional": [["on", on], ["off", off]]}
@@ -41,9 +44,9 @@ def _targeting(stage: StageRules, staff_before: bool) -> dict[str, Any] | None:
 
 
 def flags_document(rules: ExportRules, stage: StageRules) -> dict[str, Any]:
-    """The flagd flags file for one stage."""
+    """Return the flagd flags file for one stage."""
     staff_before = any(s.staff_only for s in rules.stages if s.number < stage.number)
-    targeting = _targeting(stage, staff_before)
+    targeting = _targeting(stage, staff_before=staff_before)
     flag: dict[str, Any] = {
         "state": "ENABLED",
         "variants": {"on": True, "off": False},

@@ -10,12 +10,14 @@ Flagger dwells one interval per step; stages that last days wait at
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rollout_manager.exports.common import ExportFile, dump_yaml, header, hours_text
 from rollout_manager.exports.prometheus import alert_name
-from rollout_manager.exports.queries import MetricQueries
 from rollout_manager.exports.rules import ExportRules, resource_name
+
+if TYPE_CHECKING:
+    from rollout_manager.exports.queries import MetricQueries
 
 API = "flagger.app/v1beta1"
 INTERVAL_MINUTES = 5
@@ -25,7 +27,7 @@ _ENGINE = "flagger"
 
 
 def step_weights(rules: ExportRules) -> list[int | float]:
-    """The plan's stage percentages, in order (the last, 100%, is the promotion)."""
+    """Return the plan's stage percentages, in order (the last, 100%, is the promotion)."""
     return [
         int(s.traffic_percent) if float(s.traffic_percent).is_integer() else s.traffic_percent
         for s in rules.stages
@@ -83,16 +85,19 @@ def _canary(rules: ExportRules) -> dict[str, Any]:
 
 
 def flagger_warnings(rules: ExportRules) -> list[str]:
-    """What Flagger cannot do by itself for this plan."""
+    """Return what Flagger cannot do by itself for this plan."""
     long = [s for s in rules.stages if s.duration_hours * 60 > INTERVAL_MINUTES]
     if not long:
         return []
     stages = ", ".join(f"{s.number} ({hours_text(s.duration_hours)})" for s in long)
     return [
-        f"Flagger holds each step one interval ({INTERVAL_MINUTES}m); stages {stages} last longer, "
-        "so every traffic increase and the promotion wait for the confirm-traffic-increase and "
-        f"confirm-promotion webhooks at {GATE_URL}: open them at each planned gate time after "
-        "the stage's gate test passes (the plan's gate checklist)."
+        (
+            f"Flagger holds each step one interval ({INTERVAL_MINUTES}m); "
+            f"stages {stages} last longer, "
+            "so every traffic increase and the promotion wait for the confirm-traffic-increase and "
+            f"confirm-promotion webhooks at {GATE_URL}: open them at each planned gate time after "
+            "the stage's gate test passes (the plan's gate checklist)."
+        )
     ]
 
 
@@ -100,8 +105,10 @@ def flagger_files(rules: ExportRules, queries: dict[str, MetricQueries]) -> list
     """`canary.yaml` and `metric-templates.yaml`."""
     notes = [
         "stepWeights are the plan's stage percentages.",
-        "The metrics read the CRITICAL alerts of the exported Prometheus stage rules: load "
-        "the current stage's prometheus/stage-N.rules.yml.",
+        (
+            "The metrics read the CRITICAL alerts of the exported Prometheus stage rules: load "
+            "the current stage's prometheus/stage-N.rules.yml."
+        ),
         "targetRef and service are placeholders for your Deployment and port.",
         *flagger_warnings(rules),
         *(q.note for q in queries.values() if q.note),

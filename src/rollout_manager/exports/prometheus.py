@@ -11,11 +11,13 @@ each alert fires at its planned threshold and stays silent on healthy series.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rollout_manager.exports.common import RUNBOOK, ExportFile, camel, dump_yaml, header, hours_text
-from rollout_manager.exports.queries import MetricQueries
-from rollout_manager.exports.rules import ExportRules, GatedRule, StageRules, WarningRule
+
+if TYPE_CHECKING:
+    from rollout_manager.exports.queries import MetricQueries
+    from rollout_manager.exports.rules import ExportRules, GatedRule, StageRules, WarningRule
 
 RECORDING_FILE = "rollout-recording.rules.yml"
 _ENGINE = "prometheus"
@@ -29,7 +31,7 @@ def alert_name(metric: str, severity: str) -> str:
 
 
 def no_traffic_alert() -> str:
-    """The alert that says the new path sees no transactions."""
+    """Return the alert that says the new path sees no transactions."""
     return "RolloutNoTraffic"
 
 
@@ -83,7 +85,8 @@ def _labels(stage: StageRules, severity: str) -> dict[str, str]:
 
 def _warning_rule(rule: GatedRule, stage: StageRules, q: MetricQueries) -> dict[str, Any]:
     warning = rule.warning
-    assert warning is not None
+    if warning is None:
+        raise RuntimeError(f"{rule.metric} has no WARNING rule to export")
     new = q.source.new_variant
     return {
         "alert": alert_name(rule.metric, "Warning"),
@@ -154,8 +157,10 @@ def _stage_rules(stage: StageRules, rules: ExportRules, queries: dict[str, Metri
 def _series(
     q: MetricQueries, counts: dict[str, tuple[int, int]], steps: int, ramp: int | None = None
 ) -> list[Any]:
-    """Counters at 0 at t=0 that jump to their count at t=1m and stay there; or, with
-    `ramp`, that grow steadily so every `ramp` minutes hold exactly the count."""
+    """Write the test series: counters at 0 at t=0 that jump to their count at t=1m and stay.
+
+    With `ramp`, they grow steadily instead, so every `ramp` minutes hold exactly the count.
+    """
     out = []
     for variant, (transactions, events) in counts.items():
         for name, value in q.test_series(variant, transactions, events):
@@ -196,7 +201,8 @@ def _case(
 
 def _warning_cases(rule: GatedRule, alert: dict[str, Any], q: MetricQueries) -> list[Any]:
     warning = rule.warning
-    assert warning is not None
+    if warning is None:
+        raise RuntimeError(f"{rule.metric} has no WARNING rule to export")
     new, old = q.source.new_variant, q.source.old_variant
     window = warning.window_minutes
     n = max(warning.min_transactions, math.ceil(warning.min_events / warning.threshold))
@@ -321,7 +327,7 @@ def _stage_tests(
 
 
 def _recording_test(rules: ExportRules, queries: dict[str, MetricQueries]) -> dict[str, Any] | None:
-    """The recorded ratio equals events / transactions for each variant."""
+    """Test with promtool that the recorded ratio is events / transactions for each variant."""
     rule = next((r for s in rules.stages for r in s.rules if r.warning is not None), None)
     if rule is None or rule.warning is None:
         return None
@@ -347,11 +353,13 @@ def _recording_test(rules: ExportRules, queries: dict[str, MetricQueries]) -> di
 
 
 def prometheus_files(rules: ExportRules, queries: dict[str, MetricQueries]) -> list[ExportFile]:
-    """The recording rules, one alert rule file per stage, and a promtool test for each."""
+    """Return the recording rules, one alert rule file per stage, and a promtool test for each."""
     notes = [
         "Load the recording rules always and the current stage's stage-N.rules.yml only.",
-        "Prometheus has no stage start: boundary counts look back the stage's planned "
-        "duration, so early in a stage they also count the new path's last hours before it.",
+        (
+            "Prometheus has no stage start: boundary counts look back the stage's planned "
+            "duration, so early in a stage they also count the new path's last hours before it."
+        ),
         *(q.note for q in queries.values() if q.note),
     ]
     recording = _recording_rules(rules, queries)

@@ -11,11 +11,14 @@ requests minus successes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rollout_manager.errors import InputError
-from rollout_manager.model import RolloutPlan
 from rollout_manager.planning.decisions import COMPLEMENT_EVENT
-from rollout_manager.planning.metrics_source import MetricSeries, MetricsSource
+
+if TYPE_CHECKING:
+    from rollout_manager.model import RolloutPlan
+    from rollout_manager.planning.metrics_source import MetricSeries, MetricsSource
 
 PLACEHOLDER = "PLACEHOLDER"
 _INF = "+Inf"
@@ -58,7 +61,7 @@ class MetricQueries:
         return f"{self.by} (increase({self.source.requests}{self._labels(variant)}[{window}]))"
 
     def event_count(self, window: str, variant: str | None = None) -> str:
-        """Counted events over `window`, by flag and variant."""
+        """Return the query of events counted over `window`, by flag and variant."""
         if self.slow_le is not None:
             total = self._labels(variant, f'le="{_INF}"')
             fast = self._labels(variant, f'le="{self.slow_le}"')
@@ -101,7 +104,7 @@ def _baseline_seconds(plan: RolloutPlan, metric: str) -> float | None:
 def _latency(
     plan: RolloutPlan, source: MetricsSource, metric: str, mapped: MetricSeries | None
 ) -> tuple[str | None, str]:
-    """The slow bucket's `le` for a latency metric and a note when it was assumed."""
+    """Return the slow bucket's `le` for a latency metric and a note when it was assumed."""
     if mapped is not None and mapped.slow_bucket_le is not None:
         return mapped.slow_bucket_le, ""
     seconds = _baseline_seconds(plan, metric)
@@ -137,7 +140,7 @@ def _failures_note(plan: RolloutPlan, metric: str, mapped: MetricSeries | None) 
 def metric_queries(
     plan: RolloutPlan, source: MetricsSource, metric: str, *, placeholder: bool, config: str
 ) -> MetricQueries:
-    """The series of one gated metric.
+    """Return the series of one gated metric.
 
     Raises:
         InputError: the metric has no mapping in `metrics_source` and no default, unless

@@ -12,15 +12,20 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rollout_manager.formatting import who_rolls_back
-from rollout_manager.model import Alert, Decision, RolloutPlan, Stage
+
+if TYPE_CHECKING:
+    from rollout_manager.model import Alert, Decision, RolloutPlan, Stage
 
 FALLBACK_NOTE = (
     "This plan has no per-stage decisions: thresholds come from its error-rate criteria, "
     "its WARNING alert and each stage's sequential table."
 )
 # A WARNING with no stated window or minimum count gets these, so it never pages on no data.
+ALL_TRAFFIC_PERCENT = 100
+"""A stage at this share is the whole rollout: no split left to express."""
 _DEFAULT_WINDOW_MINUTES = 30
 _MIN_EVENTS_AT_THRESHOLD = 5
 _STAFF = re.compile(r"\b(internal|employees?|staff)\b", re.IGNORECASE)
@@ -105,14 +110,16 @@ class ExportRules:
 
 
 def resource_name(text: str) -> str:
-    """A Kubernetes-safe name (RFC 1123 label) from a flag key: `payment_pipeline_v2` ->
-    `payment-pipeline-v2`."""
+    """Make a Kubernetes-safe name (RFC 1123 label) of a flag key.
+
+    `payment_pipeline_v2` -> `payment-pipeline-v2`.
+    """
     name = _NAME_UNSAFE.sub("-", text.lower()).strip("-")
     return name[:50].rstrip("-") or "rollout"
 
 
 def compress_boundary(points: list[tuple[int, int]]) -> tuple[BoundaryStep, ...]:
-    """The same boundary with one row per `k`: the largest `n` for each count.
+    """Return the same boundary with one row per `k`: the largest `n` for each count.
 
     "k or more within the first n" is implied by the same k within a larger n, so
     only the last row of each k changes the decision.
@@ -179,7 +186,7 @@ def _from_decision(stage: Stage, decision: Decision, plan: RolloutPlan) -> Gated
 
 
 def _fallback(stage: Stage, plan: RolloutPlan) -> tuple[GatedRule, ...]:
-    """The error-rate rule a plan without decisions states: criteria and sequential table."""
+    """Return the error-rate rule a plan without decisions states: criteria and sequential table."""
     success = next(
         (t for t in plan.criteria.success if t.metric == "error_rate" and t.value is not None),
         None,
@@ -220,11 +227,14 @@ def manual_gate(stage: Stage) -> bool:
     A timed wait of whole days ends at the clock time the stage started, which the
     plan placed inside gate hours; any other length can end outside them.
     """
-    return stage.traffic_percent < 100 and not float(stage.duration_hours / 24).is_integer()
+    return (
+        stage.traffic_percent < ALL_TRAFFIC_PERCENT
+        and not float(stage.duration_hours / 24).is_integer()
+    )
 
 
 def export_rules(plan: RolloutPlan) -> ExportRules:
-    """The stages, weights and decisions every export writes, read from the plan only."""
+    """Return the stages, weights and decisions every export writes, read from the plan only."""
     from_decisions = any(stage.decisions for stage in plan.stages)
     stages = []
     for stage in plan.stages:
@@ -240,7 +250,8 @@ def export_rules(plan: RolloutPlan) -> ExportRules:
                 duration_hours=stage.duration_hours,
                 audience=stage.audience,
                 purpose=stage.purpose,
-                staff_only=bool(_STAFF.search(stage.audience)) and stage.traffic_percent < 100,
+                staff_only=bool(_STAFF.search(stage.audience))
+                and stage.traffic_percent < ALL_TRAFFIC_PERCENT,
                 manual_gate=manual_gate(stage),
                 rules=rules,
             )

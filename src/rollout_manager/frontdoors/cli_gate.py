@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rollout_manager.errors import InputError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 GATE_EPILOG = """\
 exit status (for CI/CD and behind a Flagger webhook):
@@ -29,7 +32,7 @@ Every verdict is appended to DIR/rollout-log.jsonl; `rollout status` shows them.
 
 def _time(text: str, option: str) -> datetime:
     try:
-        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(text.strip())
     except ValueError:
         raise InputError(
             option, f"'{text}' is not an ISO 8601 time (2026-12-04T09:00:00Z)"

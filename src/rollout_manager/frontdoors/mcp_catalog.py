@@ -9,12 +9,15 @@ attach the plan document or the plan's JSON Schema as resources.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rollout_manager.planning.plan import plan_folder
 from rollout_manager.render.sections import render_document
 from rollout_manager.schema import published_schema_text
 from rollout_manager.tools.registry import ToolEnv
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,7 @@ class Request:
     """The request; `{where}` names the context folder."""
 
     def message(self, context: str | None) -> str:
-        """The request as the user's message, for the folder `context` (None: the served one)."""
+        """Word the request as the user's message about `context` (None: the served folder)."""
         where = f"the folder `{context}`" if context and context != "." else "this folder"
         return self.text.format(where=where)
 
@@ -88,7 +91,7 @@ SCHEMA_URI = "rollout://schema/rollout-plan.json"
 
 
 def plan_document(root: Path, uri: str) -> str:
-    """The plan document (Markdown) a plan URI names, planned now, nothing written.
+    """Return the plan document (Markdown) a plan URI names, planned now, nothing written.
 
     Raises:
         InputError: the folder is outside `root`, or its documents cannot be read.
@@ -104,5 +107,5 @@ def plan_document(root: Path, uri: str) -> str:
 
 
 def plan_schema() -> str:
-    """The published JSON Schema of `RolloutPlan`."""
+    """Return the published JSON Schema of `RolloutPlan`."""
     return published_schema_text()

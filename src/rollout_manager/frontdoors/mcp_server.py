@@ -53,7 +53,7 @@ def _package_version() -> str:
 
 
 def _result_schema(tool: Tool) -> dict[str, Any]:
-    """The schema of `structuredContent`: `ok`, then the tool's `data` or the `error`."""
+    """Return the schema of `structuredContent`: `ok`, then the tool's `data` or the `error`."""
     data = dict(tool.output_schema())
     definitions = data.pop("$defs", None)
     schema: dict[str, Any] = {
@@ -105,7 +105,7 @@ def _run_tool(
 ) -> types.CallToolResult:
     try:
         result = registry.dispatch(name, arguments, root=root, strict=True)
-    except Exception as error:  # a bug in a tool: report it to the caller, keep serving
+    except Exception as error:  # noqa: BLE001 - a bug in a tool: report it, keep serving
         _log.exception("tool %s failed", name)
         result = ToolResult(
             ok=False, error=f"internal error in tool {name!r}: {type(error).__name__}: {error}"
@@ -182,7 +182,7 @@ def _read_resource(uri: str, root: Path) -> types.ReadResourceResult:
 
 
 def dispatch_error(error: Exception, root: Path) -> str:
-    """An error as a tool result would word it: files named relative to the served folder."""
+    """Return an error as a tool result would word it: files named relative to the served folder."""
     if isinstance(error, InputError):
         source = Path(error.source)
         if source.is_absolute() and source.is_relative_to(root):
@@ -191,7 +191,7 @@ def dispatch_error(error: Exception, root: Path) -> str:
 
 
 def build_server(root: Path, registry: Registry | None = None) -> Server[Any]:
-    """An MCP server over a tool registry, serving the folder `root`.
+    """Build an MCP server over a tool registry, serving the folder `root`.
 
     Tools resolve every path they are given against `root` and refuse paths
     outside it. Each call runs in a worker thread, so one slow call cannot

@@ -23,7 +23,7 @@ MAX_JOURNAL_BYTES = 64 * 1024 * 1024
 
 
 def journal_path(folder: Path) -> Path:
-    """The journal of the rollout planned from `folder`."""
+    """Return the journal of the rollout planned from `folder`."""
     return Path(folder) / JOURNAL_NAME
 
 

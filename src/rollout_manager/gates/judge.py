@@ -28,7 +28,7 @@ makes every count above meaningless.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from rollout_manager.gates.observed import Arm, Observation, events_for
 from rollout_manager.gates.tests import (
@@ -38,18 +38,21 @@ from rollout_manager.gates.tests import (
     upper_tail,
 )
 from rollout_manager.gates.verdict import MetricOutcome, MetricVerdict, SampleRatio, Verdict
-from rollout_manager.model import BoundaryPoint, Decision
 from rollout_manager.planning.stats import hours_for_transactions
+
+if TYPE_CHECKING:
+    from rollout_manager.model import BoundaryPoint, Decision
 
 SAMPLE_RATIO_ALPHA = 0.001
 """A split this unlikely under the planned share holds the stage (the usual SRM threshold)."""
 
 Against = Literal["control", "baseline"]
 _ORDER: tuple[Verdict, ...] = ("rollback", "hold", "continue", "advance")
+_WHOLE_HOURS_FROM = 10  # `9.5 h`, but `38 h`
 
 
 def worst(verdicts: list[MetricOutcome]) -> Verdict:
-    """The verdict that wins: rollback, then hold, then continue, then advance."""
+    """Return the verdict that wins: rollback, then hold, then continue, then advance."""
     judged = [v for v in verdicts if v != "not_judged"]
     return min(judged, key=_ORDER.index) if judged else "continue"
 
@@ -91,7 +94,7 @@ class _Counts:
 
 
 def _applicable(boundary: list[BoundaryPoint], n: int) -> tuple[BoundaryPoint | None, bool]:
-    """The boundary row covering `n`, and whether `n` lies past the table's last row."""
+    """Return the boundary row covering `n`, and whether `n` lies past the table's last row."""
     for point in sorted(boundary, key=lambda p: p.n):
         if point.n >= n:
             return point, False
@@ -99,7 +102,7 @@ def _applicable(boundary: list[BoundaryPoint], n: int) -> tuple[BoundaryPoint | 
 
 
 def _rollback(d: Decision, c: _Counts, event: str) -> tuple[MetricVerdict | None, str]:
-    """The rollback verdict if the boundary is crossed, and the boundary check in words."""
+    """Return the rollback verdict if the boundary is crossed, and the boundary check in words."""
     point, past = _applicable(d.rollback_boundary, c.n)
     if point is None:
         return None, "the plan states no rollback boundary"
@@ -198,7 +201,7 @@ def _verdict(  # noqa: PLR0917  (the verdict's fields, named at every call by po
 def judge_decision(
     d: Decision, canary: Arm, control: Arm | None, *, per_hour: float | None
 ) -> MetricVerdict:
-    """The verdict of one decision on one stage's counts."""
+    """Return the verdict of one decision on one stage's counts."""
     event = d.event or "events"
     k = events_for(d, canary)
     control_k = events_for(d, control) if control is not None else None
@@ -239,11 +242,11 @@ def hours_text(transactions: int, per_hour: float | None) -> str:
     if not per_hour:
         return "unknown time"
     hours = hours_for_transactions(transactions, per_hour * 24, 1.0)
-    return f"{hours:.1f} h" if hours < 10 else f"{hours:,.0f} h"
+    return f"{hours:.1f} h" if hours < _WHOLE_HOURS_FROM else f"{hours:,.0f} h"
 
 
 def sample_ratio(observation: Observation, traffic_percent: float) -> SampleRatio | None:
-    """The split against the stage's planned share; None without control counts."""
+    """Return the split against the stage's planned share; None without control counts."""
     control = observation.control
     if control is None or control.transactions + observation.canary.transactions == 0:
         return None

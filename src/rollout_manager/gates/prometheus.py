@@ -12,13 +12,16 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
-from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rollout_manager.errors import InputError
 from rollout_manager.gates.observed import Arm, Observation, is_latency
-from rollout_manager.model import Decision, RolloutPlan, Stage
-from rollout_manager.planning.metrics_source import MetricsSource
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from rollout_manager.model import Decision, RolloutPlan, Stage
+    from rollout_manager.planning.metrics_source import MetricsSource
 
 TIMEOUT_SECONDS = 10.0
 MAX_RESPONSE_BYTES = 8 * 1024 * 1024
@@ -33,7 +36,7 @@ def _check_url(base: str) -> str:
 
 
 def query(base: str, expression: str, at: datetime, label: str = "variant") -> dict[str, float]:
-    """An instant query at `at`: the value per value of `label`, as `{variant: value}`.
+    """Return an instant query at `at`: the value per value of `label`, as `{variant: value}`.
 
     Raises:
         InputError: the server cannot be reached, or answers with an error.
@@ -89,7 +92,7 @@ class _Reader:
         self.matcher = f"{source.flag_label}={_quote(flag)}"
 
     def counts(self, series: str, selector: str = "") -> dict[str, float]:
-        """The counter's increase from `since` to `at`, per variant."""
+        """Return the counter's increase from `since` to `at`, per variant."""
         labels = ",".join(part for part in (self.matcher, selector) if part)
         label = self.source.variant_label
         expression = f"sum by ({label}) ({series}{{{labels}}})"
@@ -148,7 +151,7 @@ def read_prometheus(
     since: datetime,
     at: datetime,
 ) -> Observation:
-    """The stage's counts per variant from Prometheus, between `since` and `at`.
+    """Return the stage's counts per variant from Prometheus, between `since` and `at`.
 
     Raises:
         InputError: the plan names no flag, or the server cannot answer.

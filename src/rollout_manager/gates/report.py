@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rollout_manager.formatting import count
-from rollout_manager.gates.verdict import GateVerdict
 from rollout_manager.planning.schedule import format_local, resolve_timezone
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from rollout_manager.gates.verdict import GateVerdict
 
 
 def _arm(counts: dict[str, float] | None) -> str:
@@ -29,10 +32,13 @@ def render_verdict(verdict: GateVerdict) -> str:
         "",
         verdict.summary,
         "",
-        f"Judged at {_local(verdict.at, verdict.timezone)} on {verdict.source}, "
-        f"{verdict.hours_in_stage:g} h since the stage started "
-        f"({_local(verdict.since, verdict.timezone)}); "
-        f"against the {'concurrent control' if verdict.against == 'control' else 'plan baseline'}.",
+        (
+            f"Judged at {_local(verdict.at, verdict.timezone)} on {verdict.source}, "
+            f"{verdict.hours_in_stage:g} h since the stage started "
+            f"({_local(verdict.since, verdict.timezone)}); "
+            "against the "
+            f"{'concurrent control' if verdict.against == 'control' else 'plan baseline'}."
+        ),
         "",
         "| Metric | Verdict | New path | Events | p-value | Plan level |",
         "|---|---|---|---|---|---|",
@@ -50,7 +56,7 @@ def render_verdict(verdict: GateVerdict) -> str:
 
 
 def render_status(status: dict[str, Any]) -> str:
-    """The current stage, its progress to the gate, and the last verdicts as a table."""
+    """Return the current stage, its progress to the gate, and the last verdicts as a table."""
     lines = [
         "## Rollout status",
         "",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -15,13 +15,17 @@ from rollout_manager.gates.journal import append_entry
 from rollout_manager.gates.observed import Observation, is_latency, read_counts
 from rollout_manager.gates.prometheus import read_prometheus
 from rollout_manager.gates.stage import find_stage, judge_stage
-from rollout_manager.gates.verdict import GateVerdict
 from rollout_manager.model import RolloutPlan, Stage
 from rollout_manager.planning.plan import build_plan
 from rollout_manager.planning.policy import Policy, load_policy
-from rollout_manager.planning.timeline import plan_timeline
+from rollout_manager.planning.timeline import plan_timeline, plan_timezone
 from rollout_manager.reading.context import read_context
 from rollout_manager.storage import read_user_text
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from rollout_manager.gates.verdict import GateVerdict
 
 MAX_PLAN_BYTES = 16 * 1024 * 1024
 
@@ -46,7 +50,7 @@ class GateRequest:
 
 
 def load_plan(request: GateRequest, policy: Policy) -> tuple[RolloutPlan, str]:
-    """The plan to judge against, and how to name it in errors."""
+    """Return the plan to judge against, and how to name it in errors."""
     if request.plan_file is None:
         start = request.start
         if start is not None:
@@ -65,7 +69,7 @@ def load_plan(request: GateRequest, policy: Policy) -> tuple[RolloutPlan, str]:
 
 
 def slow_threshold_ms(plan: RolloutPlan, stage: Stage) -> float | None:
-    """The latency above which a request counts as slow, for the stage's latency decision."""
+    """Return the latency above which a request counts as slow, for the stage's latency decision."""
     for decision in stage.decisions:
         if not is_latency(decision):
             continue
@@ -115,7 +119,8 @@ def evaluate(request: GateRequest) -> tuple[GateVerdict, Path]:
     plan, plan_source = load_plan(request, policy)
     stage = find_stage(plan, request.stage, plan_source)
     context = read_context(request.folder)
-    calendar = plan_timeline(context, policy, request.today or date.today()).gates
+    today = request.today or datetime.now(plan_timezone(context, policy)).date()
+    calendar = plan_timeline(context, policy, today).gates
     at = request.at or datetime.now(UTC)
     observation = _observe(request, plan, stage, policy, at)
     at = request.at or observation.at or at

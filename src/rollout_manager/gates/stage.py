@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from rollout_manager.errors import InputError
 from rollout_manager.gates.judge import judge_decision, sample_ratio, worst
-from rollout_manager.gates.observed import Observation
 from rollout_manager.gates.verdict import EXIT_CODES, GateVerdict, MetricVerdict, SampleRatio
-from rollout_manager.model import RolloutPlan, Stage
 from rollout_manager.planning.schedule import GateCalendar, format_local
+
+if TYPE_CHECKING:
+    from rollout_manager.gates.observed import Observation
+    from rollout_manager.model import RolloutPlan, Stage
 
 
 def find_stage(plan: RolloutPlan, number: int, source: str) -> Stage:
-    """The plan's stage `number`, with its decisions.
+    """Return the plan's stage `number`, with its decisions.
 
     Raises:
         InputError: no such stage, or the stage states no decision to judge.
@@ -42,7 +45,7 @@ def _timing(
     calendar: GateCalendar | None,
     min_dwell_hours: float,
 ) -> GateVerdict:
-    """An `advance` waits for the dwell and for the calendar's next gate hour."""
+    """Make an `advance` wait for the dwell and for the calendar's next gate hour."""
     waits: list[str] = []
     ready = verdict.at
     if verdict.hours_in_stage < min_dwell_hours:
@@ -85,7 +88,7 @@ def judge_stage(
     min_dwell_hours: float,
     plan_source: str = "plan",
 ) -> GateVerdict:
-    """The stage's verdict from its decisions, the split, the dwell and the calendar.
+    """Return the stage's verdict from its decisions, the split, the dwell and the calendar.
 
     Raises:
         InputError: the stage does not exist, states no decisions, or the counts belong to

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rollout_manager.gates.verdict import GateVerdict
-from rollout_manager.model import RolloutPlan
+
+if TYPE_CHECKING:
+    from rollout_manager.model import RolloutPlan
 
 SHOWN_VERDICTS = 10
 
@@ -55,7 +57,7 @@ def _progress(plan: RolloutPlan, last: GateVerdict) -> list[dict[str, Any]]:
 
 
 def rollout_status(plan: RolloutPlan, entries: list[dict[str, Any]]) -> dict[str, Any]:
-    """The current stage, its progress to the gate, and the last verdicts (oldest first)."""
+    """Return the current stage, its progress to the gate, and the last verdicts (oldest first)."""
     verdicts = [GateVerdict.model_validate(_verdict_fields(e)) for e in entries]
     if not verdicts:
         current = plan.stages[0].number if plan.stages else None

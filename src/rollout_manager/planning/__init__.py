@@ -1,0 +1,1 @@
+"""Pure planning: risk, stages, decision rules, monitoring and communication."""

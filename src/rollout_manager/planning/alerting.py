@@ -12,15 +12,19 @@ tails.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
+from typing import TYPE_CHECKING
 
 from rollout_manager.formatting import count, ms, number, pct, who_rolls_back
 from rollout_manager.model import Alert, Decision, Stage
 from rollout_manager.planning import stats
 from rollout_manager.planning.decisions import COMPLEMENT_EVENT
-from rollout_manager.planning.policy import Policy
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from rollout_manager.planning.policy import Policy
 
 _WEEK_MINUTES = 7 * 24 * 60
 _ALERT_NAMES = {
@@ -63,7 +67,7 @@ def _window_transactions(stage: Stage, per_day: float, minutes: int) -> int:
 def pages_per_week(
     rule: WindowRule, stage: Stage, per_day: float, policy: Policy, min_events: int
 ) -> float:
-    """Expected WARNING pages per week at ``stage`` when nothing is wrong."""
+    """Return expected WARNING pages per week at ``stage`` when nothing is wrong."""
     alerts = policy.alerts
     window = _window_transactions(stage, per_day, alerts.warning_window_minutes)
     fires = _fires(window, rule, alerts.warning_min_transactions, min_events)
@@ -73,7 +77,7 @@ def pages_per_week(
 def warning_alert(
     rule: WindowRule, stages: Sequence[Stage], per_day: float | None, policy: Policy
 ) -> Alert:
-    """The WARNING of one metric, its minimum event count calibrated to the page budget."""
+    """Return the WARNING of one metric, its minimum event count calibrated to the page budget."""
     alerts = policy.alerts
     min_events = alerts.warning_min_events
     busiest = max(stages, key=lambda s: s.traffic_percent)
@@ -124,7 +128,7 @@ def critical_alert(
     p95_ms: float | None = None,
     p95_multiple: float = 2.0,
 ) -> Alert:
-    """The CRITICAL of one metric: any stage's rollback boundary crossed (cumulative)."""
+    """Return the CRITICAL of one metric: any stage's rollback boundary crossed (cumulative)."""
     first = decisions[0][1]
     stated = first.rollback_threshold
     per_week = [d.false_rollback / max(s.duration_hours / 168, 1 / 168) for s, d in decisions]
@@ -204,13 +208,14 @@ def _rate_rule(decision: Decision, advance: float) -> WindowRule:
 
 
 def _p95_rule(decision: Decision, p95_ms: float, relative: float) -> WindowRule:
-    """A window's P95 above the stated limit: more than 5% of its requests slower than it.
+    """Build the rule for a window's P95 over the limit: more than 5% of its requests slower.
 
     With log-normal latency, the decision's share slower than the baseline P95 at
     the limit fixes ``ln(1 + relative) / sigma = z95 - z(1 - share)``, so healthy
     traffic has ``1 - Phi(2 z95 - z(1 - share))`` of its requests above the limit.
     """
-    assert decision.advance_threshold is not None
+    if decision.advance_threshold is None:
+        raise RuntimeError(f"the {decision.metric} decision has no advance line")
     normal = NormalDist()
     z95 = normal.inv_cdf(0.95)
     healthy = 1 - normal.cdf(2 * z95 - normal.inv_cdf(1 - decision.advance_threshold))

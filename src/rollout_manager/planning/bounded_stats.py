@@ -1,5 +1,4 @@
-"""Stage statistics at a bounded cost: the exact binomial test where it is cheap, the normal
-approximation where it is not.
+"""Stage statistics at a bounded cost: exact binomial where cheap, normal approximation if not.
 
 An exact binomial tail sums one term per count within a few standard deviations
 of the mean, so its cost grows with ``sqrt(n p (1 - p))``: a 10,000,000,000,000

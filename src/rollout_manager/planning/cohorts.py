@@ -12,10 +12,13 @@ sample of customers tops it up.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rollout_manager.formatting import count, money, pct
-from rollout_manager.model import RolloutContext, Stage
 from rollout_manager.planning.policy import LadderStep, Policy, StageAdjustment
+
+if TYPE_CHECKING:
+    from rollout_manager.model import RolloutContext, Stage
 
 _STAFF_NOTE_START = "Assumes staff traffic reaches"
 
@@ -36,7 +39,7 @@ def staff_daily(policy: Policy) -> float | None:
 def size_internal_stage(
     context: RolloutContext, policy: Policy, ladder: list[LadderStep]
 ) -> Policy | None:
-    """The policy with the internal stage at the staff's share of traffic, when that is smaller.
+    """Give the policy with the internal stage at the staff's share of traffic, when smaller.
 
     None when there is nothing to change: no staff count, no internal stage, no daily
     volume, the team set that stage's traffic already, or the staff fill the share.

@@ -16,11 +16,11 @@ from rollout_manager.model import (
     Stage,
     Stakeholder,
 )
-from rollout_manager.planning.policy import Playbook, Policy, StakeholderRule
-from rollout_manager.planning.schedule import GateCalendar
 
 if TYPE_CHECKING:
     from rollout_manager.planning.playbooks import LegacyRemoval
+    from rollout_manager.planning.policy import Playbook, Policy, StakeholderRule
+    from rollout_manager.planning.schedule import GateCalendar
 
 
 class _Fill(dict[str, str]):
@@ -42,7 +42,7 @@ def _applies(rule: StakeholderRule, context: RolloutContext) -> bool:
 
 
 def business_days_before(start: datetime, days: int, calendar: GateCalendar) -> datetime:
-    """The gate-start time `days` work days before `start` (weekends and holidays skipped)."""
+    """Find the gate-start time `days` work days before `start` (weekends and holidays skipped)."""
     return calendar.business_days_before(start, days)
 
 

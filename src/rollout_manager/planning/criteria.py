@@ -26,7 +26,9 @@ from rollout_manager.model import (
     RolloutContext,
     Threshold,
 )
-from rollout_manager.planning.policy import Policy
+
+if TYPE_CHECKING:
+    from rollout_manager.planning.policy import Policy
 
 if TYPE_CHECKING:
     from rollout_manager.planning.decisions import RateMetric
@@ -88,7 +90,7 @@ def _worse_rate(metric: Metric, label: str, policy: Policy) -> MetricLines:
 
 
 def _better_ratio(metric: Metric, label: str, policy: Policy) -> MetricLines:
-    """A ratio that should stay high: the same rule applied to its shortfall from 100%."""
+    """Draw the lines of a ratio that should stay high: the same rule on its shortfall from 100%."""
     tol, mult = policy.tolerances.error_rate_points, policy.tolerances.rollback_error_multiplier
     base = metric.value
     short_advance, short_rollback = worse_rate_lines(1 - base, tol, mult)
@@ -114,7 +116,7 @@ def _better_ratio(metric: Metric, label: str, policy: Policy) -> MetricLines:
 
 
 def _duration(metric: Metric, label: str, policy: Policy) -> MetricLines:
-    """A latency or lag: relative to its baseline, like P95."""
+    """Draw the lines of a latency or lag: relative to its baseline, like P95."""
     tol, mult = policy.tolerances.p95_relative, policy.tolerances.rollback_p95_multiplier
     base = metric.value
     # Microseconds: a sub-millisecond baseline keeps its lines apart.
@@ -144,7 +146,7 @@ _LABELS: Final = {"error_rate": "Error rate", "p95_latency_ms": "P95 latency"}
 
 
 def gated_metrics(context: RolloutContext) -> list[Metric]:
-    """The stated metrics with a direction that are gated: error rate, P95, then the team's."""
+    """List the stated metrics with a direction that are gated: error rate, P95, then the team's."""
     by_key = {m.key: m for m in context.metrics}
     chosen = [by_key[key] for key in ("error_rate", "p95_latency_ms") if key in by_key]
     chosen += [
@@ -160,7 +162,7 @@ def gated_metrics(context: RolloutContext) -> list[Metric]:
 
 
 def metric_lines(metric: Metric, policy: Policy) -> MetricLines:
-    """The advance and rollback lines of one stated metric, by its kind and direction."""
+    """Return the advance and rollback lines of one stated metric, by its kind and direction."""
     label = _LABELS.get(metric.key, metric.label[:1].upper() + metric.label[1:])
     if metric.kind in {"latency", "lag"}:
         return _duration(metric, label, policy)
@@ -170,7 +172,7 @@ def metric_lines(metric: Metric, policy: Policy) -> MetricLines:
 
 
 def missing_recommendations(context: RolloutContext) -> list[str]:
-    """What to measure before the rollout relies on it: error rate and P95 when unstated."""
+    """Return what to measure before the rollout relies on it: error rate and P95 when unstated."""
     keys = {m.key for m in context.metrics}
     wanted = (
         ("error_rate", "an error-rate baseline", "error-rate gate and alert"),
@@ -269,8 +271,9 @@ def _manual(context: RolloutContext) -> list[Threshold]:
 
 
 def counted_lines(metric: RateMetric) -> MetricLines:
-    """The lines of a count decision no stated metric carries (change-caused errors)."""
-    assert metric.advance is not None and metric.rollback is not None
+    """Draw the lines of a count decision no stated metric carries (change-caused errors)."""
+    if metric.advance is None or metric.rollback is None:
+        raise RuntimeError(f"{metric.key} has no advance or rollback line")
     base = f"baseline {pct(metric.baseline)}"
     label = metric.label.split(" (")[0]
     return MetricLines(

@@ -10,10 +10,13 @@ the whole stage.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rollout_manager.formatting import count, minutes, money, number
-from rollout_manager.model import RolloutContext, Stage
-from rollout_manager.planning.policy import Policy
+
+if TYPE_CHECKING:
+    from rollout_manager.model import RolloutContext, Stage
+    from rollout_manager.planning.policy import Policy
 
 
 def _after(minutes_: float) -> str:
@@ -46,7 +49,7 @@ class StageExposure:
 def stage_exposure(
     context: RolloutContext, stage: Stage, recovery: float, policy: Policy
 ) -> StageExposure | None:
-    """A stage's exposure, or None without traffic or an error-rate boundary."""
+    """Return a stage's exposure, or None without traffic or an error-rate boundary."""
     daily_fact = context.baseline.daily_transactions or context.feature.daily_volume
     error = next((d for d in stage.decisions if d.metric == "error_rate"), None)
     if daily_fact is None or error is None or not error.rollback_boundary:
@@ -68,7 +71,7 @@ def stage_exposure(
 def exposure_note(
     context: RolloutContext, stage: Stage, recovery: float, policy: Policy
 ) -> str | None:
-    """The stage note: total and silent failure exposure at this stage."""
+    """Return the stage note: total and silent failure exposure at this stage."""
     seen = stage_exposure(context, stage, recovery, policy)
     if seen is None:
         return None
@@ -87,8 +90,10 @@ def exposure_note(
 def worst_case_exposure(
     context: RolloutContext, stages: list[Stage], recovery: float, policy: Policy
 ) -> str:
-    """The headline: total failure at the first, last canary and 100% stages; silent failure at
-    the largest stage (every stage's figures are in its notes)."""
+    """Word the headline: total failure at the first, last canary and 100% stages.
+
+    Silent failure at the largest stage; every stage's figures are in its notes.
+    """
     seen = [(s, stage_exposure(context, s, recovery, policy)) for s in stages]
     known = [(s, e) for s, e in seen if e is not None]
     if not known:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from rollout_manager.formatting import count, ms, pct, who_rolls_back
 from rollout_manager.model import (
@@ -22,8 +22,10 @@ from rollout_manager.model import (
     Threshold,
 )
 from rollout_manager.planning import alerting, normal_stats
-from rollout_manager.planning.policy import Policy
 from rollout_manager.reading.metrics import slug
+
+if TYPE_CHECKING:
+    from rollout_manager.planning.policy import Policy
 
 _ALERT_NAMES = {
     "error_rate": "ErrorRate",
@@ -58,7 +60,7 @@ _WELL_KNOWN: Final = (
 
 
 def _stated_metric(metric: Metric) -> MonitoredMetric:
-    """A metric the team stated, watched in its own unit."""
+    """Watch a metric the team stated in its own unit."""
     kind: Literal["technical", "business"] = (
         "business"
         if metric.direction == "higher_is_better" and metric.kind == "ratio"
@@ -112,7 +114,7 @@ def _technical(context: RolloutContext) -> list[MonitoredMetric]:
 def _business(context: RolloutContext, criteria: Criteria) -> list[MonitoredMetric]:
     daily = context.baseline.daily_transactions or context.feature.daily_volume
     unit = context.traffic.unit if context.traffic is not None else "transactions"
-    one = unit[:-1] if unit.endswith("s") else unit
+    one = unit.removesuffix("s")
     revenue_at_stake = any(c.metric == "revenue_vs_control" for c in criteria.auto_rollback)
     revenue = [
         MonitoredMetric(
@@ -248,7 +250,7 @@ _PAGED: Final = {"incident_commander": "the incident commander", "on_call": "the
 
 
 def _paged(threshold: Threshold, how: str) -> str:
-    """The CRITICAL's action for a trigger a person executes: who is paged and rolls back."""
+    """Word the CRITICAL's action for a trigger a person executes: who is paged, who rolls back."""
     person = _PAGED.get(threshold.acted_by or "on_call", _PAGED["on_call"])
     return f"Page {person}; rolled back by {who_rolls_back(threshold.acted_by)}, {how}"
 

@@ -232,15 +232,17 @@ def _next_steps(
         if cover.stages and cover.start and cover.end
         else "Share the escalation path with the owning team."
     )
+    by = _prep_day(notify, line)
     return [
         f"Sign-off by {', '.join(roles)} by {_prep_day(sign_by, line)}.",
-        f"Build the dashboards and alerts of the monitoring plan; test-fire each alert by "
-        f"{_prep_day(notify, line)}.",
+        f"Build the dashboards and alerts of the monitoring plan; test-fire each alert by {by}.",
         covered,
         f"First messages: {briefings}.",
         f"Start stage 1 at {when(start)}.",
-        f"Remove the flag and the previous path no earlier than {when(removal.moment)} "
-        f"({removal.reason}); owner: {removal.owner}.",
+        (
+            f"Remove the flag and the previous path no earlier than {when(removal.moment)} "
+            f"({removal.reason}); owner: {removal.owner}."
+        ),
     ]
 
 
@@ -387,12 +389,12 @@ def plan_folder(
 
 
 def context_folder(folder: Path | str, *, config: Path | None = None) -> RolloutContext:
-    """What a folder states, with the facts recorded or declared in its settings applied."""
+    """Return what a folder states, with the facts recorded or declared in its settings applied."""
     context = read_context(Path(folder))
     policy = load_policy(Path(folder), config)
     return apply_declared(context, policy.facts, policy.traffic, policy.baseline)
 
 
 def section_json(plan: RolloutPlan, section: str) -> dict[str, Any]:
-    """The contract fields one section command prints with `--json`."""
+    """Return the contract fields one section command prints with `--json`."""
     return plan.model_dump(mode="json", include=set(section_named(section).fields))

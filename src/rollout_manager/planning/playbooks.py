@@ -14,11 +14,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from rollout_manager.formatting import when
 from rollout_manager.model import Evidence, PlaybookUse, RolloutContext, Stage
-from rollout_manager.planning.policy import LadderStep, Playbook, Policy
-from rollout_manager.planning.schedule import GateCalendar
+
+if TYPE_CHECKING:
+    from rollout_manager.planning.policy import LadderStep, Playbook, Policy
+    from rollout_manager.planning.schedule import GateCalendar
 
 _MAX_EVIDENCE = 4
 _FEATURE_FILE = "feature-description.md"
@@ -35,7 +38,7 @@ class ChosenPlaybook:
     evidence: tuple[Evidence, ...]
 
     def use(self) -> PlaybookUse:
-        """The contract record of this choice."""
+        """Return the contract record of this choice."""
         return PlaybookUse(
             key=self.key,
             title=self.book.title,
@@ -67,7 +70,7 @@ def _match(key: str, book: Playbook, lines: list[Evidence]) -> ChosenPlaybook | 
 
 
 def choose_playbooks(context: RolloutContext, policy: Policy) -> list[ChosenPlaybook]:
-    """The playbooks whose cues the documents carry, strongest first."""
+    """Return the playbooks whose cues the documents carry, strongest first."""
     chosen = [
         found
         for key, book in policy.active_playbooks().items()
@@ -77,7 +80,7 @@ def choose_playbooks(context: RolloutContext, policy: Policy) -> list[ChosenPlay
 
 
 def playbook_ladder(chosen: list[ChosenPlaybook]) -> tuple[list[LadderStep] | None, str]:
-    """The traffic steps the first playbook that imposes some requires, and why."""
+    """Return the traffic steps the first playbook that imposes some requires, and why."""
     for item in chosen:
         if item.book.ladder is not None:
             return list(item.book.ladder), f"{item.book.title}: {item.book.ladder_reason}"

@@ -73,6 +73,14 @@ class CalendarPolicy(_Strict):
             return time(value // 60, value % 60)
         return value
 
+    @field_validator("gate_start", "gate_end")
+    @classmethod
+    def _local(cls, value: time) -> time:
+        # A number of seconds or "09:00+02:00" parses with an offset; gates are local times.
+        if value.tzinfo is not None:
+            raise ValueError("must be a time of day like 09:00, without an offset")
+        return value
+
     @model_validator(mode="after")
     def _gates_open_before_they_close(self) -> CalendarPolicy:
         if self.gate_start >= self.gate_end:

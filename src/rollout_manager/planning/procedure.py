@@ -14,10 +14,10 @@ from rollout_manager.model import (
     RolloutContext,
     Stage,
 )
-from rollout_manager.planning.policy import Playbook, Policy
 
 if TYPE_CHECKING:
     from rollout_manager.planning.playbooks import LegacyRemoval
+    from rollout_manager.planning.policy import Playbook, Policy
 
 
 def _has(context: RolloutContext, kind: ChangeType) -> bool:
@@ -40,7 +40,7 @@ def irreversible_steps(context: RolloutContext) -> list[str]:
 
 
 def _quote(line: str) -> str:
-    """A document line without its list marker, for quoting in a sentence."""
+    """Return a document line without its list marker, for quoting in a sentence."""
     return line.lstrip("-*+ ").strip()
 
 
@@ -74,7 +74,7 @@ def _preflight(
 
 
 def _decision_items(stage: Stage) -> list[str]:
-    """The gate and boundary of each decision, worded as the decision itself states them."""
+    """Return the gate and boundary of each decision, worded as the decision itself states them."""
     items = []
     for d in stage.decisions:
         against = (
@@ -115,8 +115,10 @@ def _stage_gate(
     ]
     if next_stage is not None:
         items += [
-            f"Go/no-go recorded by Leadership; advance to {next_stage.traffic_percent:g}% "
-            f"at {when(next_stage.start)} (outside peak windows and freezes)",
+            (
+                f"Go/no-go recorded by Leadership; advance to {next_stage.traffic_percent:g}% "
+                f"at {when(next_stage.start)} (outside peak windows and freezes)"
+            ),
             "Stage advancement notice sent",
         ]
     else:
@@ -204,8 +206,10 @@ def _restore_step(
     minutes = context.feature.rollback_minutes
     slow = minutes is not None and minutes.value > policy.risk.fast_rollback_minutes
     return (
-        f"If the irreversible step already ran ({irreversible[0]}): restore from the backup "
-        "and redeploy the previous release",
+        (
+            f"If the irreversible step already ran ({irreversible[0]}): restore from the backup "
+            "and redeploy the previous release"
+        ),
         "Owning team + data owner",
         minutes.value if slow and minutes is not None else None,
         False,
@@ -215,8 +219,11 @@ def _restore_step(
 def rollback_procedure(
     context: RolloutContext, policy: Policy, *, playbooks: list[Playbook] | None = None
 ) -> tuple[list[RollbackStep], float, float | None]:
-    """Numbered rollback steps, the expected minutes from decision to recovery, and the
-    minutes once an irreversible step has run (None when there is none or no restore time).
+    """List the numbered rollback steps and time the recovery.
+
+    Returns the steps, the expected minutes from decision to recovery, and the
+    minutes once an irreversible step has run (None when there is none or no
+    restore time).
 
     A chosen playbook's steps follow the drain check (they are not on the recovery clock).
     """
@@ -251,8 +258,10 @@ def rollback_procedure(
     if _has(context, ChangeType.WEBHOOKS):
         steps.append(
             (
-                "Keep webhook handlers running until in-flight events are processed; "
-                "check the backlog reaches zero",
+                (
+                    "Keep webhook handlers running until in-flight events are processed; "
+                    "check the backlog reaches zero"
+                ),
                 "Owning team",
                 None,
                 False,
@@ -274,8 +283,10 @@ def rollback_procedure(
     steps += [
         ("Send the rollback notification to every stakeholder", "Release owner", None, False),
         (
-            f"Incident review within {rb.review_business_days} business days; "
-            "fix, re-plan, restart from stage 1",
+            (
+                f"Incident review within {rb.review_business_days} business days; "
+                "fix, re-plan, restart from stage 1"
+            ),
             "Engineering manager",
             None,
             False,

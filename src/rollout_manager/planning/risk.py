@@ -9,9 +9,8 @@ revenue-critical path that is also mission-critical is never below HIGH.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rollout_manager.formatting import day, pct, plural
 from rollout_manager.model import (
@@ -25,8 +24,12 @@ from rollout_manager.model import (
     RolloutContext,
     Strategy,
 )
-from rollout_manager.planning.policy import Policy
 from rollout_manager.planning.schedule import UNDATED_EVENTS, Freeze
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from rollout_manager.planning.policy import Policy
 
 _LEVELS = (Level.LOW, Level.MEDIUM, Level.HIGH)
 _EVENT_NAMES = {
@@ -43,7 +46,7 @@ _EVENT_NAMES = {
 
 
 def event_name(slug: str) -> str:
-    """A named business event in words."""
+    """Put a named business event (its slug) in words."""
     return _EVENT_NAMES.get(slug, slug.replace("_", " "))
 
 

@@ -7,13 +7,17 @@ start falls in the next year (Dec 15 - Jan 4).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 
-from rollout_manager.model import Level, RolloutContext
-from rollout_manager.planning.policy import Policy, SeasonalFreeze
 from rollout_manager.planning.schedule import Freeze, thanksgiving
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from zoneinfo import ZoneInfo
+
+    from rollout_manager.model import Level, RolloutContext
+    from rollout_manager.planning.policy import Policy, SeasonalFreeze
 
 
 def _day(rule: str, year: int) -> date:
@@ -54,7 +58,7 @@ def _condition_holds(rule: SeasonalFreeze, context: RolloutContext) -> bool:
 def seasonal_freezes(
     context: RolloutContext, policy: Policy, *, risk: Level, years: Iterable[int], tz: ZoneInfo
 ) -> list[Freeze]:
-    """The policy's seasonal freezes that apply to this change at this risk level, by start."""
+    """List the policy's seasonal freezes that apply to this change at this risk level, by start."""
     rules = [
         (key, rule)
         for key, rule in policy.active_seasonal_freezes().items()

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import yaml
 from pydantic import AfterValidator
 
 from rollout_manager.errors import InputError
 from rollout_manager.storage import read_user_text
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 MAX_CONFIG_BYTES = 256 * 1024
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -26,7 +28,7 @@ _MAX_DEPTH = 40
 
 
 def in_planning_years(value: date | datetime) -> date | datetime:
-    """The value, when its year is one a plan may use (every door and `rollout.yaml` alike)."""
+    """Check that the value's year is one a plan may use (every door and `rollout.yaml` alike)."""
     if not FIRST_YEAR <= value.year < LAST_YEAR:
         raise ValueError(f"must be a date between {FIRST_YEAR} and {LAST_YEAR - 1}")
     return value

@@ -20,11 +20,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from statistics import NormalDist
+from typing import TYPE_CHECKING
 
 import numpy as np
 from pydantic import BaseModel, Field
 
-from rollout_manager.model import Decision, RolloutPlan, Stage
+if TYPE_CHECKING:
+    from rollout_manager.model import Decision, RolloutPlan, Stage
 
 DEFAULT_RUNS = 10_000
 _LATENCY_SIGMA = 0.5  # the planner's assumption when no P50 is stated
@@ -115,9 +117,10 @@ def _latency_sigma(plan: RolloutPlan) -> float:
 
 
 def regressions(plan: RolloutPlan) -> dict[str, _Rates]:
-    """The regressed event rates the simulation tries, by name."""
+    """Return the regressed event rates the simulation tries, by name."""
     base = _healthy_rates(plan)
-    assert base is not None
+    if base is None:
+        raise RuntimeError("the plan has no error-rate baseline to regress")
     blended = base.change + base.expected
     shifted = 1 - NormalDist().cdf(
         NormalDist().inv_cdf(0.95) - math.log(1.2) / _latency_sigma(plan)
@@ -257,7 +260,7 @@ def _healthy(stages: list[Stage], draws: list[_StageDraw]) -> Healthy:
 def _regression(
     name: str, start: int, healthy: list[_StageDraw], bad: list[_StageDraw]
 ) -> Regression:
-    """Runs that reach the start stage (no false stop before it), then the regression."""
+    """Follow the runs that reach the start stage (no false stop before it) into the regression."""
     runs = healthy[0].rolled_back.size
     going = np.ones(runs, dtype=bool)
     for draw in healthy[: start - 1]:

@@ -8,9 +8,13 @@ above it. Stages are capped at `LONGEST_STAGE_HOURS` and gate targets at
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rollout_manager.formatting import count, hours, pct
-from rollout_manager.model import Stage
-from rollout_manager.planning.policy import Policy
+
+if TYPE_CHECKING:
+    from rollout_manager.model import Stage
+    from rollout_manager.planning.policy import Policy
 
 LONGEST_STAGE_HOURS = 24 * 90
 """No stage is planned longer than 90 days, however little traffic it sees."""
@@ -19,13 +23,13 @@ HIGHEST_TARGET = 0.99
 
 
 def worse_rate(p0: float, rate: float) -> float | None:
-    """The rate a gate watches for, capped at 99%; None when that leaves no room above ``p0``."""
+    """Give the rate a gate watches for, capped at 99%; None if that leaves no room above ``p0``."""
     target = min(rate, HIGHEST_TARGET)
     return target if target > p0 else None
 
 
 def capped_warnings(stages: list[Stage], policy: Policy) -> list[str]:
-    """A warning per stage cut to the longest stage before it saw what its purpose needs."""
+    """Return a warning per stage cut to the longest stage before it saw what its purpose needs."""
     user_set = {change.stage for change in policy.stages if change.duration_hours is not None}
     return [
         f"Stage {stage.number} ({stage.traffic_percent:g}%) would need more than "

@@ -27,7 +27,7 @@ def _table() -> dict[str, list[list[str]]]:
 
 
 def from_library(year: int) -> dict[date, str]:
-    """The holidays of `year` as the `holidays` library gives them (observed days included)."""
+    """List the holidays of `year` as the `holidays` library gives them (observed days included)."""
     from holidays.utils import country_holidays
 
     return dict(sorted(country_holidays("US", years=year).items()))
@@ -43,7 +43,7 @@ def federal_holidays(year: int) -> dict[date, str]:
 
 
 def table_text() -> str:
-    """The table as it should be committed, from the installed library."""
+    """Return the table as it should be committed, from the installed library."""
     from importlib.metadata import version
 
     years = {

@@ -11,7 +11,7 @@ _ABBREVIATIONS: dict[str, str] = {**TIMEZONE_ABBREVIATIONS, "GMT+1": "Europe/Lon
 
 
 def resolve_timezone(name: str) -> ZoneInfo:
-    """The time zone for an IANA name (``America/New_York``) or a common abbreviation.
+    """Return the time zone for an IANA name (``America/New_York``) or a common abbreviation.
 
     Abbreviations map to a representative zone: EST/EDT/ET -> America/New_York,
     CST/CT -> America/Chicago, MST/MT -> America/Denver, PST/PT ->

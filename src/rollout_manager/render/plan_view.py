@@ -9,9 +9,8 @@ engine wrote and in a table cell.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from rollout_manager import formatting
 from rollout_manager.model import (
@@ -27,6 +26,10 @@ from rollout_manager.model import (
     Stakeholder,
     Threshold,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import date, datetime
 
 DECISION = "sign-off"
 """The decision the document asks its readers for."""
@@ -46,18 +49,18 @@ _GANTT_UNSAFE = re.compile(r"[:;#]")
 
 
 def label(metric: str) -> str:
-    """A metric name in words: `error_rate` -> `error rate`, `p95_latency_ms` -> `P95 latency`."""
+    """Name a metric in words: `error_rate` -> `error rate`, `p95_latency_ms` -> `P95 latency`."""
     words = metric.removesuffix("_ms").split("_")
     return " ".join(word.upper() if _PERCENTILE.fullmatch(word) else word for word in words)
 
 
 def sentence(text: str) -> str:
-    """The text with its first letter in upper case, the rest untouched (`P95`, `vs`)."""
+    """Return the text with its first letter in upper case, the rest untouched (`P95`, `vs`)."""
     return text[:1].upper() + text[1:]
 
 
 def unit_of(metric: str) -> str:
-    """The unit a metric's values are in, from its stable snake_case name."""
+    """Return the unit a metric's values are in, from its stable snake_case name."""
     for suffix, unit in _UNIT_SUFFIXES:
         if metric.endswith(suffix):
             return unit
@@ -78,7 +81,7 @@ _FORMATTERS: dict[str, Callable[[float], str]] = {
 
 
 def value_text(value: float | None, unit: str) -> str:
-    """A value in its unit as people write it: `1%`, `979 ms`, `-5%`, `10.4/min`, `$67`.
+    """Return a value in its unit as people write it: `1%`, `979 ms`, `-5%`, `10.4/min`, `$67`.
 
     Args:
         value: the number in the model's unit (fractions for rates, ms for latency).
@@ -95,7 +98,7 @@ def value_text(value: float | None, unit: str) -> str:
 
 
 def condition(item: Threshold | Alert) -> str:
-    """A threshold or an alert rule in a few words: `error rate > 1.6%`."""
+    """Return a threshold or an alert rule in a few words: `error rate > 1.6%`."""
     if item.value is None:
         return f"{label(item.metric)}: not set"
     unit = item.unit if isinstance(item, Threshold) and item.unit else unit_of(item.metric)
@@ -103,7 +106,7 @@ def condition(item: Threshold | Alert) -> str:
 
 
 def criterion(threshold: Threshold) -> str:
-    """A criterion as the engine worded it; one that could not be set says why."""
+    """Return a criterion as the engine worded it; one that could not be set says why."""
     if threshold.value is None:
         return f"{threshold.description} ({threshold.derivation or 'not set'})"
     return threshold.description
@@ -167,13 +170,13 @@ def baseline_rows(plan: RolloutPlan) -> list[BaselineRow]:
     rows += [
         BaselineRow(m.key, value_text(m.value, m.unit), evidence_refs(m.evidence))
         for m in base.metrics
-        if m.key not in known and m.kind not in {"money"}
+        if m.key not in known and m.kind != "money"
     ]
     return rows
 
 
 def share(traffic_percent: float) -> str:
-    """A stage's traffic share, held in percent: 1.0 -> `1%`."""
+    """Return a stage's traffic share, held in percent: 1.0 -> `1%`."""
     return formatting.pct(traffic_percent / 100)
 
 
@@ -201,12 +204,12 @@ def basis(threshold: Threshold, plan: RolloutPlan) -> str:
 
 
 def headline(thresholds: list[Threshold]) -> list[Threshold]:
-    """The set, non-zero limits on rates, latencies and ratios: the ones a summary names."""
+    """Return the set, non-zero limits on rates, latencies and ratios: the ones a summary names."""
     return [t for t in thresholds if t.unit in _HEADLINE_UNITS and t.value]
 
 
 def common_basis(thresholds: list[Threshold]) -> str | None:
-    """The derivation all these thresholds share (judgement calls), or None."""
+    """Return the derivation all these thresholds share (judgement calls), or None."""
     derivations = {t.derivation for t in thresholds}
     if len(derivations) == 1 and thresholds and all(t.value is not None for t in thresholds):
         return derivations.pop() or None
@@ -222,19 +225,19 @@ _TEMPLATE_TITLES = {
 
 
 def template_title(name: str) -> str:
-    """A message template's heading: `pre_rollout` -> `Pre-rollout announcement`."""
+    """Return a message template's heading: `pre_rollout` -> `Pre-rollout announcement`."""
     return _TEMPLATE_TITLES.get(name) or sentence(label(name))
 
 
 def boundary_text(decision: Decision) -> str:
-    """A rollback boundary as `3 / 9, 4 / 37, 6 / 75`: k or more within the first n."""
+    """Return a rollback boundary as `3 / 9, 4 / 37, 6 / 75`: k or more within the first n."""
     if not decision.rollback_boundary:
         return "–"
     return ", ".join(f"{p.k} / {p.n:,}" for p in decision.rollback_boundary)
 
 
 def change_decision(plan: RolloutPlan) -> Decision | None:
-    """The first stage's change-caused error-rate decision, if the plan has one."""
+    """Return the first stage's change-caused error-rate decision, if the plan has one."""
     for stage in plan.stages[:1]:
         for decision in stage.decisions:
             if decision.metric == "change_error_rate":
@@ -243,13 +246,13 @@ def change_decision(plan: RolloutPlan) -> Decision | None:
 
 
 def expected_share(plan: RolloutPlan) -> str:
-    """The share of errors the breakdown marks as expected, e.g. `65%`."""
+    """Return the share of errors the breakdown marks as expected, e.g. `65%`."""
     share = sum(e.share for e in plan.baseline.error_breakdown if e.expected)
     return formatting.pct(share, 0)
 
 
 def rollback_error_threshold(criteria: Criteria) -> Threshold | None:
-    """The automatic rollback threshold on the error rate, when the plan has one."""
+    """Return the automatic rollback threshold on the error rate, when the plan has one."""
     return next((t for t in criteria.auto_rollback if t.metric == "error_rate"), None)
 
 
@@ -299,7 +302,7 @@ class CommsDay:
 
 
 def comms_calendar(stakeholders: list[Stakeholder]) -> list[CommsDay]:
-    """The communication plan by date: who hears from the rollout on each real date."""
+    """Return the communication plan by date: who hears from the rollout on each real date."""
     days: dict[date, tuple[datetime, list[Stakeholder]]] = {}
     for person in stakeholders:
         for moment in person.dates:
@@ -316,19 +319,19 @@ def on_call_window(plan: RolloutPlan) -> tuple[datetime, datetime] | None:
 
 
 def gantt_time(moment: datetime) -> str:
-    """A local time in the gantt's `dateFormat YYYY-MM-DD HH:mm`."""
+    """Return a local time in the gantt's `dateFormat YYYY-MM-DD HH:mm`."""
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
 def gantt_duration(hours: float) -> str:
-    """A stage duration as a Mermaid gantt duration: `24h`, or whole minutes (`1909m`)."""
+    """Return a stage duration as a Mermaid gantt duration: `24h`, or whole minutes (`1909m`)."""
     if float(hours).is_integer():
         return f"{int(hours)}h"
     return f"{round(hours * 60)}m"
 
 
 def gantt_name(text: str) -> str:
-    """A gantt task or section name without the characters that would end it."""
+    """Return a gantt task or section name without the characters that would end it."""
     return " ".join(_GANTT_UNSAFE.sub(" ", text).split())
 
 
@@ -353,10 +356,10 @@ _TABLE_NOTES = ("About ", "Chance its rollback boundary catches")
 
 
 def schedule_notes(stage: Stage) -> list[str]:
-    """A stage's notes beyond what its row in the stage table already shows."""
+    """Return a stage's notes beyond what its row in the stage table already shows."""
     return [note for note in stage.notes if not note.startswith(_TABLE_NOTES)]
 
 
 def any_schedule_notes(stages: list[Stage]) -> bool:
-    """True when some stage has a note beyond its row in the stage table."""
+    """Tell whether some stage has a note beyond its row in the stage table."""
     return any(schedule_notes(stage) for stage in stages)

@@ -20,23 +20,31 @@ def render_simulation(report: SimulationReport) -> str:
     lines = [
         "## Simulated rollouts",
         "",
-        f"{count(report.runs)} rollouts through the plan's own decision rules (seed "
-        f"{report.seed}); ± is one Monte Carlo standard error.",
+        (
+            f"{count(report.runs)} rollouts through the plan's own decision rules (seed "
+            f"{report.seed}); ± is one Monte Carlo standard error."
+        ),
         "",
         "| Healthy rollout | Plan states | Simulated |",
         "|---|---|---|",
-        f"| False rollback (any boundary, any stage) | "
-        f"{rare(report.stated_false_rollback or 0)} | "
-        f"{_pm(healthy.false_rollback, healthy.false_rollback_se)} |",
-        f"| False hold (any gate, any stage) | {rare(report.stated_false_hold or 0)} | "
-        f"{_pm(healthy.false_hold, healthy.false_hold_se)} |",
+        (
+            f"| False rollback (any boundary, any stage) | "
+            f"{rare(report.stated_false_rollback or 0)} | "
+            f"{_pm(healthy.false_rollback, healthy.false_rollback_se)} |"
+        ),
+        (
+            f"| False hold (any gate, any stage) | {rare(report.stated_false_hold or 0)} | "
+            f"{_pm(healthy.false_hold, healthy.false_hold_se)} |"
+        ),
     ]
     if report.regressions:
         stages = len(report.regressions[0].by_stage)
         lines += [
             "",
-            "Regression starting at stage k: share rolled back in stage k itself, rolled back "
-            "by the end, held instead, missed; mean transactions exposed before the stop.",
+            (
+                "Regression starting at stage k: share rolled back in stage k itself, rolled back "
+                "by the end, held instead, missed; mean transactions exposed before the stop."
+            ),
             "",
             "| Regression | " + " | ".join(f"from {k}" for k in range(1, stages + 1)) + " |",
             "|---|" + "---|" * stages,

@@ -1,0 +1,1 @@
+"""Scenario files: their runs, golden plans and success-criteria checks."""

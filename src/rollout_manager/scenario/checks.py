@@ -24,20 +24,23 @@ it saw.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import yaml
 
-from rollout_manager.agent.protocol import ToolCall
 from rollout_manager.meaning import Intent, Matcher, Score, terms
-from rollout_manager.model import RolloutPlan
 from rollout_manager.scenario import verifiers as v
 from rollout_manager.scenario.verifiers import Outcome, Seen
 from rollout_manager.sections import section_named
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
+
+    from rollout_manager.agent.protocol import ToolCall
+    from rollout_manager.model import RolloutPlan
 
 Status = Literal["PASS", "FAIL", "UNCHECKED"]
 
@@ -149,7 +152,9 @@ CHECK_FLOOR: Final = 0.25
 # A clause adds a check of its own when it scores this much, this far above its runner-up.
 CLAUSE_FLOOR: Final = 0.40
 CLAUSE_MARGIN: Final = 0.08
-_CLAUSES: Final = re.compile(r"[;:]|,\s*(?:and\s+|with\s+)?|\s+(?:and|while|plus)\s+", re.I)
+_CLAUSES: Final = re.compile(
+    r"[;:]|,\s*(?:and\s+|with\s+)?|\s+(?:and|while|plus)\s+", re.IGNORECASE
+)
 # A clause names a check of its own only when it says this much (not "no canary").
 _CLAUSE_TERMS: Final = 2
 
@@ -181,7 +186,7 @@ class Match:
 
 
 def match_checks(criterion: str) -> Match:
-    """The checks a criterion line needs: the best for the whole line, and each clause's own.
+    """Return the checks a criterion line needs: the best for the whole line, and each clause's own.
 
     A clause adds its check when it is clearly about something else than the whole line's
     check (its own score high, well above its runner-up, with a word only that check uses).
@@ -208,13 +213,13 @@ def match_checks(criterion: str) -> Match:
 
 
 def match_check(criterion: str) -> Check | None:
-    """The main check for a criterion line; None when no check covers it."""
+    """Return the main check for a criterion line; None when no check covers it."""
     found = match_checks(criterion).checks
     return found[0][0] if found else None
 
 
 def find_field(data: Any, names: Sequence[str]) -> tuple[bool, Any]:
-    """The first value under one of `names`, searched depth-first through dicts and lists."""
+    """Return the first value under one of `names`, searched depth-first through dicts and lists."""
     if isinstance(data, dict):
         for name in names:
             if name in data:
@@ -232,7 +237,7 @@ def find_field(data: Any, names: Sequence[str]) -> tuple[bool, Any]:
 
 
 def _trace_evidence(check: Check, calls: Sequence[ToolCall]) -> tuple[ToolCall | None, Any, str]:
-    """The successful call that shows the run computed the section, and the field it carries.
+    """Return the successful call that shows the run computed the section, and the field it carries.
 
     A section tool's result carries the contract field; `render_plan` returns a
     summary with the whole document, so its call counts without the field.
@@ -254,7 +259,7 @@ def _trace_evidence(check: Check, calls: Sequence[ToolCall]) -> tuple[ToolCall |
 def _judge(check: Check, line: str, run: RunRecord) -> tuple[Outcome, str | None]:
     call, data, problem = _trace_evidence(check, run.calls)
     if call is None:
-        return Outcome(False, problem), None
+        return Outcome(passed=False, evidence=problem), None
     return check.verify(Seen(line=line, plan=run.plan, data=data)), call.name
 
 
@@ -270,7 +275,13 @@ def evaluate(criterion: str, run: RunRecord) -> CriterionResult:
         nearest = match.closest.name if match.closest else None
         evidence = "no check covers this criterion" + (f" (closest: {nearest})" if nearest else "")
         return CriterionResult(
-            criterion, None, None, False, evidence, status="UNCHECKED", closest=nearest
+            criterion=criterion,
+            check=None,
+            tool=None,
+            passed=False,
+            evidence=evidence,
+            status="UNCHECKED",
+            closest=nearest,
         )
     outcomes = [(check, *_judge(check, line, run)) for check, line in match.checks]
     passed = all(outcome.passed for _, outcome, _ in outcomes)

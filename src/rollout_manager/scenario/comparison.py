@@ -7,10 +7,12 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rollout_manager.agent.protocol import ToolCall
 from rollout_manager.scenario.checks import find_field
+
+if TYPE_CHECKING:
+    from rollout_manager.agent.protocol import ToolCall
 
 
 def _find_all(data: Any, name: str) -> Any:
@@ -117,7 +119,7 @@ def _document_numbers(data: Any) -> list[str]:
 
 
 def produced_numbers(call: ToolCall) -> str:
-    """The key numbers of one tool result, in one line: what the run produced."""
+    """Return the key numbers of one tool result, in one line: what the run produced."""
     if not call.ok:
         return f"{call.name} failed: {call.error}"
     parts: list[str] = []
@@ -136,7 +138,7 @@ _MARKUP = re.compile(r"[*`]|^\s*[-+]\s+|^\s*\d+[.)]\s+|^#+\s*")
 
 
 def expected_summary(expected: str, width: int = 110) -> str:
-    """An Expected Output block in one line: its bullet and table lines, markup dropped."""
+    """Return an Expected Output block in one line: its bullet and table lines, markup dropped."""
     parts = []
     lines = [raw.strip() for raw in expected.splitlines()]
     separator = re.compile(r"[|:\-\s]+")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -20,6 +20,9 @@ from rollout_manager.planning.plan import plan_folder
 from rollout_manager.render.sections import render_document
 from rollout_manager.storage import atomic_write_text
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
 EXPECTED = "expected"
 ARGS_FILE = "plan-args.yaml"
 DOCUMENT = "rollout-plan.md"
@@ -27,7 +30,7 @@ PLAN_JSON = "rollout-plan.json"
 
 
 def golden_scenarios(root: Path) -> list[Path]:
-    """The scenario folders under `root` that hold an `expected/` folder, sorted by name."""
+    """Return the scenario folders under `root` that hold an `expected/` folder, sorted by name."""
     return sorted(p.parent for p in root.glob(f"*/{EXPECTED}") if p.is_dir())
 
 
@@ -50,7 +53,7 @@ def _args(scenario: Path) -> tuple[date | datetime | None, date | None]:
 
 
 def expected_files(scenario: Path) -> dict[str, str]:
-    """The golden files of one scenario as they render now: file name -> text.
+    """Return the golden files of one scenario as they render now: file name -> text.
 
     Args:
         scenario: a folder with the context documents and an `expected/` folder.

@@ -16,10 +16,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rollout_manager.model import RolloutPlan
-from rollout_manager.scenario.checks import CriterionResult
 
 if TYPE_CHECKING:
     from rollout_manager.agent.protocol import ModelClient
+    from rollout_manager.scenario.checks import CriterionResult
 
 Judge = Callable[[str, RolloutPlan], tuple[bool, str] | None]
 """(criterion, plan) -> (passed, reason), or None when no verdict could be read."""
@@ -48,7 +48,7 @@ def _verdict(text: str) -> tuple[bool, str] | None:
 
 
 def model_judge(client: ModelClient) -> Judge:
-    """A judge that asks `client` (Claude) for a verdict, one criterion per call."""
+    """Build a judge that asks `client` (Claude) for a verdict, one criterion per call."""
 
     def judge(criterion: str, plan: RolloutPlan) -> tuple[bool, str] | None:
         data = plan.model_dump_json(exclude_none=True)

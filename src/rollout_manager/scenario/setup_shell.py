@@ -38,7 +38,7 @@ def writes_a_file(text: str) -> bool:
 
 
 def file_command(text: str) -> str | None:
-    """The first command on a shell line that creates, copies, links or moves a file, if any."""
+    """Find the first command on a shell line that creates, copies, links or moves a file."""
     at_command = True
     for token in _tokens(text):
         if token in _SEPARATORS:

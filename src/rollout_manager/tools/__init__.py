@@ -1,0 +1,1 @@
+"""The tool registry and `dispatch`, and the tools every front door calls."""

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rollout_manager.tools.exports import EXPORT_TOOLS
 from rollout_manager.tools.gates import GATE_TOOLS
 from rollout_manager.tools.planning import PLANNING_TOOLS
 from rollout_manager.tools.registry import Registry, ToolResult
+
+if TYPE_CHECKING:
+    from datetime import date
+    from pathlib import Path
 
 
 def default_registry() -> Registry:

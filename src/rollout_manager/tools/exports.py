@@ -23,7 +23,7 @@ class ExportInput(ContextInput):
     """Arguments of `export_plan` (the CLI adds --start, --stage, -o and --rollout-from)."""
 
     to: Engine = Field("all", description="Engine")
-    placeholder: bool = Field(False, description="Mark unmapped series as placeholders")
+    placeholder: bool = Field(default=False, description="Mark unmapped series as placeholders")
 
 
 _OUTPUT = "exports"

@@ -42,7 +42,7 @@ def _refs(node: Any) -> Iterator[str]:
 
 
 def _with_definitions(schema: dict[str, Any]) -> dict[str, Any]:
-    """`schema` plus the plan definitions it refers to, directly or through each other."""
+    """Return `schema` plus the plan definitions it refers to, directly or through each other."""
     definitions = _plan_schema()["$defs"]
     used: dict[str, Any] = {}
     pending = list(_refs(schema))
@@ -55,7 +55,7 @@ def _with_definitions(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def contract_fields(*fields: str, required: bool = True, **extra: dict[str, Any]) -> OutputSchema:
-    """The schema of data made of `RolloutPlan` fields (plus `extra` properties of its own)."""
+    """Build the schema of data made of `RolloutPlan` fields, plus `extra` properties of its own."""
 
     def build() -> dict[str, Any]:
         plan = _plan_schema()["properties"]
@@ -69,7 +69,7 @@ def contract_fields(*fields: str, required: bool = True, **extra: dict[str, Any]
 
 
 def own_fields(required: tuple[str, ...], **properties: dict[str, Any]) -> OutputSchema:
-    """The schema of data with fields of its own."""
+    """Return the schema of data with fields of its own."""
 
     def build() -> dict[str, Any]:
         return {"type": "object", "properties": properties, "required": list(required)}

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rollout_manager.errors import InputError
-from rollout_manager.model import RolloutPlan
 from rollout_manager.planning.plan import plan_folder, section_json
 from rollout_manager.planning.policy import CONFIG_NAME
 from rollout_manager.render.sections import render_section, status_line
-from rollout_manager.tools.inputs import SectionInput
 from rollout_manager.tools.registry import ToolEnv, ToolResult
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from rollout_manager.model import RolloutPlan
+    from rollout_manager.tools.inputs import SectionInput
 
 
 def drop_evidence(value: Any) -> Any:
@@ -24,7 +27,7 @@ def drop_evidence(value: Any) -> Any:
 
 
 def plan_for(env: ToolEnv, args: SectionInput) -> RolloutPlan:
-    """The plan of the served context folder, as every planning tool and command makes it."""
+    """Return the plan of the served context folder, as every planning tool and command makes it."""
     folder = env.resolve(args.context)
     try:
         return plan_folder(folder, config=env.config, start=args.start, today=env.today)
@@ -44,5 +47,5 @@ def section_result(plan: RolloutPlan, section: str) -> ToolResult:
 
 
 def relative(env: ToolEnv, path: Path) -> str:
-    """A path inside the served folder, as the caller names it."""
+    """Return a path inside the served folder, as the caller names it."""
     return path.relative_to(env.root.resolve()).as_posix()

@@ -10,8 +10,7 @@ written.
 from __future__ import annotations
 
 import io
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -29,9 +28,13 @@ from rollout_manager.planning.settings_file import MAX_CONFIG_BYTES, read_config
 from rollout_manager.reading.context import read_context
 from rollout_manager.render.sections import render_section, status_line
 from rollout_manager.storage import atomic_write_text, locked, read_user_text
-from rollout_manager.tools.inputs import AdjustInput, FreezeInput
 from rollout_manager.tools.registry import ToolEnv, ToolResult
 from rollout_manager.tools.served import drop_evidence, relative
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from rollout_manager.tools.inputs import AdjustInput, FreezeInput
 
 
 def _mapping(data: dict[str, Any], key: str) -> dict[str, Any]:
@@ -66,7 +69,7 @@ def _stage_change(args: AdjustInput) -> dict[str, float] | None:
 
 
 def plain(value: Any) -> Any:
-    """The round-trip containers as plain data, for the policy models (`record_fact` too)."""
+    """Return the round-trip containers as plain data, for the policy models (`record_fact` too)."""
     if isinstance(value, dict):
         return {key: plain(item) for key, item in value.items()}
     if isinstance(value, list):
@@ -105,7 +108,7 @@ def _merge_freezes(data: dict[str, Any], freezes: list[FreezeInput]) -> list[str
 def _merge(
     current: dict[str, Any], args: AdjustInput
 ) -> tuple[dict[str, Any], list[str], list[str]]:
-    """The settings with the change applied (in place), what changed, the sections it moves."""
+    """Apply the change in place: the settings, what changed and the sections it moves."""
     data = current
     changes: list[str] = []
     sections: list[str] = []
@@ -164,12 +167,14 @@ def settings_file(folder: Path) -> tuple[Path, CommentedMap]:
 
 
 def dump(data: dict[str, Any]) -> str:
+    """Write round-trip settings as YAML text, comments and key order kept."""
     buffer = io.StringIO()
     _round_trip().dump(data, buffer)
     return buffer.getvalue()
 
 
 def adjust_plan(args: AdjustInput, env: ToolEnv) -> ToolResult:
+    """Save a change to `rollout.yaml` once the whole plan is valid with it; show what moved."""
     folder = env.resolve(args.context)
     # One writer at a time, reading the file under the lock: no other writer's change is lost.
     with locked(folder / CONFIG_NAME):

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rollout_manager.errors import InputError
 from rollout_manager.formatting import pct
-from rollout_manager.model import Fact, RolloutContext
 from rollout_manager.planning import normal_stats, stats
 from rollout_manager.planning.bounded_stats import exact_is_affordable
 from rollout_manager.planning.policy import Policy, load_policy
@@ -15,6 +14,9 @@ from rollout_manager.render.sections import render_duration
 from rollout_manager.tools.inputs import DurationInput, SectionInput
 from rollout_manager.tools.registry import ToolEnv, ToolResult
 from rollout_manager.tools.served import plan_for
+
+if TYPE_CHECKING:
+    from rollout_manager.model import Fact, RolloutContext
 
 _DURATION_FORMULA = (
     "n = the smallest count from which the exact one-sided binomial test keeps its power "
@@ -71,7 +73,7 @@ def _target_rate(args: DurationInput, p0: float, policy: Policy) -> float:
 
 
 def _traffic(args: DurationInput, env: ToolEnv) -> tuple[float, dict[str, Any] | None]:
-    """The traffic share to size, and the planned stage it belongs to (when one was named)."""
+    """Find the traffic share to size, and the planned stage it belongs to (when one was named)."""
     if args.stage is None:
         if args.traffic_percent is None:
             raise InputError("traffic_percent", "give traffic_percent (e.g. 2) or stage")
@@ -107,6 +109,7 @@ def _exact(n: int, p0: float, p1: float, policy: Policy) -> dict[str, Any]:
 
 
 def stage_duration(args: DurationInput, env: ToolEnv) -> ToolResult:
+    """Size how long a stage must run to detect the target error rate at its traffic."""
     folder = env.resolve(args.context)
     policy = load_policy(folder)
     needs_documents = args.baseline_error_rate is None or args.daily_transactions is None
