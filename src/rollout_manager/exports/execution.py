@@ -17,6 +17,7 @@ from rollout_manager.exports.flagger import INTERVAL_MINUTES
 from rollout_manager.exports.prometheus import RECORDING_FILE, alert_name
 from rollout_manager.exports.rules import ALL_TRAFFIC_PERCENT, export_rules
 from rollout_manager.formatting import who_rolls_back
+from rollout_manager.planning.decisions import COMPLEMENT_EVENT
 
 if TYPE_CHECKING:
     from rollout_manager.model import RolloutPlan
@@ -130,6 +131,16 @@ def execution_view(plan: RolloutPlan) -> ExecutionView:
         f"(it runs at {set_weight(s.traffic_percent)}%)."
         for s in rules.stages
         if not float(s.traffic_percent).is_integer()
+    ]
+    on_failures = dict.fromkeys(
+        r.metric for s in rules.stages for r in s.rules if r.event == COMPLEMENT_EVENT
+    )
+    limits += [
+        f"`{metric}` is judged on its failures (1 - value): a counter mapped as "
+        f"`metrics_source.metrics.{metric}.events` must count failures (every event it counts "
+        f"is one), not good outcomes; for a counter of good outcomes (e.g. conversions) set "
+        f"`successes:` instead, and transactions minus successes are counted."
+        for metric in on_failures
     ]
     skipped = _not_exported(plan, set(rules.metrics))
     if skipped:

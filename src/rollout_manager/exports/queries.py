@@ -4,6 +4,8 @@ Each gated metric counts transactions and events on the new and the old
 variant. Error-like metrics divide an event counter by the request counter;
 latency metrics count requests slower than a histogram bucket (`+Inf` minus
 the bucket at the baseline percentile), so a latency gate is a count test too.
+A metric mapped with `successes:` (a counter of good outcomes) counts
+requests minus successes.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rollout_manager.errors import InputError
+from rollout_manager.planning.decisions import COMPLEMENT_EVENT
 
 if TYPE_CHECKING:
     from rollout_manager.model import RolloutPlan
@@ -29,11 +32,14 @@ class MetricQueries:
     source: MetricsSource
     flag: str
     events: str
-    """The events counter; for a latency metric, the duration histogram's buckets."""
+    """The events counter; for a latency metric, the duration histogram's buckets; with
+    `successes`, the successes counter (events are requests minus it)."""
     selector: str
     slow_le: str | None
     placeholder: bool
     note: str
+    successes: bool = False
+    """`events` counts good outcomes: the counted events are requests minus it."""
 
     def _labels(self, variant: str | None, extra: str = "") -> str:
         parts = [f'{self.source.flag_label}="{self.flag}"']
@@ -63,7 +69,12 @@ class MetricQueries:
                 f"({self.by} (increase({self.events}{total}[{window}])) - "
                 f"{self.by} (increase({self.events}{fast}[{window}])))"
             )
-        return f"{self.by} (increase({self.events}{self._labels(variant)}[{window}]))"
+        counted = f"{self.by} (increase({self.events}{self._labels(variant)}[{window}]))"
+        if not self.successes:
+            return counted
+        # No successes series yet (every transaction failed) counts as zero successes.
+        requests = self.requests(window, variant)
+        return f"({requests} - ({counted} or {requests} * 0))"
 
     def test_series(self, variant: str, transactions: int, events: int) -> list[tuple[str, int]]:
         """Input series (name with labels, final value) holding these counts, for promtool."""
@@ -75,9 +86,10 @@ class MetricQueries:
                     transactions - events,
                 ),
             ]
+        counter = transactions - events if self.successes else events
         return [
             (self.source.requests + self._labels(variant), transactions),
-            (self.events + self._labels(variant), events),
+            (self.events + self._labels(variant), counter),
         ]
 
 
@@ -106,6 +118,25 @@ def _latency(
     )
 
 
+def _on_failures(plan: RolloutPlan, metric: str) -> bool:
+    """Whether the plan judges `metric` on its failures (a higher-is-better share)."""
+    return any(
+        d.metric == metric and d.event == COMPLEMENT_EVENT for s in plan.stages for d in s.decisions
+    )
+
+
+def _failures_note(plan: RolloutPlan, metric: str, mapped: MetricSeries | None) -> str:
+    """For a higher-is-better share counted from `events`: that counter must count failures."""
+    if not _on_failures(plan, metric) or (mapped is not None and mapped.successes is not None):
+        return ""
+    counter = mapped.events if mapped is not None and mapped.events else "the errors counter"
+    return (
+        f"{metric} is judged on its failures (1 - value): {counter} must count failures, "
+        f"not good outcomes; for a counter of good outcomes (e.g. conversions) set "
+        f"metrics_source.metrics.{metric}.successes instead of events"
+    )
+
+
 def metric_queries(
     plan: RolloutPlan, source: MetricsSource, metric: str, *, placeholder: bool, config: str
 ) -> MetricQueries:
@@ -119,14 +150,22 @@ def metric_queries(
     mapped = source.metrics.get(metric)
     selector = mapped.selector if mapped is not None else ""
     events = mapped.events if mapped is not None else None
+    successes = mapped.successes if mapped is not None else None
     slow_le, note = None, ""
     if metric.endswith("_latency_ms"):
+        if successes is not None:
+            raise InputError(
+                config,
+                f"metrics_source.metrics.{metric}.successes: a latency metric counts slow "
+                "requests from the duration histogram; use slow_bucket_le",
+            )
         slow_le, note = _latency(plan, source, metric, mapped)
         events = events or source.duration_bucket
         found = slow_le is not None
     else:
         found = mapped is not None or metric == "error_rate"
-        events = events or source.errors
+        events = events or successes or source.errors
+        note = _failures_note(plan, metric, mapped)
     if not found:
         if not placeholder:
             raise InputError(
@@ -138,6 +177,11 @@ def metric_queries(
         events = f"{PLACEHOLDER}_{metric}_events_total"
         slow_le = None
         note = f"{metric}: {events} is a PLACEHOLDER: replace it with your counter of its events"
+        if _on_failures(plan, metric):
+            note += (
+                f" (its failures: 1 - value), or map metrics_source.metrics.{metric}.successes "
+                "to a counter of its good outcomes"
+            )
     return MetricQueries(
         metric=metric,
         source=source,
@@ -147,4 +191,5 @@ def metric_queries(
         slow_le=slow_le,
         placeholder=not found,
         note=note,
+        successes=found and successes is not None,
     )

@@ -21,6 +21,11 @@ exit status (for CI/CD and behind a Flagger webhook):
   5  rollback  a rollback boundary was crossed (says which, with the counts)
   2  bad input (one line naming the file and the problem); 1 internal error
 
+A share judged on its failures (1 - value), e.g. a conversion, can be counted from its
+good outcomes: `<key>_successes` per arm of a counts file or as a 0/1 events column (instead
+of `<key>`), `successes:` under rollout.yaml metrics_source.metrics.<key> for Prometheus
+(instead of `events:`); the counted failures are transactions minus successes.
+
 Every verdict is appended to DIR/rollout-log.jsonl; `rollout status` shows them.
 """
 

@@ -3,7 +3,9 @@
 The file is streamed: unquoted rows are grouped by one regex scan per chunk,
 quoted ones by `csv`; latency is read only when a decision counts slow
 requests. Arms are named by the flag's variants (`on`/`off` by default) or
-canary/control.
+canary/control. Optional 0/1 columns named like a counts file key of a gated
+metric (`conversion_rate` for its counted events, or `conversion_rate_successes`
+for its good outcomes) are summed into that count; they are read by `csv`.
 """
 
 from __future__ import annotations
@@ -13,13 +15,19 @@ import io
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from rollout_manager.errors import InputError
-from rollout_manager.gates.observed import Arm, Observation, category_slug, expected_categories
+from rollout_manager.gates.observed import (
+    Arm,
+    Observation,
+    category_slug,
+    expected_categories,
+    successes_key,
+)
 from rollout_manager.model import RolloutPlan
 
 EVENT_COLUMNS = ("timestamp", "variant", "error", "error_category", "latency_ms", "amount")
@@ -35,11 +43,14 @@ class _Tally:
     errors: int = 0
     expected_errors: int = 0
     slow: int = 0
+    marked: dict[str, int] = field(default_factory=dict)
+    """Rows with 1 in each metric column (`conversion_rate`, `conversion_rate_successes`)."""
 
     def arm(self, *, slow: bool) -> Arm:
         counts: dict[str, float] = {"errors": self.errors, "expected_errors": self.expected_errors}
         if slow:
             counts["slow"] = self.slow
+        counts.update(self.marked)
         return Arm(transactions=self.transactions, counts=counts)
 
 
@@ -52,13 +63,32 @@ def _arm_name(variant: str, new: str, old: str) -> str | None:
     return None
 
 
-def _flag(value: str, source: str) -> bool:
+def _flag(value: str, source: str, column: str = "error") -> bool:
     text = value.strip().lower()
     if text in _TRUE:
         return True
     if text in _FALSE:
         return False
-    raise InputError(source, f"column 'error' must be 0/1 or true/false, got '{value}'")
+    raise InputError(source, f"column '{column}' must be 0/1 or true/false, got '{value}'")
+
+
+def _metric_columns(plan: RolloutPlan) -> frozenset[str]:
+    """Column names that count a gated metric: its key (events) or `<key>_successes`."""
+    keys = {d.metric for s in plan.stages for d in s.decisions}
+    return frozenset(keys | {successes_key(key) for key in keys})
+
+
+def _marked(columns: dict[str, int], wanted: frozenset[str], source: str) -> tuple[str, ...]:
+    """The header's metric columns, in header order; a metric given both ways is refused."""
+    found = tuple(name for name in columns if name in wanted)
+    both = [name for name in found if successes_key(name) in found]
+    if both:
+        raise InputError(
+            source,
+            f"columns '{both[0]}' (failures) and '{successes_key(both[0])}' (good outcomes) "
+            "both count one metric: give one",
+        )
+    return found
 
 
 def _header(reader: Any, source: str) -> dict[str, int]:
@@ -103,20 +133,24 @@ def read_events(
     """
     source = shown or str(path)
     expected = expected_categories(plan)
-    tallies = {"canary": _Tally(), "control": _Tally()}
+    wanted = _metric_columns(plan)
+    marked: tuple[str, ...] = ()
     try:
-        groups = _fast_groups(path, source) if slow_above_ms is None else None
+        groups = _fast_groups(path, source, wanted) if slow_above_ms is None else None
         if groups is None:
             with path.open(encoding="utf-8", newline="") as handle:
                 reader = csv.reader(handle)
-                groups = _group(reader, _header(reader, source), slow_above_ms, source)
+                columns = _header(reader, source)
+                marked = _marked(columns, wanted, source)
+                groups = _group(reader, columns, slow_above_ms, source, marked)
     except FileNotFoundError:
         raise InputError(source, "file not found") from None
     except (UnicodeDecodeError, csv.Error) as problem:
         raise InputError(source, f"not a UTF-8 CSV file ({problem})") from None
     except IsADirectoryError:
         raise InputError(source, "is a folder, not a file") from None
-    for (variant, error, category, slow), rows in groups.items():
+    tallies = {name: _Tally(marked=dict.fromkeys(marked, 0)) for name in ("canary", "control")}
+    for (variant, error, category, slow, marks), rows in groups.items():
         arm = _arm_name(variant, new_variant, old_variant)
         if arm is None:
             raise InputError(
@@ -130,6 +164,8 @@ def read_events(
         if _flag(error, source):
             tally.errors += rows
             tally.expected_errors += rows if category_slug(category) in expected else 0
+        for name, value in zip(marked, marks, strict=True):
+            tally.marked[name] += rows if _flag(value, source, name) else 0
     slow_wanted = slow_above_ms is not None
     control = tallies["control"]
     return Observation(
@@ -139,7 +175,8 @@ def read_events(
     )
 
 
-_Group = tuple[str, str, str, bool]
+_Group = tuple[str, str, str, bool, tuple[str, ...]]
+"""(variant, error, error_category, slow, the metric columns' values)."""
 
 
 _CHUNK_BYTES = 8 * 1024 * 1024
@@ -155,14 +192,16 @@ def _row_pattern(columns: dict[str, int]) -> tuple[re.Pattern[bytes], int]:
     return re.compile(rb"^" + b",".join(fields), re.MULTILINE), len(order)
 
 
-def _fast_groups(path: Path, source: str) -> Counter[_Group] | None:
+def _fast_groups(path: Path, source: str, metric_columns: frozenset[str]) -> Counter[_Group] | None:
     """Group unquoted CSV rows with one regex scan per 8 MiB chunk (about twice `csv`'s speed).
 
-    None when the file quotes a field: then `csv` reads it.
+    None when the file quotes a field or has a metric column: then `csv` reads it.
     """
     with path.open("rb") as handle:
         with io.TextIOWrapper(io.BytesIO(handle.readline()), encoding="utf-8-sig") as first:
             columns = _header(csv.reader(first), source)
+        if metric_columns & set(columns):
+            return None
         pattern, width = _row_pattern(columns)
         found: Counter[tuple[bytes, ...]] = Counter()
         rest = b""
@@ -199,30 +238,43 @@ def _decoded(found: Counter[tuple[bytes, ...]], columns: dict[str, int]) -> Coun
     for key, rows in found.items():
         text = [part.decode("utf-8").strip() for part in key]
         category = text[position["error_category"]] if "error_category" in position else ""
-        groups[text[position["variant"]], text[position["error"]], category, False] += rows
+        groups[text[position["variant"]], text[position["error"]], category, False, ()] += rows
     return groups
 
 
 def _group(
-    reader: Iterable[list[str]], columns: dict[str, int], slow_above_ms: float | None, source: str
+    reader: Iterable[list[str]],
+    columns: dict[str, int],
+    slow_above_ms: float | None,
+    source: str,
+    marked: tuple[str, ...] = (),
 ) -> Counter[_Group]:
     variant, error = columns["variant"], columns["error"]
     category = columns.get("error_category")
     latency = columns.get("latency_ms")
     try:
-        if slow_above_ms is None:
+        if slow_above_ms is None and not marked:
             picked = (variant, error) if category is None else (variant, error, category)
             counted = Counter(map(itemgetter(*picked), reader))
             return Counter(
-                {(k[0], k[1], k[2] if len(k) > 2 else "", False): n for k, n in counted.items()}
+                {(k[0], k[1], k[2] if len(k) > 2 else "", False, ()): n for k, n in counted.items()}
             )
-        if latency is None:
+        if slow_above_ms is not None and latency is None:
             raise InputError(source, "a latency decision needs the column 'latency_ms'")
+        marks = [columns[name] for name in marked]
         groups: Counter[_Group] = Counter()
         for row in reader:
-            slow = _number(row[latency], "latency_ms", source) > slow_above_ms
+            slow = (
+                slow_above_ms is not None
+                and latency is not None
+                and _number(row[latency], "latency_ms", source) > slow_above_ms
+            )
             groups[
-                row[variant], row[error], row[category] if category is not None else "", slow
+                row[variant],
+                row[error],
+                row[category] if category is not None else "",
+                slow,
+                tuple(row[i] for i in marks),
             ] += 1
     except IndexError:
         raise InputError(source, "a row has fewer columns than the header") from None

@@ -4,8 +4,8 @@ Three sources give the same `Observation`: a counts file (JSON, read here), raw
 events (CSV, one row per transaction, streamed: `events.py`) and Prometheus
 (`prometheus.py`).
 Each arm keeps its transactions and named counts (`errors`, `expected_errors`,
-`slow`, `revenue`, or a plan metric key); `events_for` says which count a
-decision judges.
+`slow`, `revenue`, a plan metric key, or `<key>_successes` for its good
+outcomes); `events_for` says which count a decision judges.
 """
 
 from __future__ import annotations
@@ -93,16 +93,24 @@ def excludes_expected(decision: Decision) -> bool:
     return decision.metric != "error_rate" and decision.metric.endswith("error_rate")
 
 
+def successes_key(metric: str) -> str:
+    """The counts file key of a metric's good outcomes (`conversion_rate_successes`)."""
+    return f"{metric}_successes"
+
+
 def events_for(decision: Decision, arm: Arm) -> float | None:
     """The count a decision judges in one arm.
 
-    A count under the decision's own metric key wins; otherwise `error_rate`
+    A count under the decision's own metric key wins, then transactions minus
+    the good outcomes under `<metric>_successes`; otherwise `error_rate`
     counts `errors`, another `*_error_rate` counts `errors - expected_errors`
     and a latency metric counts `slow`. None when the arm lacks the count.
     """
     counts = arm.counts
     if decision.metric in counts:
         return counts[decision.metric]
+    if successes_key(decision.metric) in counts:
+        return arm.transactions - counts[successes_key(decision.metric)]
     if decision.metric == "error_rate" and "errors" in counts:
         return counts["errors"]
     if excludes_expected(decision) and "errors" in counts and "expected_errors" in counts:
@@ -126,7 +134,8 @@ def _count(value: object, where: str, source: str) -> float:
 def _arm(data: object, name: str, source: str, metric_keys: Iterable[str]) -> Arm:
     if not isinstance(data, dict):
         raise InputError(source, f"'{name}' must be an object with transactions and errors")
-    allowed = set(_ARM_FIELDS) | set(metric_keys)
+    keys = set(metric_keys)
+    allowed = set(_ARM_FIELDS) | keys | {successes_key(key) for key in keys}
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise InputError(
@@ -136,6 +145,13 @@ def _arm(data: object, name: str, source: str, metric_keys: Iterable[str]) -> Ar
     for needed in ("transactions", "errors"):
         if needed not in data and not (needed == "errors" and len(data) > 1):
             raise InputError(source, f"'{name}' needs '{needed}'")
+    both = sorted(key for key in keys if key in data and successes_key(key) in data)
+    if both:
+        raise InputError(
+            source,
+            f"'{name}' gives both '{both[0]}' (failures) and '{successes_key(both[0])}' "
+            "(good outcomes): give one",
+        )
     transactions = _count(data["transactions"], f"{name}.transactions", source)
     if not float(transactions).is_integer():
         raise InputError(source, f"{name}.transactions must be a whole number, got {transactions}")

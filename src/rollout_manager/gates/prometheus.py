@@ -129,6 +129,12 @@ def _decision_counts(reader: _Reader, d: Decision, plan: RolloutPlan) -> dict[st
             source.duration_bucket, ",".join(p for p in (f"le={_quote(le)}", extra) if p)
         )
         return {v: total[v] - fast.get(v, 0.0) for v in total}
+    if series is not None and series.successes is not None:
+        # A counter of good outcomes: the counted events are the requests without one
+        # (the selector applies to both, as in the exported queries).
+        requests = reader.counts(source.requests, series.selector)
+        good = reader.counts(series.successes, series.selector)
+        return {v: max(0.0, total - good.get(v, 0.0)) for v, total in requests.items()}
     if series is not None:
         return reader.counts(series.events or source.errors, series.selector)
     if d.metric == "error_rate":

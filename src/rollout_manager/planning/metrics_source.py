@@ -8,20 +8,39 @@ assume. Exports write queries over these names and `rollout gate
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 
 class MetricSeries(BaseModel):
-    """The series that count one gated metric's events, when not the default error counter."""
+    """The series that count one gated metric's events, when not the default error counter.
+
+    A metric's counted events are its bad ones: declines, crashes, failed checkouts.
+    A team that counts the good outcomes instead (conversions, crash-free sessions)
+    maps `successes:`; the counted events are then transactions minus successes.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     events: str | None = None
-    """Counter of the metric's events (e.g. `checkout_declines_total`); null: the errors one."""
+    """Counter of the metric's bad events (e.g. `checkout_declines_total`); null: the errors one."""
+    successes: str | None = None
+    """Counter of the metric's good outcomes (e.g. `checkout_conversions_total`): the counted
+    events are transactions minus successes. Never together with `events`."""
     selector: str = ""
     """Extra label matchers inside `{...}`, e.g. `code=~"5.."`."""
     slow_bucket_le: str | None = None
     """For a latency metric: the histogram bucket's `le` at the baseline percentile, e.g. `0.89`."""
+
+    @model_validator(mode="after")
+    def _one_counter(self) -> MetricSeries:
+        if self.events is not None and self.successes is not None:
+            raise PydanticCustomError(
+                "events_and_successes",
+                "give either events (a counter of failures) or successes (a counter of good "
+                "outcomes), not both",
+            )
+        return self
 
 
 class MetricsSource(BaseModel):
