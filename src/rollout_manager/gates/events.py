@@ -14,11 +14,9 @@ import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from operator import itemgetter
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rollout_manager.errors import InputError
 from rollout_manager.gates.observed import (
@@ -28,7 +26,12 @@ from rollout_manager.gates.observed import (
     expected_categories,
     successes_key,
 )
-from rollout_manager.model import RolloutPlan
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from pathlib import Path
+
+    from rollout_manager.model import RolloutPlan
 
 EVENT_COLUMNS = ("timestamp", "variant", "error", "error_category", "latency_ms", "amount")
 CANARY_NAMES = ("canary", "new", "treatment")
@@ -79,7 +82,7 @@ def _metric_columns(plan: RolloutPlan) -> frozenset[str]:
 
 
 def _marked(columns: dict[str, int], wanted: frozenset[str], source: str) -> tuple[str, ...]:
-    """The header's metric columns, in header order; a metric given both ways is refused."""
+    """Return the header's metric columns in header order; refuse a metric given both ways."""
     found = tuple(name for name in columns if name in wanted)
     both = [name for name in found if successes_key(name) in found]
     if both:
@@ -183,7 +186,7 @@ _CHUNK_BYTES = 8 * 1024 * 1024
 
 
 def _row_pattern(columns: dict[str, int]) -> tuple[re.Pattern[bytes], int]:
-    """A regex capturing variant, error (and category) from one unquoted CSV line."""
+    """Build a regex capturing variant, error (and category) from one unquoted CSV line."""
     wanted = [columns["variant"], columns["error"]]
     if "error_category" in columns:
         wanted.append(columns["error_category"])
@@ -227,7 +230,7 @@ def _fast_groups(path: Path, source: str, metric_columns: frozenset[str]) -> Cou
 
 
 def _decoded(found: Counter[tuple[bytes, ...]], columns: dict[str, int]) -> Counter[_Group]:
-    """The regex groups as (variant, error, category, slow), in the header's column order."""
+    """Return the regex groups as (variant, error, category, slow), in column order."""
     wanted = {"variant": columns["variant"], "error": columns["error"]}
     if "error_category" in columns:
         wanted["error_category"] = columns["error_category"]
@@ -257,7 +260,10 @@ def _group(
             picked = (variant, error) if category is None else (variant, error, category)
             counted = Counter(map(itemgetter(*picked), reader))
             return Counter(
-                {(k[0], k[1], k[2] if len(k) > 2 else "", False, ()): n for k, n in counted.items()}
+                {
+                    (k[0], k[1], k[2] if category is not None else "", False, ()): n
+                    for k, n in counted.items()
+                }
             )
         if slow_above_ms is not None and latency is None:
             raise InputError(source, "a latency decision needs the column 'latency_ms'")

@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rollout_manager.errors import InputError
-from rollout_manager.model import Decision, RolloutPlan
 from rollout_manager.storage import read_user_text
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from pathlib import Path
+
+    from rollout_manager.model import Decision, RolloutPlan
 
 MAX_COUNTS_BYTES = 1024 * 1024
 _ARM_FIELDS = ("transactions", "errors", "expected_errors", "slow", "revenue")
@@ -35,7 +38,7 @@ class Arm:
     """`errors`, `expected_errors`, `slow`, `revenue`, or counts under a plan metric key."""
 
     def as_json(self) -> dict[str, float]:
-        """The arm as the counts file writes it."""
+        """Return the arm as the counts file writes it."""
         return {"transactions": self.transactions, **self.counts}
 
 
@@ -56,13 +59,13 @@ class Observation:
 
 
 def parse_time(text: str, source: str) -> datetime:
-    """An ISO 8601 time; a time without an offset is UTC.
+    """Parse an ISO 8601 time; a time without an offset is UTC.
 
     Raises:
         InputError: not an ISO 8601 date-time.
     """
     try:
-        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(text.strip())
     except (ValueError, AttributeError):
         raise InputError(
             source, f"'{text}' is not an ISO 8601 time (2026-12-04T09:00:00Z)"
@@ -74,7 +77,7 @@ def parse_time(text: str, source: str) -> datetime:
 
 
 def category_slug(text: str) -> str:
-    """An error category as a slug (`Card declined` -> `card_declined`)."""
+    """Return an error category as a slug (`Card declined` -> `card_declined`)."""
     return "_".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
 
 
@@ -94,12 +97,12 @@ def excludes_expected(decision: Decision) -> bool:
 
 
 def successes_key(metric: str) -> str:
-    """The counts file key of a metric's good outcomes (`conversion_rate_successes`)."""
+    """Return the counts file key of a metric's good outcomes (`conversion_rate_successes`)."""
     return f"{metric}_successes"
 
 
 def events_for(decision: Decision, arm: Arm) -> float | None:
-    """The count a decision judges in one arm.
+    """Return the count a decision judges in one arm.
 
     A count under the decision's own metric key wins, then transactions minus
     the good outcomes under `<metric>_successes`; otherwise `error_rate`
