@@ -43,7 +43,11 @@ def _top_level_imports(path: Path) -> set[str]:
     return {name for name in found if name in MODULES}
 
 
-MODULES = {_module_name(path): path for path in PACKAGE.rglob("*.py")}
+# `render/compiled/` is Jinja2's output for our templates (`make golden`), not code we write.
+GENERATED = PACKAGE / "render" / "compiled"
+MODULES = {
+    _module_name(path): path for path in PACKAGE.rglob("*.py") if GENERATED not in path.parents
+}
 GRAPH = {name: _top_level_imports(path) for name, path in MODULES.items()}
 
 

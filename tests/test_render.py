@@ -18,6 +18,7 @@ from jinja2 import StrictUndefined, nodes
 from rollout_manager import formatting
 from rollout_manager.model import Evidence, RolloutPlan
 from rollout_manager.planning.plan import plan_folder
+from rollout_manager.render.environment import template_environment as _environment
 from rollout_manager.render.plan_view import (
     evidence_refs,
     gantt_duration,
@@ -26,7 +27,6 @@ from rollout_manager.render.plan_view import (
     value_text,
 )
 from rollout_manager.render.sections import (
-    _environment,
     render_document,
     render_section,
     status_line,

@@ -1,4 +1,4 @@
-"""`make golden`: rewrite every golden scenario's expected files and list what changed.
+"""`make golden`: recompile the shipped templates, rewrite every golden scenario's expected files.
 
 `python -m rollout_manager.frontdoors.cli_golden [DIR]` (default `scenarios`);
 the work is `scenario.golden.regenerate`, this front door only reports it.
@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rollout_manager.errors import InputError
+from rollout_manager.render.environment import COMPILED, write_compiled
 from rollout_manager.scenario.golden import regenerate
 
 if TYPE_CHECKING:
@@ -24,6 +25,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not root.is_dir():
         sys.stderr.write(f"golden: {root}: no such folder\n")
         return 2
+    if write_compiled():
+        sys.stdout.write(f"updated {COMPILED.name}/ (the templates, compiled)\n")
     try:
         changed = regenerate(root)
     except InputError as error:

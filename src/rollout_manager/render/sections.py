@@ -8,20 +8,14 @@ the planning core writes it in its sentences.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Final
 
-import jinja2
-from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 from pydantic import BaseModel
 
-from rollout_manager import formatting
-from rollout_manager.exports.execution import execution_view
 from rollout_manager.model import Evidence, Fact, RolloutContext, RolloutPlan
 from rollout_manager.render import plan_view
+from rollout_manager.render.environment import template_environment
 from rollout_manager.sections import section_named
 
 # How each numeric fact is shown; a field not named here shows its value as written.
@@ -51,66 +45,6 @@ class _FactRow:
     evidence: list[Evidence]
 
 
-def _bytecode_cache() -> FileSystemBytecodeCache | None:
-    """Compiled templates kept between runs (compiling them all costs about 50 ms a start).
-
-    Jinja2 checks each entry against its template's source, so an edited template
-    is compiled again; with no writable cache folder, templates compile every run.
-    """
-    if os.environ.get("ROLLOUT_NO_CACHE"):
-        return None
-    home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    folder = Path(home) / "rollout-manager" / f"jinja2-{jinja2.__version__}"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return FileSystemBytecodeCache(str(folder)) if os.access(folder, os.W_OK) else None
-
-
-@cache
-def _environment() -> Environment:
-    environment = Environment(
-        loader=PackageLoader("rollout_manager.render", "templates"),
-        bytecode_cache=_bytecode_cache(),
-        # The output is Markdown for people and files, not HTML: escaping would corrupt it.
-        autoescape=False,  # noqa: S701
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=StrictUndefined,
-    )
-    environment.filters.update(
-        pct=formatting.pct,
-        points=formatting.points,
-        ms=formatting.ms,
-        money=formatting.money,
-        count=formatting.count,
-        number=formatting.number,
-        hours=formatting.hours,
-        minutes=formatting.minutes,
-        chance=formatting.chance,
-        rare=formatting.rare,
-        who_rolls_back=formatting.who_rolls_back,
-        plural=formatting.plural,
-        when=formatting.when,
-        day=formatting.day,
-        share=plan_view.share,
-        value_text=plan_view.value_text,
-        label=plan_view.label,
-        sentence=plan_view.sentence,
-        condition=plan_view.condition,
-        criterion=plan_view.criterion,
-        evidence_refs=plan_view.evidence_refs,
-        gantt_time=plan_view.gantt_time,
-        gantt_duration=plan_view.gantt_duration,
-        gantt_name=plan_view.gantt_name,
-    )
-    environment.globals["view"] = plan_view
-    environment.globals["execution_view"] = execution_view
-    return environment
-
-
 def _format_of(name: str, value: object) -> str:
     if isinstance(value, bool):
         return "yes_no"
@@ -138,7 +72,7 @@ def render_context(context: RolloutContext) -> str:
     read from, then the facts no document states and the figures that disagree.
     """
     return (
-        _environment()
+        template_environment()
         .get_template("context.md.j2")
         .render(
             context=context,
@@ -151,7 +85,7 @@ def render_context(context: RolloutContext) -> str:
 
 def _render_plan(template: str, plan: RolloutPlan, *, standalone: bool) -> str:
     return (
-        _environment()
+        template_environment()
         .get_template(template)
         .render(plan=plan, standalone=standalone, status=status_line(plan))
     )
@@ -183,7 +117,7 @@ def render_saved(plan: RolloutPlan, *, path: str, lines: int) -> str:
     reader needs first, not 500 lines.
     """
     return (
-        _environment()
+        template_environment()
         .get_template("saved.md.j2")
         .render(plan=plan, standalone=True, status=status_line(plan), path=path, lines=lines)
     )
@@ -192,7 +126,7 @@ def render_saved(plan: RolloutPlan, *, path: str, lines: int) -> str:
 def render_duration(data: dict[str, object], *, sources: tuple[str, str], min_hours: float) -> str:
     """Render the what-if answer of `stage_duration`: transactions and hours a stage needs."""
     return (
-        _environment()
+        template_environment()
         .get_template("duration.md.j2")
         .render(data=data, sources=sources, min_hours=min_hours)
     )
