@@ -20,6 +20,7 @@ import pytest
 from scipy.stats import binom
 
 from rollout_manager.planning.plan import plan_folder
+from rollout_manager.render.sections import render_document
 
 if TYPE_CHECKING:
     from rollout_manager.model import Decision, RolloutPlan
@@ -268,3 +269,19 @@ def test_the_summary_says_the_change_caused_rate_is_gated_with_its_numbers(docum
     assert "65% marked expected left out" in summary
     assert "0.28%, rollback limit 0.56%" in summary
     assert "error rate <= 1%" in summary and "error rate > 1.6%" in summary
+
+
+def test_the_caught_by_stage_sentence_names_the_teams_rollback_multiple(seed_dir: Path) -> None:
+    # A team that rolls back at 3x the baseline: the summary's "caught by stage" is about 3x,
+    # computed for 3x (its stage can only come earlier than for 2x), never a typed "2x".
+    (seed_dir / "rollout.yaml").write_text(
+        "tolerances: {rollback_error_multiplier: 3}\n", encoding="utf-8"
+    )
+    plan = plan_folder(seed_dir, today=TODAY)
+    summary = plan.decision_summary
+    assert summary is not None
+    assert summary.caught_multiplier == 3
+    document = render_document(plan)
+    assert f"3x errors caught with 80% by stage {summary.caught_2x_by_stage}" in document
+    assert "2x errors caught" not in document
+    assert "a 2x error-rate regression" not in document

@@ -117,7 +117,10 @@ class DecisionSummary(_Model):
     false_hold_limit: float | None = None
     """The policy's total false-hold limit the split was made to meet."""
     caught_2x_by_stage: int | None = None
-    """First stage by which a 2x error-rate regression is caught with the policy's power."""
+    """First stage by which an error-rate regression of `caught_multiplier` times the baseline
+    (the policy's rollback multiple, 2 by default) is caught with the policy's power."""
+    caught_multiplier: float | None = None
+    """The regression `caught_2x_by_stage` is about, as a multiple of the baseline error rate."""
     notes: list[str] = Field(default_factory=list)
     """How the figures were computed."""
 

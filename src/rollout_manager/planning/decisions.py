@@ -298,7 +298,7 @@ def _combined(probabilities: Sequence[float]) -> float:
 def summarize(
     stages: Sequence[StageTraffic], plan_budget: Budget, policy: Policy
 ) -> DecisionSummary | None:
-    """Whole-rollout false rollback and false hold, and by which stage 2x is caught."""
+    """Return false rollback and hold, and the stage catching the rollback multiple."""
     decisions = [d for s in stages for d in s.decisions]
     if not decisions:
         return None
@@ -322,6 +322,7 @@ def summarize(
         false_rollback_limit=plan_budget.rollback_total,
         false_hold_limit=plan_budget.hold_total,
         caught_2x_by_stage=caught_by,
+        caught_multiplier=multiplier,
         notes=[
             (
                 f"{METHOD}: the {pct(plan_budget.rollback_total, 0)} false-rollback total is split "

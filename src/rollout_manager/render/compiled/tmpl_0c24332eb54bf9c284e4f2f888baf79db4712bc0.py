@@ -29,34 +29,40 @@ def root(context, missing=missing):
         def t_3(*unused):
             raise TemplateRuntimeError("No filter named 'label' found.")
     try:
-        t_4 = environment.filters['pct']
+        t_4 = environment.filters['number']
     except KeyError:
         @internalcode
         def t_4(*unused):
-            raise TemplateRuntimeError("No filter named 'pct' found.")
+            raise TemplateRuntimeError("No filter named 'number' found.")
     try:
-        t_5 = environment.filters['rare']
+        t_5 = environment.filters['pct']
     except KeyError:
         @internalcode
         def t_5(*unused):
-            raise TemplateRuntimeError("No filter named 'rare' found.")
+            raise TemplateRuntimeError("No filter named 'pct' found.")
     try:
-        t_6 = environment.filters['share']
+        t_6 = environment.filters['rare']
     except KeyError:
         @internalcode
         def t_6(*unused):
-            raise TemplateRuntimeError("No filter named 'share' found.")
+            raise TemplateRuntimeError("No filter named 'rare' found.")
     try:
-        t_7 = environment.tests['defined']
+        t_7 = environment.filters['share']
     except KeyError:
         @internalcode
         def t_7(*unused):
-            raise TemplateRuntimeError("No test named 'defined' found.")
+            raise TemplateRuntimeError("No filter named 'share' found.")
     try:
-        t_8 = environment.tests['none']
+        t_8 = environment.tests['defined']
     except KeyError:
         @internalcode
         def t_8(*unused):
+            raise TemplateRuntimeError("No test named 'defined' found.")
+    try:
+        t_9 = environment.tests['none']
+    except KeyError:
+        @internalcode
+        def t_9(*unused):
             raise TemplateRuntimeError("No test named 'none' found.")
     pass
     l_0_rollback = context.call(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'rollback_error_threshold'), environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'criteria'))
@@ -66,7 +72,7 @@ def root(context, missing=missing):
     context.vars['summary'] = l_0_summary
     context.exported_vars.add('summary')
     yield '## What each stage can and cannot detect\n\n| Stage | Traffic | Purpose | Needs | Expects | Detects | Boundary catches '
-    yield str((t_4(environment.getattr((undefined(name='rollback') if l_0_rollback is missing else l_0_rollback), 'value')) if (undefined(name='rollback') if l_0_rollback is missing else l_0_rollback) else 'rollback'))
+    yield str((t_5(environment.getattr((undefined(name='rollback') if l_0_rollback is missing else l_0_rollback), 'value')) if (undefined(name='rollback') if l_0_rollback is missing else l_0_rollback) else 'rollback'))
     yield ' |\n|---|---|---|---|---|---|---|\n'
     for l_1_s in environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'stages'):
         _loop_vars = {}
@@ -74,7 +80,7 @@ def root(context, missing=missing):
         yield '| '
         yield str(environment.getattr(l_1_s, 'number'))
         yield ' | '
-        yield str(t_6(environment.getattr(l_1_s, 'traffic_percent')))
+        yield str(t_7(environment.getattr(l_1_s, 'traffic_percent')))
         yield ' | '
         yield str(t_3(environment.getattr(l_1_s, 'purpose')))
         yield ' | '
@@ -82,9 +88,9 @@ def root(context, missing=missing):
         yield ' | '
         yield str(t_2(environment.getattr(l_1_s, 'expected_transactions')))
         yield ' | '
-        yield str((t_4(environment.getattr(l_1_s, 'detectable_error_rate'), 1) if (not t_8(environment.getattr(l_1_s, 'detectable_error_rate'))) else '– (no error-rate baseline)'))
+        yield str((t_5(environment.getattr(l_1_s, 'detectable_error_rate'), 1) if (not t_9(environment.getattr(l_1_s, 'detectable_error_rate'))) else '– (no error-rate baseline)'))
         yield ' | '
-        yield str((t_1(environment.getattr(l_1_s, 'power_at_rollback_threshold')) if (not t_8(environment.getattr(l_1_s, 'power_at_rollback_threshold'))) else '–'))
+        yield str((t_1(environment.getattr(l_1_s, 'power_at_rollback_threshold')) if (not t_9(environment.getattr(l_1_s, 'power_at_rollback_threshold'))) else '–'))
         yield ' |\n'
     l_1_s = missing
     yield '\nNeeds and Expects count '
@@ -95,15 +101,17 @@ def root(context, missing=missing):
     if (undefined(name='summary') if l_0_summary is missing else l_0_summary):
         pass
         yield 'Over the whole rollout a healthy change is rolled back by mistake with '
-        yield str(t_5(environment.getattr((undefined(name='summary') if l_0_summary is missing else l_0_summary), 'false_rollback')))
+        yield str(t_6(environment.getattr((undefined(name='summary') if l_0_summary is missing else l_0_summary), 'false_rollback')))
         yield ' chance and held with '
-        yield str(t_5(environment.getattr((undefined(name='summary') if l_0_summary is missing else l_0_summary), 'false_hold')))
+        yield str(t_6(environment.getattr((undefined(name='summary') if l_0_summary is missing else l_0_summary), 'false_hold')))
         yield ' ('
         yield str(environment.getattr((undefined(name='summary') if l_0_summary is missing else l_0_summary), 'method'))
         yield ' split of alpha over stages and metrics)'
         if environment.getattr((undefined(name='summary') if l_0_summary is missing else l_0_summary), 'caught_2x_by_stage'):
             pass
-            yield '; a 2x error-rate regression is caught with '
+            yield '; a '
+            yield str(t_4(environment.getattr((undefined(name='summary') if l_0_summary is missing else l_0_summary), 'caught_multiplier')))
+            yield 'x error-rate regression is caught with '
             yield str(t_1(environment.getattr(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'statistics'), 'power')))
             yield ' or more by stage '
             yield str(environment.getattr((undefined(name='summary') if l_0_summary is missing else l_0_summary), 'caught_2x_by_stage'))
@@ -116,7 +124,7 @@ def root(context, missing=missing):
         yield '\n### Stage '
         yield str(environment.getattr(l_1_s, 'number'))
         yield ' ('
-        yield str(t_6(environment.getattr(l_1_s, 'traffic_percent')))
+        yield str(t_7(environment.getattr(l_1_s, 'traffic_percent')))
         yield '): '
         yield str(t_3(environment.getattr(l_1_s, 'purpose')))
         yield '\n\n'
@@ -132,7 +140,7 @@ def root(context, missing=missing):
             if environment.getattr(l_1_s, 'notes'):
                 pass
                 yield '\n'
-        if ((((undefined(name='standalone') if l_1_standalone is missing else l_1_standalone) and environment.getattr(l_1_s, 'decisions')) and t_7(environment.getattr(l_1_loop, 'previtem'))) and (environment.getattr(environment.getattr(l_1_loop, 'previtem'), 'decisions') == environment.getattr(l_1_s, 'decisions'))):
+        if ((((undefined(name='standalone') if l_1_standalone is missing else l_1_standalone) and environment.getattr(l_1_s, 'decisions')) and t_8(environment.getattr(l_1_loop, 'previtem'))) and (environment.getattr(environment.getattr(l_1_loop, 'previtem'), 'decisions') == environment.getattr(l_1_s, 'decisions'))):
             pass
             yield 'Decision rules: the same as stage '
             yield str(environment.getattr(environment.getattr(l_1_loop, 'previtem'), 'number'))
@@ -148,9 +156,9 @@ def root(context, missing=missing):
                 yield ' | '
                 yield str(environment.getattr(l_2_d, 'event'))
                 yield ' | '
-                yield str(t_4(environment.getattr(l_2_d, 'baseline_rate')))
+                yield str(t_5(environment.getattr(l_2_d, 'baseline_rate')))
                 yield ' → '
-                yield str(t_4(environment.getattr(l_2_d, 'alternative_rate')))
+                yield str(t_5(environment.getattr(l_2_d, 'alternative_rate')))
                 yield ' | '
                 yield str(context.call(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'boundary_text'), l_2_d, _loop_vars=_loop_vars))
                 yield ' | '
@@ -158,9 +166,9 @@ def root(context, missing=missing):
                 yield ', fewer than '
                 yield str(environment.getattr(environment.getattr(l_2_d, 'gate'), 'hold_at_errors'))
                 yield ' | '
-                yield str(t_5(environment.getattr(l_2_d, 'false_rollback')))
+                yield str(t_6(environment.getattr(l_2_d, 'false_rollback')))
                 yield ' | '
-                yield str(t_5(environment.getattr(l_2_d, 'false_hold')))
+                yield str(t_6(environment.getattr(l_2_d, 'false_hold')))
                 yield ' | '
                 yield str(t_1(environment.getattr(l_2_d, 'power')))
                 yield str(('' if environment.getattr(l_2_d, 'exact') else ' (bound)'))
@@ -172,4 +180,4 @@ def root(context, missing=missing):
     l_1_loop = l_1_s = l_1_standalone = missing
 
 blocks = {}
-debug_info = '1=62&2=65&5=69&7=71&8=75&11=91&12=95&13=98&15=112&17=117&19=123&20=125&21=129&23=132&27=135&28=138&29=140&32=143&33=147'
+debug_info = '1=68&2=71&5=75&7=77&8=81&11=97&12=101&13=104&15=120&17=125&19=131&20=133&21=137&23=140&27=143&28=146&29=148&32=151&33=155'

@@ -59,58 +59,64 @@ def root(context, missing=missing):
         def t_8(*unused):
             raise TemplateRuntimeError("No filter named 'minutes' found.")
     try:
-        t_9 = environment.filters['pct']
+        t_9 = environment.filters['number']
     except KeyError:
         @internalcode
         def t_9(*unused):
-            raise TemplateRuntimeError("No filter named 'pct' found.")
+            raise TemplateRuntimeError("No filter named 'number' found.")
     try:
-        t_10 = environment.filters['plural']
+        t_10 = environment.filters['pct']
     except KeyError:
         @internalcode
         def t_10(*unused):
-            raise TemplateRuntimeError("No filter named 'plural' found.")
+            raise TemplateRuntimeError("No filter named 'pct' found.")
     try:
-        t_11 = environment.filters['rare']
+        t_11 = environment.filters['plural']
     except KeyError:
         @internalcode
         def t_11(*unused):
-            raise TemplateRuntimeError("No filter named 'rare' found.")
+            raise TemplateRuntimeError("No filter named 'plural' found.")
     try:
-        t_12 = environment.filters['rejectattr']
+        t_12 = environment.filters['rare']
     except KeyError:
         @internalcode
         def t_12(*unused):
-            raise TemplateRuntimeError("No filter named 'rejectattr' found.")
+            raise TemplateRuntimeError("No filter named 'rare' found.")
     try:
-        t_13 = environment.filters['selectattr']
+        t_13 = environment.filters['rejectattr']
     except KeyError:
         @internalcode
         def t_13(*unused):
-            raise TemplateRuntimeError("No filter named 'selectattr' found.")
+            raise TemplateRuntimeError("No filter named 'rejectattr' found.")
     try:
-        t_14 = environment.filters['sentence']
+        t_14 = environment.filters['selectattr']
     except KeyError:
         @internalcode
         def t_14(*unused):
-            raise TemplateRuntimeError("No filter named 'sentence' found.")
+            raise TemplateRuntimeError("No filter named 'selectattr' found.")
     try:
-        t_15 = environment.filters['share']
+        t_15 = environment.filters['sentence']
     except KeyError:
         @internalcode
         def t_15(*unused):
-            raise TemplateRuntimeError("No filter named 'share' found.")
+            raise TemplateRuntimeError("No filter named 'sentence' found.")
     try:
-        t_16 = environment.filters['when']
+        t_16 = environment.filters['share']
     except KeyError:
         @internalcode
         def t_16(*unused):
-            raise TemplateRuntimeError("No filter named 'when' found.")
+            raise TemplateRuntimeError("No filter named 'share' found.")
     try:
-        t_17 = environment.tests['none']
+        t_17 = environment.filters['when']
     except KeyError:
         @internalcode
         def t_17(*unused):
+            raise TemplateRuntimeError("No filter named 'when' found.")
+    try:
+        t_18 = environment.tests['none']
+    except KeyError:
+        @internalcode
+        def t_18(*unused):
             raise TemplateRuntimeError("No test named 'none' found.")
     pass
     l_0_feature = environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'feature')
@@ -122,16 +128,16 @@ def root(context, missing=missing):
     l_0_stated = t_6(context.eval_ctx, t_7(context, environment.getattr(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'baseline'), 'metrics'), attribute='key'))
     context.vars['stated'] = l_0_stated
     context.exported_vars.add('stated')
-    l_0_rollback = context.call(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'headline'), t_6(context.eval_ctx, t_13(context, t_13(context, environment.getattr(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'criteria'), 'auto_rollback'), 'metric', 'in', (undefined(name='stated') if l_0_stated is missing else l_0_stated)), 'acted_by', 'equalto', 'engine')))
+    l_0_rollback = context.call(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'headline'), t_6(context.eval_ctx, t_14(context, t_14(context, environment.getattr(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'criteria'), 'auto_rollback'), 'metric', 'in', (undefined(name='stated') if l_0_stated is missing else l_0_stated)), 'acted_by', 'equalto', 'engine')))
     context.vars['rollback'] = l_0_rollback
     context.exported_vars.add('rollback')
     l_0_counted = t_6(context.eval_ctx, t_7(context, (undefined(name='rollback') if l_0_rollback is missing else l_0_rollback), attribute='metric'))
     context.vars['counted'] = l_0_counted
     context.exported_vars.add('counted')
-    l_0_success = context.call(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'headline'), t_6(context.eval_ctx, t_13(context, environment.getattr(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'criteria'), 'success'), 'metric', 'in', (undefined(name='counted') if l_0_counted is missing else l_0_counted))))
+    l_0_success = context.call(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'headline'), t_6(context.eval_ctx, t_14(context, environment.getattr(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'criteria'), 'success'), 'metric', 'in', (undefined(name='counted') if l_0_counted is missing else l_0_counted))))
     context.vars['success'] = l_0_success
     context.exported_vars.add('success')
-    l_0_paged = context.call(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'headline'), t_6(context.eval_ctx, t_12(context, environment.getattr(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'criteria'), 'auto_rollback'), 'acted_by', 'equalto', 'engine')))
+    l_0_paged = context.call(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'headline'), t_6(context.eval_ctx, t_13(context, environment.getattr(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'criteria'), 'auto_rollback'), 'acted_by', 'equalto', 'engine')))
     context.vars['paged'] = l_0_paged
     context.exported_vars.add('paged')
     yield '## Executive summary\n\n**What changes.** '
@@ -184,7 +190,7 @@ def root(context, missing=missing):
     for l_1_f in context.call(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'lowering'), (undefined(name='risk') if l_0_risk is missing else l_0_risk)):
         _loop_vars = {}
         pass
-        yield str(t_14(t_4(environment.getattr(l_1_f, 'name'))))
+        yield str(t_15(t_4(environment.getattr(l_1_f, 'name'))))
         yield ' is '
         yield str(environment.getattr(environment.getattr(l_1_f, 'level'), 'value'))
         yield ' and adds no points. '
@@ -194,19 +200,19 @@ def root(context, missing=missing):
     yield '\n**The plan.** '
     yield str(environment.getattr((undefined(name='risk') if l_0_risk is missing else l_0_risk), 'strategy_rationale'))
     yield '\n'
-    yield str(t_10(t_5(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'stages')), 'stage'))
+    yield str(t_11(t_5(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'stages')), 'stage'))
     yield ', '
     l_1_loop = missing
     for l_1_s, l_1_loop in LoopContext(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'stages'), undefined):
         _loop_vars = {}
         pass
-        yield str(t_15(environment.getattr(l_1_s, 'traffic_percent')))
+        yield str(t_16(environment.getattr(l_1_s, 'traffic_percent')))
         yield str((' → ' if (not environment.getattr(l_1_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 33 in 'summary.md.j2' evaluated to false and no else section was defined.")))
     l_1_loop = l_1_s = missing
     yield ', from '
-    yield str(t_16(environment.getattr(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'schedule'), 'start')))
+    yield str(t_17(environment.getattr(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'schedule'), 'start')))
     yield ' to '
-    yield str(t_16(environment.getattr(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'schedule'), 'end')))
+    yield str(t_17(environment.getattr(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'schedule'), 'end')))
     yield '; gates only '
     yield str(environment.getattr(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'schedule'), 'gate_hours'))
     yield '.\nStated limits'
@@ -246,7 +252,7 @@ def root(context, missing=missing):
             yield str((', ' if (not environment.getattr(l_1_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 37 in 'summary.md.j2' evaluated to false and no else section was defined.")))
         l_1_loop = l_1_t = missing
         yield ': a person on the page rolls back'
-    if (not t_17(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'expected_recovery_minutes'))):
+    if (not t_18(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'expected_recovery_minutes'))):
         pass
         yield '; expected recovery about '
         yield str(t_8(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'expected_recovery_minutes')))
@@ -260,19 +266,21 @@ def root(context, missing=missing):
     if (undefined(name='summary') if l_0_summary is missing else l_0_summary):
         pass
         yield '\n**Decisions.** Healthy rollout: '
-        yield str(t_11(environment.getattr((undefined(name='summary') if l_0_summary is missing else l_0_summary), 'false_rollback')))
+        yield str(t_12(environment.getattr((undefined(name='summary') if l_0_summary is missing else l_0_summary), 'false_rollback')))
         yield ' false rollback, '
-        yield str(t_11(environment.getattr((undefined(name='summary') if l_0_summary is missing else l_0_summary), 'false_hold')))
+        yield str(t_12(environment.getattr((undefined(name='summary') if l_0_summary is missing else l_0_summary), 'false_hold')))
         yield ' false hold (limits '
-        yield str(t_9(environment.getattr((undefined(name='summary') if l_0_summary is missing else l_0_summary), 'false_rollback_limit')))
+        yield str(t_10(environment.getattr((undefined(name='summary') if l_0_summary is missing else l_0_summary), 'false_rollback_limit')))
         yield ', '
-        yield str(t_9(environment.getattr((undefined(name='summary') if l_0_summary is missing else l_0_summary), 'false_hold_limit')))
+        yield str(t_10(environment.getattr((undefined(name='summary') if l_0_summary is missing else l_0_summary), 'false_hold_limit')))
         yield '; '
         yield str(environment.getattr((undefined(name='summary') if l_0_summary is missing else l_0_summary), 'method'))
         yield ')'
         if environment.getattr((undefined(name='summary') if l_0_summary is missing else l_0_summary), 'caught_2x_by_stage'):
             pass
-            yield '; 2x errors caught with '
+            yield '; '
+            yield str(t_9(environment.getattr((undefined(name='summary') if l_0_summary is missing else l_0_summary), 'caught_multiplier')))
+            yield 'x errors caught with '
             yield str(t_1(environment.getattr(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'statistics'), 'power')))
             yield ' by stage '
             yield str(environment.getattr((undefined(name='summary') if l_0_summary is missing else l_0_summary), 'caught_2x_by_stage'))
@@ -282,9 +290,9 @@ def root(context, missing=missing):
             yield ' Change-caused errors ('
             yield str(context.call(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'expected_share'), (undefined(name='plan') if l_0_plan is missing else l_0_plan)))
             yield ' marked expected left out) are gated too: '
-            yield str(t_9(environment.getattr((undefined(name='change') if l_0_change is missing else l_0_change), 'baseline_rate')))
+            yield str(t_10(environment.getattr((undefined(name='change') if l_0_change is missing else l_0_change), 'baseline_rate')))
             yield ', rollback limit '
-            yield str(t_9(environment.getattr((undefined(name='change') if l_0_change is missing else l_0_change), 'rollback_threshold')))
+            yield str(t_10(environment.getattr((undefined(name='change') if l_0_change is missing else l_0_change), 'rollback_threshold')))
             yield '.'
         yield '\n'
     l_0_unset = context.call(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'unset'), (undefined(name='plan') if l_0_plan is missing else l_0_plan))
@@ -309,4 +317,4 @@ def root(context, missing=missing):
         yield '\n'
 
 blocks = {}
-debug_info = '1=116&2=119&3=122&4=125&5=128&6=131&7=134&10=138&11=140&12=143&14=145&15=148&20=159&21=165&22=168&23=172&25=181&28=184&29=187&32=195&33=197&35=213&36=223&37=238&38=249&39=254&40=257&41=260&43=263&46=290&47=293&48=295&51=298&52=301&55=304&58=306&59=308'
+debug_info = '1=122&2=125&3=128&4=131&5=134&6=137&7=140&10=144&11=146&12=149&14=151&15=154&20=165&21=171&22=174&23=178&25=187&28=190&29=193&32=201&33=203&35=219&36=229&37=244&38=255&39=260&40=263&41=266&43=269&46=298&47=301&48=303&51=306&52=309&55=312&58=314&59=316'
